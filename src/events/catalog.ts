@@ -1,0 +1,328 @@
+// The catalog of every event Novi stores: one zod schema per event's `data`, with its schema version.
+import { z } from 'zod';
+import type { EventMetadata } from '../eventstore/types.ts';
+
+// ── shared field schemas ────────────────────────────────────────────────────────────
+export const uuid = z.string().uuid();
+export const isoTimestamp = z.string().datetime({ offset: true });
+/** E.164: `+` then up to 15 digits. Phones that cannot be normalized are stored as null. */
+export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +2348031234567');
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as NG');
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as NGN');
+export const money = z.number().finite().nonnegative();
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ORDER_STATUSES = ['pending', 'confirmed', 'processing', 'out_for_delivery', 'delivered', 'cancelled'] as const;
+export const orderStatus = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof orderStatus>;
+
+export const GROUP_TYPES = ['sales', 'delivery', 'admin'] as const;
+export const groupType = z.enum(GROUP_TYPES);
+export type GroupType = z.infer<typeof groupType>;
+
+export const USER_ROLES = ['merchant', 'admin'] as const;
+export const userRole = z.enum(USER_ROLES);
+export type UserRole = z.infer<typeof userRole>;
+
+export const transport = z.enum(['whatsapp', 'simulator']);
+export type Transport = z.infer<typeof transport>;
+
+export const LANGUAGES = ['en', 'es', 'pt'] as const;
+export const language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof language>;
+
+export const orderItem = z.object({
+  name: text(200),
+  sku: z.string().min(1).max(64).nullable(),
+  quantity: z.number().finite().positive(),
+  unitPrice: money.nullable(),
+});
+export type OrderItem = z.infer<typeof orderItem>;
+
+export const product = z.object({
+  sku: z.string().trim().min(1).max(64),
+  name: text(200),
+  price: money,
+  aliases: z.array(text(200)),
+});
+export type Product = z.infer<typeof product>;
+
+/** The parser's output (docs/parser-spec.md), minus the input line's `id`. */
+export const parseResult = z.object({
+  intent: z.enum(['order', 'status', 'other']),
+  customer: z.object({ name: z.string().nullable(), phone: z.string().nullable() }),
+  address: z.string().nullable(),
+  items: z.array(orderItem),
+  total: money.nullable(),
+  currency: currencyCode.nullable(),
+  notes: z.string().nullable(),
+  status: orderStatus.exclude(['pending']).nullable(),
+  orderRef: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  missing: z.array(z.enum(['address', 'phone', 'items'])),
+});
+export type ParseResult = z.infer<typeof parseResult>;
+
+const session = { sessionId: uuid, businessId: uuid, transport };
+
+const businessProfile = {
+  businessId: uuid,
+  ownerId: uuid,
+  name: text(120),
+  description: z.string().max(2000).nullable(),
+  address: z.string().max(500).nullable(),
+  phone: e164.nullable(),
+  email: z.string().email().nullable(),
+  country: countryCode,
+  currency: currencyCode,
+};
+
+const groupProfile = {
+  groupId: uuid,
+  businessId: uuid,
+  name: text(120),
+  description: z.string().max(2000).nullable(),
+  groupType,
+  /** WhatsApp chat id of the group (`…@g.us`); null until the merchant picks the chat. */
+  whatsappId: z.string().min(1).nullable(),
+};
+
+// ── the catalog ─────────────────────────────────────────────────────────────────────
+// Bumping a version means: add the new schema here, keep an upcaster from every older
+// version in `upcasters`, so readers never see an old shape.
+export const eventSchemas = {
+  // chat-<groupId>
+  MessageReceived: z.object({
+    messageId: z.string().min(1),
+    businessId: uuid,
+    groupId: uuid,
+    chatId: z.string().min(1),
+    sessionId: uuid,
+    sender: z.object({ id: z.string().min(1), name: z.string().nullable(), phone: e164.nullable() }),
+    text: z.string(),
+    timestamp: isoTimestamp,
+    kind: z.enum(['text', 'media', 'order']),
+    nativeOrder: z
+      .object({
+        items: z.array(z.object({ name: text(200), sku: z.string().nullable(), quantity: z.number().positive(), unitPrice: money.nullable() })),
+        total: money.nullable(),
+        currency: currencyCode.nullable(),
+      })
+      .optional(),
+  }),
+  OrderParsed: z.object({
+    messageId: z.string().min(1),
+    businessId: uuid,
+    groupId: uuid,
+    parserVersion: z.string().min(1),
+    result: parseResult,
+  }),
+  MessageIgnored: z.object({
+    messageId: z.string().min(1),
+    businessId: uuid,
+    groupId: uuid,
+    reason: z.string().min(1),
+  }),
+
+  // order-<orderId>
+  OrderPlaced: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    groupId: uuid,
+    number: z.number().int().positive(),
+    customer: z.object({ name: z.string().nullable(), phone: e164.nullable(), address: z.string().nullable() }),
+    items: z.array(orderItem),
+    totalAmount: money.nullable(),
+    currency: currencyCode.nullable(),
+    deliveryNotes: z.string().nullable(),
+    source: z.object({
+      messageId: z.string().min(1),
+      text: z.string(),
+      sender: z.object({ name: z.string().nullable(), phone: e164.nullable() }),
+      receivedAt: isoTimestamp,
+    }),
+    parserVersion: z.string().nullable(),
+    missing: z.array(z.string()),
+    placedAt: isoTimestamp,
+  }),
+  OrderUpdated: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    items: z.array(orderItem).optional(),
+    customer: z
+      .object({ name: z.string().nullable(), phone: e164.nullable(), address: z.string().nullable() })
+      .partial()
+      .optional(),
+    deliveryNotes: z.string().nullable().optional(),
+    totalAmount: money.nullable().optional(),
+    reason: z.enum(['edit', 'reparse']),
+  }),
+  StatusChanged: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    from: orderStatus,
+    to: orderStatus,
+    reason: z.string().nullable(),
+    source: z.enum(['dashboard', 'whatsapp', 'api']),
+    messageId: z.string().nullable(),
+  }),
+
+  // ordernumbers-<businessId>
+  OrderNumberReserved: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    number: z.number().int().positive(),
+  }),
+
+  // outbox replies, recorded on chat-<groupId>
+  MessageSent: z.object({
+    outboxId: uuid,
+    businessId: uuid,
+    sessionId: uuid,
+    chatId: z.string().min(1),
+    text: z.string(),
+    whatsappMessageId: z.string().min(1),
+    inReplyTo: z.string().nullable(),
+    orderId: uuid.nullable(),
+    kind: z.enum(['confirmation', 'question', 'status', 'other']),
+    sentAt: isoTimestamp,
+    responseMs: z.number().int().nonnegative().nullable(),
+  }),
+
+  // session-<sessionId>
+  SessionStarted: z.object(session),
+  QrIssued: z.object({ ...session, qr: z.string().min(1), attempt: z.number().int().positive() }),
+  SessionReady: z.object({ ...session, phone: e164.nullable() }),
+  SessionDisconnected: z.object({ ...session, reason: z.string() }),
+  /** Given up (e.g. QR refresh limit reached, auth failure): state FAILED until restarted by hand. */
+  SessionFailed: z.object({ ...session, reason: z.string() }),
+  /** The merchant logged out / stopped the session: state STOPPED. */
+  SessionStopped: z.object({ ...session, by: z.string().min(1) }),
+
+  // user-<userId>
+  UserRegistered: z.object({
+    userId: uuid,
+    username: z.string().min(3).max(50),
+    email: z.string().email(),
+    phone: e164.nullable(),
+    role: userRole,
+    passwordHash: z.string().min(1),
+  }),
+  UserDeactivated: z.object({ userId: uuid, by: z.string().min(1) }),
+  UserReactivated: z.object({ userId: uuid, by: z.string().min(1) }),
+  UserRoleGranted: z.object({ userId: uuid, role: userRole, by: z.string().min(1) }),
+
+  // business-<businessId>
+  BusinessRegistered: z.object(businessProfile),
+  /** Carries the whole profile after the change, so a projection just overwrites. */
+  BusinessUpdated: z.object(businessProfile),
+  /** The whole catalog, replacing the previous one. */
+  CatalogSet: z.object({ businessId: uuid, products: z.array(product) }),
+  /** Reply templates overriding the built-in ones, per language; the whole set each time. */
+  ReplyTemplatesSet: z.object({
+    businessId: uuid,
+    defaultLanguage: language.nullable(),
+    templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().min(1).max(1000) })),
+  }),
+
+  // group-<groupId>
+  GroupLinked: z.object(groupProfile),
+  GroupUpdated: z.object(groupProfile),
+} as const;
+
+export type EventSchemas = typeof eventSchemas;
+export type NoviEventType = keyof EventSchemas;
+export type NoviEventData<T extends NoviEventType> = z.infer<EventSchemas[T]>;
+export type NoviEvent = { [T in NoviEventType]: { type: T; data: NoviEventData<T> } }[NoviEventType];
+export type NoviEventOf<T extends NoviEventType> = Extract<NoviEvent, { type: T }>;
+
+export const NOVI_EVENT_TYPES = Object.keys(eventSchemas) as NoviEventType[];
+
+/** Current schema version of each event type's `data`. */
+export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
+  MessageReceived: 1,
+  OrderParsed: 1,
+  MessageIgnored: 1,
+  OrderPlaced: 1,
+  OrderUpdated: 1,
+  StatusChanged: 1,
+  OrderNumberReserved: 1,
+  MessageSent: 1,
+  SessionStarted: 1,
+  QrIssued: 1,
+  SessionReady: 1,
+  SessionDisconnected: 1,
+  SessionFailed: 1,
+  SessionStopped: 1,
+  UserRegistered: 1,
+  UserDeactivated: 1,
+  UserReactivated: 1,
+  UserRoleGranted: 1,
+  BusinessRegistered: 1,
+  BusinessUpdated: 1,
+  CatalogSet: 1,
+  ReplyTemplatesSet: 1,
+  GroupLinked: 1,
+  GroupUpdated: 1,
+};
+
+/**
+ * Old shape → next version's shape, keyed by type then by the version being upgraded.
+ * Empty while every type is at version 1.
+ */
+const upcasters: { [T in NoviEventType]?: Record<number, (data: unknown) => unknown> } = {};
+
+export function isNoviEventType(type: string): type is NoviEventType {
+  return Object.prototype.hasOwnProperty.call(eventSchemas, type);
+}
+
+export type ValidateResult = { ok: true; event: NoviEvent } | { ok: false; error: string };
+
+/**
+ * Checks a stored (or about-to-be-stored) event against the catalog, upcasting older
+ * versions first. Readers turn `{ ok: false }` into InvalidStoredEvent with the stream and
+ * position; they never skip the event.
+ */
+export function validateEvent(type: string, data: unknown, schemaVersion?: number): ValidateResult {
+  if (!isNoviEventType(type)) return { ok: false, error: `unknown event type ${JSON.stringify(type)}` };
+  const current = EVENT_SCHEMA_VERSION[type];
+  let version = schemaVersion ?? current;
+  if (!Number.isInteger(version) || version < 1) return { ok: false, error: `invalid schemaVersion ${String(schemaVersion)}` };
+  if (version > current) {
+    return { ok: false, error: `${type} schemaVersion ${version} is newer than this code knows (${current}); deploy the newer code` };
+  }
+  let upgraded = data;
+  while (version < current) {
+    const up = upcasters[type]?.[version];
+    if (!up) return { ok: false, error: `no upcaster for ${type} from schemaVersion ${version}` };
+    upgraded = up(upgraded);
+    version += 1;
+  }
+  const parsed = eventSchemas[type].safeParse(upgraded);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
+    return { ok: false, error: issues };
+  }
+  return { ok: true, event: { type, data: parsed.data } as NoviEvent };
+}
+
+export interface MetadataInput {
+  tenantId: string | null;
+  actor: string;
+  correlationId: string;
+  causationId?: string | null;
+  now: Date | string;
+  /** Sets schemaVersion to the type's current version; handleCommand sets it per event anyway. */
+  type?: NoviEventType;
+}
+
+export function makeMetadata(input: MetadataInput): EventMetadata {
+  return {
+    tenantId: input.tenantId,
+    actor: input.actor,
+    correlationId: input.correlationId,
+    causationId: input.causationId ?? null,
+    occurredAt: typeof input.now === 'string' ? input.now : input.now.toISOString(),
+    schemaVersion: input.type ? EVENT_SCHEMA_VERSION[input.type] : 1,
+  };
+}
