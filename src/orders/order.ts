@@ -1,0 +1,83 @@
+// Order stream (`order-<id>`): its events, its state and how events fold into it.
+import type { NoviEventOf, OrderItem, OrderStatus } from '../events/catalog.ts';
+
+export type OrderEvent = NoviEventOf<'OrderPlaced' | 'OrderUpdated' | 'StatusChanged'>;
+
+export const orderStreamId = (orderId: string): string => `order-${orderId}`;
+
+export interface Customer {
+  name: string | null;
+  phone: string | null;
+  address: string | null;
+}
+
+export type OrderState =
+  | { kind: 'empty' }
+  | {
+      kind: 'placed';
+      orderId: string;
+      businessId: string;
+      groupId: string;
+      number: number;
+      status: OrderStatus;
+      customer: Customer;
+      items: OrderItem[];
+      totalAmount: number | null;
+      currency: string | null;
+      deliveryNotes: string | null;
+      sourceMessageId: string;
+    };
+
+export const initialOrderState = (): OrderState => ({ kind: 'empty' });
+
+export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const d = event.data;
+      return {
+        kind: 'placed',
+        orderId: d.orderId,
+        businessId: d.businessId,
+        groupId: d.groupId,
+        number: d.number,
+        status: 'pending',
+        customer: { ...d.customer },
+        items: d.items,
+        totalAmount: d.totalAmount,
+        currency: d.currency,
+        deliveryNotes: d.deliveryNotes,
+        sourceMessageId: d.source.messageId,
+      };
+    }
+    case 'OrderUpdated': {
+      if (state.kind !== 'placed') return state;
+      const d = event.data;
+      return {
+        ...state,
+        items: d.items ?? state.items,
+        customer: { ...state.customer, ...d.customer },
+        deliveryNotes: d.deliveryNotes !== undefined ? d.deliveryNotes : state.deliveryNotes,
+        totalAmount: d.totalAmount !== undefined ? d.totalAmount : state.totalAmount,
+      };
+    }
+    case 'StatusChanged':
+      return state.kind === 'placed' ? { ...state, status: event.data.to } : state;
+    default: {
+      // Compile-time: a new order event must be handled above. Runtime: unknown events leave state as is.
+      const unhandled: never = event;
+      void unhandled;
+      return state;
+    }
+  }
+}
+
+/** Sum of quantity × unitPrice, or null when any item has no price (the total is then unknown). */
+export function itemsTotal(items: readonly OrderItem[]): number | null {
+  let total = 0;
+  for (const item of items) {
+    if (item.unitPrice === null) return null;
+    total += item.quantity * item.unitPrice;
+  }
+  // Money in minor units would be exact; rounding to cents keeps 3 × 0.1 from showing 0.30000000000000004.
+  return Math.round(total * 100) / 100;
+}
