@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { currencyCode, e164, isoTimestamp, money, orderItem, orderStatus, uuid, type NoviEventOf } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
+import { sameData } from '../shared/equal.ts';
 import { itemsTotal, type OrderEvent, type OrderState } from './order.ts';
 import { checkTransition, isFinalStatus } from './status.ts';
 
@@ -108,8 +109,6 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): NoviEven
   ];
 }
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 /** Emits only what differs from the current order; an edit that changes nothing records nothing. */
 function updateOrder({ data }: UpdateOrder, state: OrderState): NoviEventOf<'OrderUpdated'>[] {
   const order = placedOrder(state, data.orderId, data.businessId);
@@ -122,7 +121,7 @@ function updateOrder({ data }: UpdateOrder, state: OrderState): NoviEventOf<'Ord
   const change: NoviEventOf<'OrderUpdated'>['data'] = { orderId: order.orderId, businessId: order.businessId, reason: data.reason };
   let changed = false;
 
-  if (data.items !== undefined && !sameJson(data.items, order.items)) {
+  if (data.items !== undefined && !sameData(data.items, order.items)) {
     change.items = data.items;
     changed = true;
   }

@@ -1,0 +1,40 @@
+// Business stream (`business-<id>`): profile, catalog and reply templates, and how events fold into them.
+import type { Language, NoviEventOf, NoviEventData, Product } from '../events/catalog.ts';
+
+export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet'>;
+
+export const businessStreamId = (businessId: string): string => `business-${businessId}`;
+
+export type BusinessProfile = NoviEventData<'BusinessRegistered'>;
+
+export type BusinessState =
+  | { kind: 'none' }
+  | {
+      kind: 'registered';
+      profile: BusinessProfile;
+      catalog: Product[];
+      defaultLanguage: Language | null;
+      templates: NoviEventData<'ReplyTemplatesSet'>['templates'];
+    };
+
+export const initialBusinessState = (): BusinessState => ({ kind: 'none' });
+
+export function evolveBusiness(state: BusinessState, event: BusinessEvent): BusinessState {
+  switch (event.type) {
+    case 'BusinessRegistered':
+      return { kind: 'registered', profile: event.data, catalog: [], defaultLanguage: null, templates: [] };
+    case 'BusinessUpdated':
+      return state.kind === 'registered' ? { ...state, profile: event.data } : state;
+    case 'CatalogSet':
+      return state.kind === 'registered' ? { ...state, catalog: event.data.products } : state;
+    case 'ReplyTemplatesSet':
+      return state.kind === 'registered'
+        ? { ...state, defaultLanguage: event.data.defaultLanguage, templates: event.data.templates }
+        : state;
+    default: {
+      const unhandled: never = event;
+      void unhandled;
+      return state;
+    }
+  }
+}

@@ -1,0 +1,242 @@
+// Business and group commands: their zod schemas and the pure decides over each stream's state.
+import { z } from 'zod';
+import { countryCode, currencyCode, e164, groupType, language, product, userRole, uuid } from '../events/catalog.ts';
+import type { Command } from '../shared/command-handler.ts';
+import { Conflict, NotFound, ValidationError } from '../shared/errors.ts';
+import { sameData } from '../shared/equal.ts';
+import type { BusinessEvent, BusinessProfile, BusinessState } from './business.ts';
+import type { GroupEvent, GroupState } from './group.ts';
+
+/** Who asks: owners manage their own businesses, admins any. */
+const requestedBy = z.object({ userId: z.string().min(1), role: userRole });
+export type RequestedBy = z.infer<typeof requestedBy>;
+
+/** Currency a merchant most likely sells in, when the form names only the country. */
+export const DEFAULT_CURRENCY_BY_COUNTRY: Readonly<Record<string, string>> = {
+  NG: 'NGN', GH: 'GHS', KE: 'KES', ZA: 'ZAR', UG: 'UGX', TZ: 'TZS', RW: 'RWF', EG: 'EGP', MA: 'MAD', SN: 'XOF', CI: 'XOF', CM: 'XAF',
+  IN: 'INR', PK: 'PKR', BD: 'BDT', ID: 'IDR', PH: 'PHP', BR: 'BRL', MX: 'MXN', AR: 'ARS', CO: 'COP', CL: 'CLP', PE: 'PEN',
+  US: 'USD', GB: 'GBP', CA: 'CAD', AU: 'AUD', ES: 'EUR', PT: 'EUR', FR: 'EUR', DE: 'EUR', IT: 'EUR', IE: 'EUR', NL: 'EUR',
+};
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v));
+
+const profileFields = {
+  name: z.string().trim().min(1).max(120),
+  description: optionalText(2000),
+  address: optionalText(500),
+  phone: e164.nullable().optional(),
+  email: z.string().trim().toLowerCase().email().nullable().optional(),
+  country: countryCode,
+  /** Defaults from the country (DEFAULT_CURRENCY_BY_COUNTRY). */
+  currency: currencyCode.optional(),
+};
+
+const groupFields = {
+  name: z.string().trim().min(1).max(120),
+  description: optionalText(2000),
+  groupType,
+  whatsappId: z.string().trim().min(1).nullable().optional(),
+};
+
+/** Looked up by the caller: the chat id is unique across all groups, or messages would have two homes. */
+const whatsappIdLinkedTo = z.string().nullable();
+
+export const businessCommandSchemas = {
+  RegisterBusiness: z.object({ businessId: uuid, ownerId: uuid, ...profileFields }),
+  /** Fields left out keep their value; null clears an optional one. */
+  UpdateBusiness: z.object({ businessId: uuid, requestedBy, ...profileFields, name: profileFields.name.optional(), country: countryCode.optional() }),
+  SetCatalog: z.object({
+    businessId: uuid,
+    requestedBy,
+    products: z.array(product.extend({ aliases: z.array(z.string().trim().min(1).max(200)).default([]) })).max(5000),
+  }),
+  SetReplyTemplates: z.object({
+    businessId: uuid,
+    requestedBy,
+    defaultLanguage: language.nullable(),
+    templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().trim().min(1).max(1000) })),
+  }),
+} as const;
+
+export const groupCommandSchemas = {
+  LinkGroup: z.object({
+    groupId: uuid,
+    businessId: uuid,
+    requestedBy,
+    /** Owner of businessId from a lookup; null when the business does not exist. */
+    businessOwnerId: z.string().nullable(),
+    whatsappIdLinkedTo,
+    ...groupFields,
+  }),
+  UpdateGroup: z.object({
+    groupId: uuid,
+    businessId: uuid,
+    requestedBy,
+    businessOwnerId: z.string().nullable(),
+    whatsappIdLinkedTo,
+    name: groupFields.name.optional(),
+    description: groupFields.description,
+    groupType: groupType.optional(),
+    whatsappId: groupFields.whatsappId,
+  }),
+} as const;
+
+type BData<K extends keyof typeof businessCommandSchemas> = z.output<(typeof businessCommandSchemas)[K]>;
+type GData<K extends keyof typeof groupCommandSchemas> = z.output<(typeof groupCommandSchemas)[K]>;
+export type RegisterBusiness = Command<'RegisterBusiness', BData<'RegisterBusiness'>>;
+export type UpdateBusiness = Command<'UpdateBusiness', BData<'UpdateBusiness'>>;
+export type SetCatalog = Command<'SetCatalog', BData<'SetCatalog'>>;
+export type SetReplyTemplates = Command<'SetReplyTemplates', BData<'SetReplyTemplates'>>;
+export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates;
+export type LinkGroup = Command<'LinkGroup', GData<'LinkGroup'>>;
+export type UpdateGroup = Command<'UpdateGroup', GData<'UpdateGroup'>>;
+export type GroupCommand = LinkGroup | UpdateGroup;
+
+function currencyFor(country: string, currency: string | undefined): string {
+  const resolved = currency ?? DEFAULT_CURRENCY_BY_COUNTRY[country];
+  if (!resolved) throw new ValidationError(`currency is required: no default currency is known for country ${country}`, [{ path: 'currency', message: 'Required' }]);
+  return resolved;
+}
+
+/** Another tenant's business answers like a missing one (404). */
+function ownedBusiness(state: BusinessState, businessId: string, by: RequestedBy): Extract<BusinessState, { kind: 'registered' }> {
+  if (state.kind !== 'registered' || state.profile.businessId !== businessId) throw new NotFound(`Business ${businessId} not found`);
+  if (by.role !== 'admin' && state.profile.ownerId !== by.userId) throw new NotFound(`Business ${businessId} not found`);
+  return state;
+}
+
+const keep = <T>(next: T | undefined, current: T): T => (next === undefined ? current : next);
+
+export function decideBusiness(command: BusinessCommand, state: BusinessState): BusinessEvent[] {
+  switch (command.type) {
+    case 'RegisterBusiness': {
+      const d = command.data;
+      if (state.kind !== 'none') throw new Conflict(`Business ${d.businessId} already exists`);
+      const profile: BusinessProfile = {
+        businessId: d.businessId,
+        ownerId: d.ownerId,
+        name: d.name,
+        description: d.description ?? null,
+        address: d.address ?? null,
+        phone: d.phone ?? null,
+        email: d.email ?? null,
+        country: d.country,
+        currency: currencyFor(d.country, d.currency),
+      };
+      return [{ type: 'BusinessRegistered', data: profile }];
+    }
+    case 'UpdateBusiness': {
+      const d = command.data;
+      const { profile } = ownedBusiness(state, d.businessId, d.requestedBy);
+      const country = keep(d.country, profile.country);
+      // A new country without a currency moves the currency along only if it still had the old country's default.
+      const currency =
+        d.currency ??
+        (d.country !== undefined && d.country !== profile.country && profile.currency === DEFAULT_CURRENCY_BY_COUNTRY[profile.country]
+          ? currencyFor(country, undefined)
+          : profile.currency);
+      const next: BusinessProfile = {
+        ...profile,
+        name: keep(d.name, profile.name),
+        description: keep(d.description, profile.description),
+        address: keep(d.address, profile.address),
+        phone: keep(d.phone, profile.phone),
+        email: keep(d.email, profile.email),
+        country,
+        currency,
+      };
+      if (sameData(next, profile)) return [];
+      return [{ type: 'BusinessUpdated', data: next }];
+    }
+    case 'SetCatalog': {
+      const d = command.data;
+      ownedBusiness(state, d.businessId, d.requestedBy);
+      const seen = new Set<string>();
+      const duplicates = new Set<string>();
+      for (const p of d.products) {
+        // Case-insensitive: the parser matches skus typed by people, "jr" and "JR" are the same product.
+        const key = p.sku.toUpperCase();
+        if (seen.has(key)) duplicates.add(p.sku);
+        seen.add(key);
+      }
+      if (duplicates.size > 0) {
+        throw new ValidationError(`Duplicate sku in catalog: ${[...duplicates].join(', ')}`, [...duplicates].map((sku) => ({ path: 'products', message: `duplicate sku ${sku}` })));
+      }
+      return [{ type: 'CatalogSet', data: { businessId: d.businessId, products: d.products } }];
+    }
+    case 'SetReplyTemplates': {
+      const d = command.data;
+      ownedBusiness(state, d.businessId, d.requestedBy);
+      const keys = new Set<string>();
+      for (const t of d.templates) {
+        const key = `${t.language}:${t.key}`;
+        if (keys.has(key)) throw new ValidationError(`Two templates for ${t.key} in ${t.language}`);
+        keys.add(key);
+      }
+      return [{ type: 'ReplyTemplatesSet', data: { businessId: d.businessId, defaultLanguage: d.defaultLanguage, templates: d.templates } }];
+    }
+    default: {
+      const unhandled: never = command;
+      throw new ValidationError(`Unknown business command ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
+
+function checkGroupAccess(d: { businessId: string; businessOwnerId: string | null; requestedBy: RequestedBy }): void {
+  if (d.businessOwnerId === null) throw new NotFound(`Business ${d.businessId} not found`);
+  if (d.requestedBy.role !== 'admin' && d.businessOwnerId !== d.requestedBy.userId) throw new NotFound(`Business ${d.businessId} not found`);
+}
+
+function checkWhatsappId(groupId: string, whatsappId: string | null, linkedTo: string | null): void {
+  if (whatsappId !== null && linkedTo !== null && linkedTo !== groupId) {
+    throw new Conflict(`WhatsApp chat ${whatsappId} is already linked to another group`);
+  }
+}
+
+export function decideGroup(command: GroupCommand, state: GroupState): GroupEvent[] {
+  switch (command.type) {
+    case 'LinkGroup': {
+      const d = command.data;
+      checkGroupAccess(d);
+      if (state.kind !== 'none') throw new Conflict(`Group ${d.groupId} is already linked`);
+      const whatsappId = d.whatsappId ?? null;
+      checkWhatsappId(d.groupId, whatsappId, d.whatsappIdLinkedTo);
+      return [
+        {
+          type: 'GroupLinked',
+          data: { groupId: d.groupId, businessId: d.businessId, name: d.name, description: d.description ?? null, groupType: d.groupType, whatsappId },
+        },
+      ];
+    }
+    case 'UpdateGroup': {
+      const d = command.data;
+      checkGroupAccess(d);
+      if (state.kind !== 'linked' || state.groupId !== d.groupId || state.businessId !== d.businessId) {
+        throw new NotFound(`Group ${d.groupId} not found`);
+      }
+      const next = {
+        groupId: state.groupId,
+        businessId: state.businessId,
+        name: keep(d.name, state.name),
+        description: keep(d.description, state.description),
+        groupType: keep(d.groupType, state.groupType),
+        whatsappId: keep(d.whatsappId, state.whatsappId),
+      };
+      checkWhatsappId(d.groupId, next.whatsappId, d.whatsappIdLinkedTo);
+      const { kind: _kind, ...current } = state;
+      if (sameData(next, current)) return [];
+      return [{ type: 'GroupUpdated', data: next }];
+    }
+    default: {
+      const unhandled: never = command;
+      throw new ValidationError(`Unknown group command ${(unhandled as { type: string }).type}`);
+    }
+  }
+}
