@@ -12,6 +12,7 @@ export type { DatabasePool };
 
 // slonik's documented result parser: rows of `sql.type(schema)` queries are validated (and transformed) by zod.
 const resultParser: Interceptor = {
+  name: 'zod-result-parser',
   transformRowAsync: async (executionContext, actualQuery, row) => {
     const { resultParser: parser } = executionContext;
     if (!parser) return row;
