@@ -5,7 +5,14 @@
 -- commit (after the transaction is visible), so global positions become visible strictly in
 -- order: when a reader sees position N, every position below N is committed or rolled back
 -- for good. Rolled-back positions leave holes that are never filled, which readers ignore.
--- Idempotency: event ids are unique; appending an id already stored is reported as success.
+-- (PostgreSQL releases a transaction's locks only after it has left the proc array, i.e. after
+-- its rows are visible to new snapshots, so the next appender draws its positions only once every
+-- lower position is settled.) Every statement of es_append runs on a fresh snapshot taken after
+-- the lock (read committed, volatile function), so the revision and duplicate checks see the
+-- previous appender's commit. Writers that insert into es_events without es_append would bypass
+-- the fence: don't.
+-- Idempotency: event ids are unique; appending an id already stored (in this stream) is reported
+-- as success whatever the expected revision, and an id repeated inside one batch is stored once.
 create table es_streams (
   stream_id text primary key,
   revision bigint not null
@@ -37,6 +44,7 @@ declare
   v_foreign text;
   v_pos bigint;
   v_count int;
+  v_conflict boolean;
 begin
   perform pg_advisory_xact_lock(7245001);
 
@@ -49,8 +57,10 @@ begin
 
   select s.revision into v_current from es_streams s where s.stream_id = p_stream;
 
-  select array_agg(i) into v_new_ids from unnest(p_ids) as i
-   where not exists (select 1 from es_events e where e.event_id = i);
+  select array_agg(i order by ord) into v_new_ids from (
+    select distinct on (u.i) u.i, u.ord from unnest(p_ids) with ordinality as u(i, ord) order by u.i, u.ord
+  ) d
+   where not exists (select 1 from es_events e where e.event_id = d.i);
 
   if v_new_ids is null then
     select max(e.position) into v_pos from es_events e where e.event_id = any(p_ids);
@@ -58,18 +68,31 @@ begin
     return;
   end if;
 
-  if (p_expected = 'no_stream' and v_current is not null)
-     or (p_expected = 'stream_exists' and v_current is null)
-     or (p_expected not in ('any', 'no_stream', 'stream_exists') and coalesce(v_current, -1) <> p_expected::bigint) then
+  -- Separate IF branches, not one boolean expression: SQL does not promise left-to-right
+  -- evaluation, and p_expected::bigint must never be evaluated for 'any' / 'no_stream' / ….
+  if p_expected = 'any' then
+    v_conflict := false;
+  elsif p_expected = 'no_stream' then
+    v_conflict := v_current is not null;
+  elsif p_expected = 'stream_exists' then
+    v_conflict := v_current is null;
+  elsif p_expected ~ '^-?[0-9]+$' then
+    v_conflict := coalesce(v_current, -1) <> p_expected::bigint;
+  else
+    raise exception 'es_append: invalid expected revision %', p_expected using errcode = '22023';
+  end if;
+
+  if v_conflict then
     return query select 'conflict'::text, coalesce(v_current, -1), 0::bigint;
     return;
   end if;
 
   v_current := coalesce(v_current, -1);
   with input as (
-    select t.id, t.type, t.data, t.meta, t.ord
+    select distinct on (t.id) t.id, t.type, t.data, t.meta, t.ord
       from unnest(p_ids, p_types, p_data, p_meta) with ordinality as t(id, type, data, meta, ord)
      where t.id = any(v_new_ids)
+     order by t.id, t.ord
   ), numbered as (
     select input.*, v_current + row_number() over (order by ord) as rev from input
   ), ins as (

@@ -134,7 +134,8 @@ export class PostgresEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const params: unknown[] = [];
     let where = 'true';
-    if (options.fromPosition !== undefined && (options.fromPosition > 0n || backwards)) {
+    // 0n / undefined means "from the start": the beginning forwards, the end backwards.
+    if (options.fromPosition !== undefined && options.fromPosition > 0n) {
       params.push(options.fromPosition.toString());
       where = backwards ? `position < $1` : `position > $1`;
     }
@@ -162,8 +163,14 @@ export class PostgresEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     let position = options.fromPosition ?? 0n;
     let closed = false;
+    // `pending` is set by every wake-up, so a NOTIFY that arrives while a page is being read is not
+    // lost (it would otherwise only be caught by the next poll).
+    let pending = false;
     let wake: (() => void) | undefined;
-    const waker = () => wake?.();
+    const waker = () => {
+      pending = true;
+      wake?.();
+    };
     this.wakers.add(waker);
     const store = this;
     const listening = this.listen().catch(() => undefined); // polling still delivers if LISTEN fails
@@ -172,7 +179,14 @@ export class PostgresEventStore implements EventStore {
       await listening;
       try {
         while (!closed && !store.closed) {
-          const batch = await store.readAll({ fromPosition: position, maxCount: store.batchSize, filter: options.filter });
+          pending = false;
+          let batch: RecordedEvent[];
+          try {
+            batch = await store.readAll({ fromPosition: position, maxCount: store.batchSize, filter: options.filter });
+          } catch (e) {
+            if (closed || store.closed) return; // the store was closed under a pending read
+            throw e;
+          }
           if (batch.length > 0) {
             for (const e of batch) {
               if (closed) return;
@@ -182,7 +196,9 @@ export class PostgresEventStore implements EventStore {
             // A filtered page can end before the head: keep reading from the last position seen.
             continue;
           }
+          if (closed || store.closed) return;
           if (!store.listenerReady) store.listen().catch(() => undefined);
+          if (pending) continue;
           await new Promise<void>((res) => {
             const timer = setTimeout(res, store.pollIntervalMs);
             wake = () => {
@@ -210,21 +226,39 @@ export class PostgresEventStore implements EventStore {
 
   private listen(): Promise<void> {
     if (this.listenerReady) return this.listenerReady;
-    this.listenerReady = (async () => {
-      const client = new pg.Client({ connectionString: this.url });
-      client.on('error', () => {
-        // Connection lost: forget it so the next subscription re-listens; polling covers the gap.
-        this.listener = undefined;
-        this.listenerReady = undefined;
-      });
-      client.on('notification', () => {
-        for (const w of this.wakers) w();
-      });
-      await client.connect();
-      await client.query('listen novi_events');
+    if (this.closed) return Promise.resolve();
+    const client = new pg.Client({ connectionString: this.url });
+    let ready: Promise<void> | undefined;
+    const forget = () => {
+      // Connection lost (or never made): forget it so the next idle subscription re-listens;
+      // polling covers the gap, and events committed meanwhile are read by the next poll.
+      if (this.listener === client) this.listener = undefined;
+      if (this.listenerReady === ready) this.listenerReady = undefined;
+      client.end().catch(() => undefined);
+    };
+    client.on('error', forget);
+    client.on('end', forget);
+    client.on('notification', () => {
+      for (const w of this.wakers) w();
+    });
+    ready = (async () => {
+      try {
+        await client.connect();
+        await client.query('listen novi_events');
+      } catch (e) {
+        forget();
+        throw e;
+      }
+      if (this.closed) {
+        forget();
+        return;
+      }
       this.listener = client;
+      // Anything committed before LISTEN took effect gets no notification: wake everyone once.
+      for (const w of this.wakers) w();
     })();
-    return this.listenerReady;
+    this.listenerReady = ready;
+    return ready;
   }
 
   async close(): Promise<void> {
