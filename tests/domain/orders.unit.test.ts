@@ -131,11 +131,11 @@ t.test('UpdateOrder', async (t) => {
   t.test('an unpriced item makes the total unknown', async (t) => {
     const items = [{ name: 'Mystery box', sku: null, quantity: 1, unitPrice: null }];
     const { events } = given([placed]).when(update({ items }));
-    t.equal(events?.[0]?.data.totalAmount, null);
+    t.match(events, [{ type: 'OrderUpdated', data: { totalAmount: null } }]);
   });
   t.test('only changed customer fields are recorded', async (t) => {
     const { events } = given([placed]).when(update({ customer: { name: 'Bisi Adeyemi', address: '3 Bourdillon Rd' } }));
-    t.same(events?.[0]?.data.customer, { address: '3 Bourdillon Rd' });
+    t.same(events?.[0]?.type === 'OrderUpdated' && events[0].data.customer, { address: '3 Bourdillon Rd' });
     const state = (events ?? []).reduce(evolveOrder, evolveOrder(initialOrderState(), placed));
     t.same(state.kind === 'placed' && state.customer, { name: 'Bisi Adeyemi', phone: '+2348035550101', address: '3 Bourdillon Rd' });
   });
