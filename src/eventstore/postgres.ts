@@ -230,11 +230,16 @@ export class PostgresEventStore implements EventStore {
     const client = new pg.Client({ connectionString: this.url });
     let ready: Promise<void> | undefined;
     const forget = () => {
-      // Connection lost (or never made): forget it so the next idle subscription re-listens;
-      // polling covers the gap, and events committed meanwhile are read by the next poll.
-      if (this.listener === client) this.listener = undefined;
+      // Connection lost (or never made): forget it so the next idle subscription re-listens.
+      // A lost established connection wakes every subscription at once: each re-reads (catching
+      // what was committed unannounced) and the first to go idle listens again, instead of all
+      // of them waiting for their next poll. A failed connect does not wake (no busy loop);
+      // polling covers that case.
+      const wasListening = this.listener === client;
+      if (wasListening) this.listener = undefined;
       if (this.listenerReady === ready) this.listenerReady = undefined;
       client.end().catch(() => undefined);
+      if (wasListening && !this.closed) for (const w of this.wakers) w();
     };
     client.on('error', forget);
     client.on('end', forget);
