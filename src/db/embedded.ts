@@ -7,7 +7,7 @@
 // A run killed with SIGKILL leaves a running server behind: the next start adopts it. A server
 // killed with SIGKILL leaves a stale postmaster.pid: it is removed when its pid is not a postgres.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, chownSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
