@@ -1,0 +1,146 @@
+// Matching a product phrase from a message to the business catalog: names, aliases, plurals, case, small typos.
+import type { CatalogProduct } from './types.ts';
+import { editDistance, stem, words } from './text.ts';
+
+interface Key {
+  product: CatalogProduct;
+  /** Stemmed tokens of the name or alias. */
+  tokens: string[];
+  /** Whether this key is the full catalog name (preferred over an alias on ties). */
+  isName: boolean;
+}
+
+export interface PreparedCatalog {
+  keys: Key[];
+  /** Stemmed token -> keys containing it, so a phrase only looks at plausible products. */
+  byToken: Map<string, Key[]>;
+  /** Every stemmed key token of length >= 4, for typo lookups. */
+  fuzzyVocab: string[];
+}
+
+const cache = new WeakMap<readonly CatalogProduct[], PreparedCatalog>();
+
+/** Tokens that say nothing about which product: sizes ("50cl", "1kg"), bracket words, connectors. */
+const NOISE = new Set(['of', 'de', 'do', 'da', 'del', 'the', 'a', 'la', 'el', 'o', 'com', 'con', 'with', 'and', 'y', 'e']);
+
+function isSize(t: string): boolean {
+  return /\d/.test(t);
+}
+
+function keyTokens(s: string): string[] {
+  return words(s).filter((t) => !isSize(t) && !NOISE.has(t)).map(stem);
+}
+
+export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCatalog {
+  const hit = cache.get(catalog);
+  if (hit) return hit;
+  const keys: Key[] = [];
+  const byToken = new Map<string, Key[]>();
+  const vocab = new Set<string>();
+  const add = (product: CatalogProduct, text: string, isName: boolean) => {
+    const tokens = keyTokens(text.replace(/\([^)]*\)/g, ' '));
+    if (!tokens.length) return;
+    const key: Key = { product, tokens, isName };
+    keys.push(key);
+    for (const t of new Set(tokens)) {
+      const list = byToken.get(t);
+      if (list) list.push(key);
+      else byToken.set(t, [key]);
+      if (t.length >= 4) vocab.add(t);
+    }
+  };
+  for (const p of catalog) {
+    if (!p || typeof p.name !== 'string') continue;
+    add(p, p.name, true);
+    for (const a of Array.isArray(p.aliases) ? p.aliases : []) if (typeof a === 'string') add(p, a, false);
+  }
+  const prepared: PreparedCatalog = { keys, byToken, fuzzyVocab: [...vocab] };
+  cache.set(catalog, prepared);
+  return prepared;
+}
+
+export interface CatalogMatch {
+  product: CatalogProduct;
+  /** 1 for an exact phrase match, lower for partial cover or typos. */
+  score: number;
+}
+
+/** Maps a typo'd token onto the catalog vocabulary ("jolof" -> "jollof"), or returns it unchanged. */
+function correct(t: string, vocab: string[]): string {
+  if (t.length < 4) return t;
+  const max = t.length >= 8 ? 2 : 1;
+  let best = t;
+  let bestD = max + 1;
+  for (const v of vocab) {
+    if (Math.abs(v.length - t.length) > max) continue;
+    const d = editDistance(t, v, max);
+    if (d < bestD) {
+      bestD = d;
+      best = v;
+      if (d === 0) break;
+    }
+  }
+  return best;
+}
+
+/**
+ * Finds the catalog product a phrase names. The phrase must contain every token of a key, contiguously,
+ * and the key must cover at least half of the phrase's meaningful words, so "goat meat pepper soup"
+ * does not become "Goat" and "chicken tikka masala" does not become "Chicken".
+ */
+export function matchCatalog(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
+  if (!prepared.keys.length) return null;
+  const raw = words(phrase).filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
+  if (!raw.length) return null;
+  let toks = raw.map(stem);
+  let typo = false;
+  if (!toks.some((t) => prepared.byToken.has(t))) {
+    const fixed = toks.map((t) => (prepared.byToken.has(t) ? t : correct(t, prepared.fuzzyVocab)));
+    if (!fixed.some((t) => prepared.byToken.has(t))) {
+      // Also try the unstemmed tokens against the vocabulary ("bagle" stems oddly).
+      return null;
+    }
+    typo = true;
+    toks = fixed;
+  } else if (toks.some((t) => !prepared.byToken.has(t))) {
+    // Some tokens match, others may be typos of key words ("chikken wings").
+    const fixed = toks.map((t) => (prepared.byToken.has(t) ? t : correct(t, prepared.fuzzyVocab)));
+    if (fixed.some((t, i) => t !== toks[i])) {
+      typo = true;
+      toks = fixed;
+    }
+  }
+  let best: CatalogMatch | null = null;
+  let bestLen = 0;
+  const seen = new Set<Key>();
+  for (const t of toks) {
+    for (const key of prepared.byToken.get(t) ?? []) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pos = indexOfSeq(toks, key.tokens);
+      if (pos < 0) continue;
+      const cover = key.tokens.length / toks.length;
+      if (cover < 0.5) continue;
+      let score = cover === 1 ? 1 : 0.6 + 0.3 * cover;
+      if (typo) score -= 0.1;
+      const better =
+        !best ||
+        key.tokens.length > bestLen ||
+        (key.tokens.length === bestLen && score > best.score) ||
+        (key.tokens.length === bestLen && score === best.score && key.isName);
+      if (better) {
+        best = { product: key.product, score };
+        bestLen = key.tokens.length;
+      }
+    }
+  }
+  return best;
+}
+
+function indexOfSeq(hay: string[], needle: string[]): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}

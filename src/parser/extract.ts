@@ -1,0 +1,685 @@
+// Pulling the order fields out of a message: labels, phones, address, totals, sign-off name, items.
+import type { CatalogProduct, ParsedItem } from './types.ts';
+import { collapse, fold, trimPunct } from './text.ts';
+import { findMoney, type MoneyHit } from './money.ts';
+import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, parseNumberToken } from './numbers.ts';
+import { matchCatalog, type PreparedCatalog } from './catalog.ts';
+import {
+  CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
+  LABEL_NAME_RE, LABEL_NOTE_RE, LABEL_PHONE_RE, LABEL_PRODUCT_RE, LABEL_QTY_RE, NOTE_RE, PICKUP_RE, SIGNOFF_WORDS_SRC,
+  TRAILING_UNITS, WANT_RE,
+} from './lexicon.ts';
+
+const foldCharCache = new Map<string, string>();
+/** Folds case and accents while keeping the UTF-16 length, so indexes found in the folded copy apply to the original. */
+export function foldAligned(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    let f = foldCharCache.get(ch);
+    if (f === undefined) {
+      const d = ch.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+      f = d.length === ch.length ? d : ch.toLowerCase().length === ch.length ? ch.toLowerCase() : ch;
+      if (foldCharCache.size < 5000) foldCharCache.set(ch, f);
+    }
+    out += f;
+  }
+  return out;
+}
+
+const NAME_RE = /^\p{Lu}[\p{L}'’.-]{0,30}(?:\s\p{Lu}[\p{L}'’.-]{0,30}){0,3}$/u;
+const NOT_NAMES = new Set(
+  'god sir ma madam boss total order pedido thanks thank regards cheers gracias obrigado obrigada asante ok okay yes no please pls hello hi hola oi address delivery pickup love team all you everyone guys bro sis dear the'.split(
+    ' ',
+  ),
+);
+const TITLE_RE = /^(?:mr|mrs|ms|miss|dr|chief|alhaji|alhaja|madam|mama|aunty|auntie|uncle|sr|sra|srta|dona|don|dona|senhor|senhora|señor|señora)\.?$/i;
+
+export function cleanName(raw: string): string | null {
+  let s = raw.replace(/\+?\(?\d[\d\s().-]{5,}\d/g, ' ');
+  s = s.replace(/[^\p{L}\p{N}\s'’.,-]/gu, ' ');
+  s = collapse(s);
+  s = s.replace(/^[\s,.;:-]+|[\s,;:-]+$/g, '');
+  s = s.replace(/,.*$/, '').trim();
+  if (!s || s.length > 60 || !/\p{L}/u.test(s)) return null;
+  return s;
+}
+
+function validSignoffName(raw: string): string | null {
+  const s = raw.replace(/[^\p{L}\s'’.-]+$/u, '').replace(/[\s!]+$/, '').trim();
+  if (!NAME_RE.test(s)) return null;
+  const first = fold(s.split(/\s/)[0] ?? '').replace(/\.$/, '');
+  if (NOT_NAMES.has(first)) return null;
+  if (s.split(/\s/).length > 4) return null;
+  return s;
+}
+
+const SIGNOFF_TAIL_RE = new RegExp(`(?:^|[.!?,;]\\s*)(?:${SIGNOFF_WORDS_SRC})[,.!]*\\s+([^\\n]{1,40})$`, 'i');
+const SIGNOFF_ONLY_RE = new RegExp(`^(?:${SIGNOFF_WORDS_SRC})[\\s,.!🙏]*$`, 'iu');
+const DASH_NAME_RE = /(?:^|\s)[-–—~]\s*(\p{Lu}[\p{L}'’.]{0,30}(?:\s\p{Lu}[\p{L}'’.]{0,30}){0,2})\s*(?:,\s*\+?[\d(][\d\s().-]{5,20})?\s*[.!]?$/u;
+const AGENT_RE =
+  /\b(?:for (?:my )?(?:customer|client)|on behalf of|order for|orders? for|pedido (?:para|pra) (?:o |a |el |la )?(?:cliente )?|para (?:mi |el |la |o |a )?(?:cliente|clienta)|encomenda (?:para|pra))\s*[:,-]?\s*([^\n,.;:]{2,40})/i;
+
+/** Name of a customer an agent is ordering for ("order for Mrs Ade Bello: ..."). */
+export function agentName(text: string): string | null {
+  const m = AGENT_RE.exec(text);
+  if (!m || !m[1]) return null;
+  const toks = m[1].trim().split(/\s+/);
+  const out: string[] = [];
+  for (const t of toks) {
+    if (TITLE_RE.test(t) || /^\p{Lu}[\p{L}'’.-]*$/u.test(t)) out.push(t);
+    else break;
+  }
+  if (!out.length || out.every((t) => TITLE_RE.test(t))) return null;
+  const name = out.join(' ');
+  return NOT_NAMES.has(fold(out[0] ?? '')) ? null : name;
+}
+
+export interface Draft {
+  name: string;
+  sku: string | null;
+  quantity: number;
+  unitPrice: number | null;
+  strong: boolean;
+  catalogScore: number;
+  currencyToken: string | null;
+}
+
+export interface Extracted {
+  name: string | null;
+  labelledName: boolean;
+  address: string | null;
+  items: Draft[];
+  total: number | null;
+  totalCurrency: string | null;
+  firstCurrency: string | null;
+  notes: string[];
+  pickup: boolean;
+  wantVerb: boolean;
+}
+
+interface Line {
+  text: string;
+  list: boolean;
+  done: boolean;
+}
+
+const BULLET_RE = /^\s*(?:[-–—•*·▪►➤→>✔✓☑️]+\s*|\d{1,2}[.)]\s+)/u;
+const NUMBERED_RE = /^\s*\d{1,2}[.)]\s+/;
+const LEAD_JUNK_RE = /^[^\p{L}\p{N}$₦£€₹₵¿¡#]+/u;
+const HAS_LETTER = /\p{L}/u;
+const TIME_WORDS = new Set(['min', 'mins', 'minute', 'minutes', 'minutos', 'hr', 'hrs', 'hour', 'hours', 'horas', 'hora', 'am', 'pm', 'h', 'days', 'dias', 'weeks', 'semanas', 'o\'clock', 'oclock', 'pm.', 'am.', '%', 'th', 'st', 'nd', 'rd', 'years', 'anos', 'años', 'yrs']);
+const TIME_TOKEN_RE = /^\d{1,2}(?:[:.]\d{2})?(?:am|pm|h|hrs|hr|min|mins)$/i;
+const ATTACHED_UNIT_RE = /^(\d+(?:[.,]\d+)?)(kg|kgs|g|gm|l|lt|ltr|ml|pcs|pc|pkt|pkts|x|nos|dozen|kilos?|litres?|liters?)$/i;
+const X_QTY_RES: RegExp[] = [
+  /(?:^|\s)(\d{1,4})\s?[x×](?=\s|$)/i,
+  /(?:^|\s)[x×]\s?(\d{1,4})(?=\s|$|[.,;!)])/i,
+  /(?:^|\s)(?:qty|qtd|cant)\.?\s*:?\s*(\d{1,4})(?=\s|$)/i,
+];
+const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
+const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
+const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\bfrom|\bx|\bdi|[-–:=])\s*$/i;
+const AFTER_PRICE_RE = /^\s*(?:each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
+const EACH_AFTER_RE = /^\s*(?:each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
+const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c']);
+
+/** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
+export function splitSentences(line: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c !== '.' && c !== '!' && c !== '?' && c !== '…') continue;
+    const next = line[i + 1];
+    if (next !== undefined && next !== ' ' && next !== '\t') continue;
+    if (c === '.') {
+      const before = line.slice(Math.max(start, i - 6), i);
+      const w = /([\p{L}º°.]+)$/u.exec(before);
+      if (w && w[1] && (ABBREV.has(w[1].toLowerCase()) || (w[1].length === 1 && /\p{Lu}/u.test(w[1])))) {
+        // "Av. Paulista", "Mrs. Okafor", "Mary O." : an abbreviation, unless the next word starts a new sentence we can't tell; keep going.
+        continue;
+      }
+      const after = line.slice(i + 1).trimStart();
+      if (/^\d/.test(after) && /\d$/.test(line.slice(0, i))) continue;
+    }
+    out.push(line.slice(start, i + 1));
+    start = i + 1;
+  }
+  if (start < line.length) out.push(line.slice(start));
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
+/** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
+export function splitSegments(sentence: string): string[] {
+  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s/);
+  const out: string[] = [];
+  for (const p of parts) {
+    // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
+    const sub = p.split(
+      /\s(?:and|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|twelve\b|half\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s))/i,
+    );
+    for (const s of sub) if (s.trim()) out.push(s.trim());
+  }
+  return out;
+}
+
+function isNumericToken(t: string): boolean {
+  return /^\d{1,6}(?:[.,]\d{1,3})?$/.test(t);
+}
+
+interface QtyParse {
+  qty: number | null;
+  rest: string;
+  unit: string | null;
+  container: string | null;
+  wanted: boolean;
+  explicit: boolean;
+}
+
+/** Finds the count at the start of a segment (after greetings and request verbs). */
+function leadingQty(seg: string): QtyParse | null {
+  const toks = seg.split(/\s+/).slice(0, 40);
+  let wanted = false;
+  let skippedCaps = 0;
+  for (let i = 0; i < toks.length && i < 12; i++) {
+    const tok = toks[i] ?? '';
+    const t = foldAligned(tok).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}']+$/gu, '');
+    let qty: number | null = null;
+    let j = i + 1;
+    let unit: string | null = null;
+    const attached = ATTACHED_UNIT_RE.exec(t);
+    if (isNumericToken(t)) qty = parseNumberToken(t);
+    else if (attached && attached[1]) {
+      qty = parseNumberToken(attached[1]);
+      unit = (attached[2] ?? '').toLowerCase();
+      if (unit === 'dozen') {
+        qty = (qty ?? 1) * 12;
+        unit = null;
+      }
+    } else if (HALF_WORDS.has(t)) {
+      const n1 = foldAligned(toks[i + 1] ?? '');
+      const n2 = foldAligned(toks[i + 2] ?? '');
+      if (DOZEN_WORDS.has(n1)) { qty = 6; j = i + 2; }
+      else if ((n1 === 'a' || n1 === 'an') && DOZEN_WORDS.has(n2)) { qty = 6; j = i + 3; }
+      else if (t === 'half' || t === 'media' || t === 'meia') { qty = null; }
+      if (qty !== null) return finishQty(toks, j, qty, null, wanted);
+    } else if (NUMBER_WORDS.has(t)) {
+      qty = NUMBER_WORDS.get(t) ?? null;
+      // "a" / "o" style articles only count when they introduce a product, not "a lot", "a few".
+      if ((t === 'a' || t === 'an') && /^(lot|few|bit|little|while|moment|minute|question)$/.test(foldAligned(toks[i + 1] ?? ''))) return null;
+    } else if (FILLERS.has(t) || t === '') {
+      if (WANT_RE.test(t)) wanted = true;
+      continue;
+    } else if (/^\p{Lu}/u.test(tok) && skippedCaps < 2 && i < 4 && toks.slice(i + 1, i + 4).some((x) => FILLERS.has(foldAligned(x)))) {
+      skippedCaps++;
+      continue;
+    } else {
+      return { qty: null, rest: toks.slice(i).join(' '), unit: null, container: null, wanted, explicit: false };
+    }
+    if (qty === null || qty <= 0) return null;
+    const nextF = foldAligned(toks[j] ?? '').replace(/[^\p{L}\p{N}'%]+$/u, '');
+    if (TIME_WORDS.has(nextF) || TIME_TOKEN_RE.test(t)) return null;
+    if (DOZEN_WORDS.has(nextF)) {
+      qty *= 12;
+      j++;
+    }
+    return finishQty(toks, j, qty, unit, wanted);
+  }
+  return { qty: null, rest: '', unit: null, container: null, wanted, explicit: false };
+}
+
+function finishQty(toks: string[], j: number, qty: number, unitIn: string | null, wanted: boolean): QtyParse {
+  let unit = unitIn;
+  let container: string | null = null;
+  const u = foldAligned(toks[j] ?? '').replace(/[.:,]+$/, '');
+  if (!unit && COUNT_UNITS.has(u) && toks.length > j + 1) {
+    unit = u;
+    if (CONTAINER_UNITS.has(u)) container = toks[j] ?? null;
+    j++;
+  }
+  let k = j;
+  const of = foldAligned(toks[k] ?? '');
+  if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da')) k++;
+  return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true };
+}
+
+/** Strips greetings and request verbs before a product ("pls I want small chops" -> "small chops"). */
+function stripLeadingFillers(s: string): { text: string; wanted: boolean } {
+  const toks = s.split(/\s+/);
+  let i = 0;
+  let wanted = false;
+  while (i < toks.length - 1 || (i < toks.length && toks.length === 1 && false)) {
+    const t = foldAligned(toks[i] ?? '').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}']+$/gu, '');
+    if (!FILLERS.has(t) && t !== '') break;
+    if (WANT_RE.test(t)) wanted = true;
+    i++;
+  }
+  // A lone trailing filler ("please") is not a product either.
+  const rest = toks.slice(i);
+  if (rest.length === 1 && FILLERS.has(foldAligned(rest[0] ?? '').replace(/[^\p{L}']+/gu, ''))) return { text: '', wanted };
+  return { text: rest.join(' '), wanted };
+}
+
+function cutTail(name: string): string {
+  const f = foldAligned(' ' + name);
+  const m = CUT_RE.exec(f);
+  let s = m ? name.slice(0, Math.max(0, m.index)) : name;
+  s = s.replace(/\s+(?:each|ea|c\/u|cada(?:\s+(?:una|uno|um|uma))?|pls|please|por favor|porfa|only|o|a|de|of|do|da|x)\s*$/i, '');
+  s = s.replace(/[\s.,;:!?¡¿*_~"'`|–—=@-]+$/u, '').replace(/^[\s.,;:!?¡¿*_~"'`|–—=@-]+/u, '');
+  return collapse(s);
+}
+
+interface SegContext {
+  catalog: PreparedCatalog | null;
+  list: boolean;
+  sentenceWanted: boolean;
+}
+
+/** Parses one segment into an item, or null when it names no product. */
+export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
+  let seg = segIn.replace(LEAD_JUNK_RE, '').trim();
+  if (!seg || !HAS_LETTER.test(seg) || seg.length > 200) return null;
+
+  // 1. Prices: amounts with a currency, a "k", "@", or "each"/"c/u"/"cada" are unit prices, not counts.
+  let unitPrice: number | null = null;
+  let currencyToken: string | null = null;
+  const hits = findMoney(seg);
+  const priceHits: MoneyHit[] = [];
+  for (const h of hits) {
+    const before = seg.slice(Math.max(0, h.index - 3), h.index);
+    const after = seg.slice(h.end, h.end + 14);
+    if (h.marked || /@\s*$/.test(before) || EACH_AFTER_RE.test(after)) priceHits.push(h);
+  }
+  if (priceHits.length) {
+    const first = priceHits[0];
+    if (first) {
+      unitPrice = first.value;
+      currencyToken = first.currencyToken;
+    }
+    let rebuilt = '';
+    let pos = 0;
+    for (const h of priceHits) {
+      let left = seg.slice(pos, h.index);
+      left = left.replace(BEFORE_PRICE_RE, ' ');
+      rebuilt += left + ' ';
+      const after = seg.slice(h.end);
+      const am = AFTER_PRICE_RE.exec(after);
+      pos = h.end + (am ? am[0].length : 0);
+    }
+    rebuilt += seg.slice(pos);
+    seg = collapse(rebuilt);
+    if (!HAS_LETTER.test(seg)) return null;
+  }
+
+  // 2. Count: "2x", "x2", "qty 2", a leading number or number word, or a trailing "- 2 kg" / "10 nos".
+  let qty: number | null = null;
+  let explicit = false;
+  let wanted = false;
+  let container: string | null = null;
+  let rest = seg;
+  for (const re of X_QTY_RES) {
+    const m = re.exec(rest);
+    if (m && m[1]) {
+      qty = Number(m[1]);
+      rest = collapse(rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length));
+      explicit = true;
+      break;
+    }
+  }
+  if (qty === null) {
+    const lq = leadingQty(rest);
+    if (lq === null) return null;
+    wanted = lq.wanted;
+    if (lq.qty !== null) {
+      qty = lq.qty;
+      explicit = lq.explicit;
+      container = lq.container;
+      rest = lq.rest;
+    } else {
+      rest = lq.rest;
+      const tm = TRAILING_DASH_QTY_RE.exec(rest) ?? TRAILING_UNIT_QTY_RE.exec(rest);
+      if (tm && tm[1]) {
+        const unit = foldAligned(tm[2] ?? '');
+        const dash = tm === TRAILING_DASH_QTY_RE.exec(rest) || /^\s[-–:=]/.test(tm[0]);
+        if ((dash && (!unit || COUNT_UNITS.has(unit))) || TRAILING_UNITS.has(unit)) {
+          const n = parseNumberToken(tm[1]);
+          if (n !== null && n > 0) {
+            qty = n;
+            explicit = true;
+            rest = rest.slice(0, tm.index);
+          }
+        }
+      }
+    }
+  } else {
+    const st = stripLeadingFillers(rest);
+    rest = st.text;
+    wanted = st.wanted;
+  }
+  const stripped = stripLeadingFillers(rest);
+  rest = stripped.text;
+  wanted = wanted || stripped.wanted;
+  let name = cutTail(rest);
+  // Drop a leading packaging/measure word left over ("plates of", "kg de").
+  name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
+  if (!name || !HAS_LETTER.test(name)) return null;
+  const nameWords = name.split(/\s+/);
+  if (nameWords.length > 8) return null;
+  const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
+  if (foldedWords.every((w) => !w || FILLERS.has(w) || HEADER_WORDS.has(w))) return null;
+  // A unit left as the whole name ("2 plates") is not a product.
+  if (foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '')) return null;
+
+  let sku: string | null = null;
+  let outName = name;
+  let catalogScore = 0;
+  if (ctx.catalog) {
+    const withContainer = container ? `${container} of ${name}` : null;
+    const m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalog(name, ctx.catalog);
+    if (m) {
+      sku = m.product.sku;
+      outName = m.product.name;
+      unitPrice = typeof m.product.price === 'number' && Number.isFinite(m.product.price) ? m.product.price : unitPrice;
+      catalogScore = m.score;
+    }
+  }
+  const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
+  if (!strong && !catalogScore) return null;
+  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, catalogScore, currencyToken };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
+const ADDRESS_TRIGGER_RE =
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
+const STREET_START_RE =
+  /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
+const EN_STREET_RE =
+  /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
+const ADDRESS_STOP_RE =
+  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|and call|thank|thanks|gracias|obrigad[oa]|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod\b)/i;
+const STREETISH_RE = /\d|,|\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|flat|plot|block|apt|apto|depto|centro|market|mall|gate|stage|hall|near|opposite|opp|behind|estate|phase|sector|nagar|colony|layout|junction|area|park|village|town|city)\b/i;
+
+export function extract(text: string, catalog: PreparedCatalog | null, rawLines: string[]): Extracted {
+  const lines: Line[] = rawLines.map((t) => ({ text: t, list: false, done: false }));
+  const res: Extracted = {
+    name: null, labelledName: false, address: null, items: [], total: null, totalCurrency: null, firstCurrency: null,
+    notes: [], pickup: false, wantVerb: false,
+  };
+  const numbered = rawLines.filter((l) => NUMBERED_RE.test(l)).length >= 2;
+
+  // --- Sign-off name, from the last lines (done first so the address block stops before it).
+  findSignoff(lines, res);
+
+  // --- Labelled lines.
+  let pendingProduct: Draft | null = null;
+  let inBlock = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line || line.done) continue;
+    const t = line.text;
+    let m: RegExpExecArray | null;
+    if ((m = LABEL_NAME_RE.exec(t))) {
+      const n = cleanName(m[1] ?? '');
+      if (n && !res.labelledName) {
+        res.name = n;
+        res.labelledName = true;
+      }
+      line.done = true;
+      inBlock = false;
+      continue;
+    }
+    if ((m = LABEL_QTY_RE.exec(t))) {
+      const n = parseNumberToken(m[1] ?? '');
+      if (pendingProduct && n) pendingProduct.quantity = n;
+      line.done = true;
+      continue;
+    }
+    if ((m = LABEL_PRODUCT_RE.exec(t)) && m[1]) {
+      const d = parseSegment(m[1], { catalog, list: true, sentenceWanted: false });
+      if (d) {
+        res.items.push(d);
+        pendingProduct = d;
+      }
+      line.done = true;
+      continue;
+    }
+    if ((m = LABEL_PHONE_RE.exec(t)) && /\d{3}/.test(m[1] ?? '')) {
+      line.done = true;
+      continue;
+    }
+    if ((m = LABEL_NOTE_RE.exec(t))) {
+      if (m[1]) res.notes.push(trimPunct(m[1]));
+      line.done = true;
+      continue;
+    }
+    const am = LABEL_ADDRESS_RE.exec(t) ?? LABEL_ADDRESS_NOCOLON_RE.exec(t);
+    if (am && !/^\s*(?:deliver|delivery)\s*[:=\-–]\s*$/i.test(t)) {
+      const value = (am[1] ?? '').trim();
+      line.done = true;
+      inBlock = false;
+      if (value) {
+        const first = splitSentences(value)[0] ?? value;
+        const rest = value.slice(first.length).trim();
+        if (!res.address) res.address = cleanAddress(first);
+        if (rest) lines.splice(i + 1, 0, { text: rest, list: false, done: false });
+      } else {
+        const parts: string[] = [];
+        for (let j = i + 1; j < lines.length && parts.length < 6; j++) {
+          const nl = lines[j];
+          if (!nl || nl.done) break;
+          if (!isAddressContinuation(nl.text)) break;
+          parts.push(trimPunct(nl.text));
+          nl.done = true;
+        }
+        if (parts.length && !res.address) res.address = cleanAddress(parts.join(', '));
+      }
+      continue;
+    }
+    if ((m = LABEL_ITEMS_RE.exec(t))) {
+      const value = (m[1] ?? '').trim();
+      if (value) line.text = value;
+      else line.done = true;
+      inBlock = true;
+      line.list = true;
+      continue;
+    }
+    // A header ending with ":" ("Pls I need:", "Order for today:") opens a list.
+    if (/:\s*$/.test(t) && !/\d/.test(t)) {
+      inBlock = true;
+      line.done = true;
+      if (WANT_RE.test(foldAligned(t))) res.wantVerb = true;
+      continue;
+    }
+    if (!t.trim()) {
+      inBlock = false;
+      continue;
+    }
+    if (BULLET_RE.test(t) && (!NUMBERED_RE.test(t) || numbered)) {
+      line.list = true;
+      line.text = t.replace(BULLET_RE, '');
+    } else if (inBlock) line.list = true;
+  }
+
+  // --- Everything else, sentence by sentence.
+  for (const line of lines) {
+    if (line.done) continue;
+    const f = foldAligned(line.text);
+    if (PICKUP_RE.test(f)) res.pickup = true;
+    for (const sentenceRaw of splitSentences(line.text)) {
+      let sentence = sentenceRaw;
+      const sf = foldAligned(sentence);
+      if (/^\s*(?:call|ring|text|llama|liga|ligue|contact)\b/.test(sf) && !/\d\s*x|\bx\s*\d/.test(sf)) {
+        res.notes.push(trimPunct(sentence));
+        continue;
+      }
+      if (NOTE_RE.test(sf.replace(LEAD_JUNK_RE, ''))) {
+        res.notes.push(trimPunct(sentence));
+        continue;
+      }
+      // Totals.
+      if (TOTAL_WORD_RE.test(sentence)) {
+        const kept: string[] = [];
+        for (const part of sentence.split(/(?<!\d),|,(?!\d)/)) {
+          const tm = TOTAL_WORD_RE.exec(part);
+          if (!tm) {
+            kept.push(part);
+            continue;
+          }
+          const money = findMoney(part).filter((h) => h.index >= tm.index - 16);
+          const hit = money.find((h) => h.index >= tm.index) ?? money[money.length - 1];
+          if (hit) {
+            res.total = hit.value;
+            if (hit.currencyToken) res.totalCurrency = hit.currencyToken;
+          }
+        }
+        sentence = kept.join(',');
+        if (!sentence.trim()) continue;
+      }
+      // Address written in prose.
+      const addr = findProseAddress(sentence);
+      if (addr) {
+        if (!res.address) res.address = cleanAddress(addr.address);
+        sentence = sentence.slice(0, addr.start);
+        if (!sentence.trim()) continue;
+      }
+      if (PICKUP_RE.test(foldAligned(sentence)) && !/\d/.test(sentence) && !catalogHit(sentence, catalog)) continue;
+      const segs = splitSegments(sentence);
+      let sentenceWanted = false;
+      for (const seg of segs) {
+        const d = parseSegment(seg, { catalog, list: line.list, sentenceWanted });
+        if (WANT_RE.test(foldAligned(seg))) {
+          res.wantVerb = true;
+        }
+        if (d) {
+          if (d.strong) sentenceWanted = sentenceWanted || false;
+          res.items.push(d);
+        } else if (/^\s*(?:\p{Sc}|MX\$|R\$|KSh|Rs\.?)\s?\d/u.test(seg) || /^\s*\d[\d.,]*\s?k\b/i.test(seg)) {
+          // A price on its own after an item ("1 pastel grande, MX$850, ...") belongs to that item.
+          const last = res.items[res.items.length - 1];
+          const money = findMoney(seg)[0];
+          if (last && money && last.unitPrice === null && money.marked) {
+            last.unitPrice = money.value;
+            last.currencyToken = money.currencyToken;
+          }
+        }
+      }
+    }
+  }
+
+  for (const it of res.items) {
+    if (it.currencyToken) {
+      res.firstCurrency = it.currencyToken;
+      break;
+    }
+  }
+  return res;
+}
+
+function catalogHit(s: string, catalog: PreparedCatalog | null): boolean {
+  return catalog ? matchCatalog(s, catalog) !== null : false;
+}
+
+function cleanAddress(s: string): string | null {
+  let a = s.replace(/\+?\(?\d[\d\s().-]{7,}\d/g, ' ');
+  a = a.replace(/^(?:[^\p{L}\p{N}]|\s)+/u, '').replace(/[\s,;:!?-]+$/u, '').replace(/\.$/, (d) => (/\b\p{Lu}[\p{L}]{0,3}\.$/u.test(a) ? d : ''));
+  a = collapse(a);
+  return a.length >= 3 && a.length <= 200 ? a : null;
+}
+
+function isAddressContinuation(t: string): boolean {
+  const s = t.trim();
+  if (!s) return false;
+  const f = foldAligned(s);
+  if (LABEL_NAME_RE.test(s) || LABEL_PHONE_RE.test(s) || LABEL_NOTE_RE.test(s) || LABEL_ITEMS_RE.test(s)) return false;
+  if (NOTE_RE.test(f) || PICKUP_RE.test(f) || TOTAL_WORD_RE.test(s)) return false;
+  if (/^(?:thanks|thank|gracias|obrigad|regards|cheers|saludos|atte|bjs|will|i |pls|please|call|kindly)\b/.test(f)) return false;
+  if (/^\+?\(?\d[\d\s().-]{7,}\d$/.test(s)) return false;
+  if (/(?:^|\s)(?:\d{1,4}\s?[x×]|[x×]\s?\d{1,4})(?:\s|$)/i.test(s)) return false;
+  if (findMoney(s).some((h) => h.marked)) return false;
+  return s.length <= 80;
+}
+
+function findProseAddress(sentence: string): { address: string; start: number } | null {
+  ADDRESS_TRIGGER_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ADDRESS_TRIGGER_RE.exec(sentence)) !== null) {
+    const trig = foldAligned(m[1] ?? '');
+    const startVal = m.index + m[0].length;
+    let cand = sentence.slice(startVal);
+    const generic = trig === 'to' || trig === 'deliver';
+    if (generic) {
+      if (!/^(?:\d|\p{Lu})/u.test(cand)) continue;
+      if (trig === 'deliver' && /^\d/.test(cand)) continue;
+    } else if (!cand.trim()) continue;
+    const stop = ADDRESS_STOP_RE.exec(' ' + cand);
+    if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
+    cand = cand.replace(/[\s,.;:!?-]+$/, '');
+    if (!cand || cand.length < 3) continue;
+    if (generic && !STREETISH_RE.test(cand)) continue;
+    // Never swallow items: "deliver 4 Eva water and 2 Five Alive".
+    if (/(?:^|\s)(?:\d{1,3}\s?[x×]\s|[x×]\s?\d)/i.test(cand)) continue;
+    if (/^\s*(?:me|us|it|them|my|the|i|you|our)\b/i.test(cand)) continue;
+    return { address: cand, start: m.index };
+  }
+  const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence);
+  if (sm && sm[1]) {
+    const start = sm.index + sm[0].indexOf(sm[1]);
+    let cand = sentence.slice(start);
+    const stop = ADDRESS_STOP_RE.exec(' ' + cand);
+    if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
+    cand = cand.replace(/[\s,.;:!?-]+$/, '');
+    if (/\d/.test(cand) || cand.includes(',')) {
+      // Address words at the very start, or after a preposition: "Es para Calle Morelos 88".
+      const before = sentence.slice(0, start);
+      if (!/\d\s*$/.test(before) || EN_STREET_RE.test(cand)) return { address: cand, start: sm.index };
+    }
+  }
+  return null;
+}
+
+function findSignoff(lines: Line[], res: Extracted): void {
+  // Last non-empty line.
+  let li = lines.length - 1;
+  while (li >= 0 && !(lines[li]?.text ?? '').trim()) li--;
+  if (li < 0) return;
+  const last = lines[li];
+  if (!last) return;
+  const t = last.text.trim();
+  // "Thanks\nRahul"
+  const prev = li > 0 ? lines[li - 1] : undefined;
+  if (prev && SIGNOFF_ONLY_RE.test(prev.text.trim())) {
+    const n = validSignoffName(t.replace(/^[-–—~]\s*/, ''));
+    if (n) {
+      res.name = n;
+      last.done = true;
+      prev.done = true;
+      return;
+    }
+  }
+  const sm = SIGNOFF_TAIL_RE.exec(t);
+  if (sm && sm[1]) {
+    const n = validSignoffName(cleanName(sm[1]) ?? '');
+    if (n) {
+      res.name = n;
+      last.text = t.slice(0, sm.index + (/^[.!?,;]/.test(sm[0]) ? 1 : 0));
+      if (!last.text.trim()) last.done = true;
+      return;
+    }
+  }
+  const dm = DASH_NAME_RE.exec(t);
+  if (dm && dm[1]) {
+    const n = validSignoffName(dm[1]);
+    if (n && !/\d\s*$/.test(t.slice(0, dm.index))) {
+      res.name = n;
+      last.text = t.slice(0, dm.index);
+      if (!last.text.trim()) last.done = true;
+    }
+  }
+}
+
+export function toItems(drafts: Draft[]): ParsedItem[] {
+  return drafts.map((d) => ({ name: d.name, sku: d.sku, quantity: d.quantity, unitPrice: d.unitPrice }));
+}
+
+export type { CatalogProduct };

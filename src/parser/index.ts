@@ -1,0 +1,149 @@
+// The message parser: one WhatsApp message in, one structured intent out (docs/parser-spec.md).
+// Pure and deterministic: no I/O, no clock, no randomness.
+import type { MissingField, ParseInput, ParseResult, ParsedItem } from './types.ts';
+import { fold } from './text.ts';
+import { round2 } from './numbers.ts';
+import { looseCurrency, resolveCurrency } from './money.ts';
+import { findPhones, normalizePhone } from './phone.ts';
+import { prepareCatalog, type PreparedCatalog } from './catalog.ts';
+import { agentName, extract, toItems } from './extract.ts';
+import {
+  AVAIL_Q_RE, COMPLAINT_RE, FUTURE_RE, MEDIA_RE, MY_ORDER_RE, PRICE_Q_RE, PROMO_RE, detectStatus, findOrderRef, looksLikeBot,
+} from './intent.ts';
+import { WANT_RE } from './lexicon.ts';
+
+export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
+
+export const PARSER_VERSION = '1.0.0';
+
+/** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
+const MAX_CHARS = 4000;
+const MAX_LINES = 80;
+
+const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+function normalizeText(raw: string): string {
+  return raw
+    .slice(0, MAX_CHARS)
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL_RE, '')
+    .replace(/[\u00a0\u2007\u202f\t]/g, ' ')
+    .replace(/ {2,}/g, ' ');
+}
+
+function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confidence: number): ParseResult {
+  return {
+    id: id ?? null,
+    intent,
+    customer: { name: null, phone: null },
+    address: null,
+    items: [],
+    total: null,
+    currency: null,
+    notes: null,
+    status: null,
+    orderRef: null,
+    confidence,
+    missing: [],
+  };
+}
+
+export function parseMessage(input: ParseInput): ParseResult {
+  const id = input && (typeof input.id === 'string' || typeof input.id === 'number') ? input.id : null;
+  const text = normalizeText(typeof input?.text === 'string' ? input.text : '');
+  const business = input?.business && typeof input.business === 'object' ? input.business : null;
+  const country = typeof business?.country === 'string' ? business.country : null;
+  const bizCurrency = typeof business?.currency === 'string' ? business.currency.toUpperCase() : null;
+  const catalogArr = Array.isArray(business?.catalog) ? business.catalog : null;
+  const catalog: PreparedCatalog | null = catalogArr && catalogArr.length ? prepareCatalog(catalogArr) : null;
+  const senderName = typeof input?.sender?.name === 'string' ? input.sender.name : null;
+  const senderPhone = typeof input?.sender?.phone === 'string' ? input.sender.phone : null;
+
+  const folded = fold(text);
+  if (!folded.trim()) return emptyResult(id, 'other', 0.95);
+
+  // 1. The bot's own receipts and confirmations.
+  if (looksLikeBot(folded, fold(senderName ?? ''))) return emptyResult(id, 'other', 0.9);
+
+  // 2. Status updates about an existing order.
+  const status = detectStatus(folded);
+  if (status) {
+    const ref = findOrderRef(text);
+    if (ref || MY_ORDER_RE.test(folded)) {
+      const r = emptyResult(id, 'status', ref ? 0.92 : 0.6);
+      r.status = status;
+      r.orderRef = ref;
+      return r;
+    }
+  }
+
+  // 3. Things that are never orders, whatever numbers they contain.
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  if (PROMO_RE.test(folded) && !/\b(?:i|we)\s(?:want|need|would like)\b|\bquiero\b|\bquero\b/.test(folded))
+    return emptyResult(id, 'other', 0.85);
+  if (FUTURE_RE.test(folded)) return emptyResult(id, 'other', 0.8);
+  if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.75);
+
+  // 4. Order fields.
+  const phones = findPhones(text, country);
+  let body = text;
+  for (let i = phones.length - 1; i >= 0; i--) {
+    const p = phones[i];
+    if (p) body = body.slice(0, p.index) + body.slice(p.end);
+  }
+  const lines = body.split('\n').slice(0, MAX_LINES).map((l) => l.replace(/[\s,;]+$/, '').trim());
+  const ex = extract(body, catalog, lines);
+  const strong = ex.items.filter((d) => d.strong);
+  const wanted = ex.wantVerb || WANT_RE.test(folded);
+
+  const isQuestion = folded.includes('?');
+  if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : 0.85);
+  if (PRICE_Q_RE.test(folded) && !wanted) return emptyResult(id, 'other', 0.7);
+  if (AVAIL_Q_RE.test(folded) && isQuestion && !wanted) return emptyResult(id, 'other', 0.7);
+  if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.7);
+
+  const items: ParsedItem[] = toItems(ex.items);
+  let total = ex.total;
+  if (total === null && items.length && items.every((it) => it.unitPrice !== null)) {
+    total = round2(items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0));
+  }
+  const currencyToken = ex.totalCurrency ?? ex.firstCurrency ?? looseCurrency(text);
+  const currency = resolveCurrency(currencyToken, bizCurrency);
+
+  const name = ex.labelledName ? ex.name : agentName(text) ?? ex.name ?? (senderName ? senderName.trim() || null : null);
+  const labelled = phones.find((p) => p.labelled);
+  const phone = (labelled ?? phones[0])?.e164 ?? normalizePhone(senderPhone, country);
+
+  const missing: MissingField[] = [];
+  if (!ex.address && !ex.pickup) missing.push('address');
+  if (!phone) missing.push('phone');
+  if (!items.length) missing.push('items');
+
+  let confidence = 0.55;
+  const known = ex.items.filter((d) => d.catalogScore > 0 || d.unitPrice !== null).length;
+  confidence += 0.2 * (known / ex.items.length);
+  if (ex.address || ex.pickup) confidence += 0.1;
+  if (phone) confidence += 0.05;
+  if (ex.total !== null && total !== null) {
+    const sum = items.every((it) => it.unitPrice !== null) ? items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0) : null;
+    if (sum !== null && Math.abs(sum - ex.total) <= Math.max(1, ex.total * 0.15)) confidence += 0.08;
+  }
+  if (isQuestion) confidence -= 0.1;
+  if (strong.length < ex.items.length) confidence -= 0.05;
+  confidence = Math.round(Math.min(0.99, Math.max(0.05, confidence)) * 100) / 100;
+
+  return {
+    id,
+    intent: 'order',
+    customer: { name, phone },
+    address: ex.address,
+    items,
+    total,
+    currency,
+    notes: ex.notes.length ? ex.notes.join('; ') : null,
+    status: null,
+    orderRef: null,
+    confidence,
+    missing,
+  };
+}

@@ -1,0 +1,94 @@
+// Message-level classification signals: bot confirmations, status updates, enquiries, promotions.
+// Every pattern runs on folded text (lower case, no accents) and has no nested unbounded quantifier.
+import type { OrderStatus } from './types.ts';
+
+export const BOT_RE =
+  /(auto-?reply|automated (?:message|reply)|automatic (?:message|reply)|mensaje automatico|respuesta automatica|mensagem automatica|resposta automatica|reply status|responde status|responda status|this is an automated|🤖)/;
+export const CONFIRMED_WORD_RE = /\b(confirmed|confirmado|confirmada)\b/;
+const CONFIRMED_BANG_RE = /\b(?:order|pedido|orden|encomenda)\s+(?:confirmed|confirmado|confirmada)\s*!/;
+
+export function looksLikeBot(folded: string, senderName: string): boolean {
+  if (BOT_RE.test(folded)) return true;
+  const confirmed = CONFIRMED_WORD_RE.test(folded);
+  if (!confirmed) return /\(bot\)|\bbot\b/.test(senderName) && /\b(total|order #|pedido #)/.test(folded);
+  if (CONFIRMED_BANG_RE.test(folded)) return true;
+  if (/^\s*✅/.test(folded)) return true;
+  // A confirmation that restates the total is the bot's own receipt, not a customer asking.
+  if (/\btotal\b[^\n\d]{0,12}\d/.test(folded)) return true;
+  return /\(bot\)|\bbot\b/.test(senderName);
+}
+
+const NEG_RE = /(?:\bnot|n't|\bno|\bnao|\bnever|\byet to|\baun no|\bainda nao|\btodavia no)\s*(?:been\s*|yet\s*|ha\s*|foi\s*)?$/;
+
+const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
+  ['cancelled', /\b(cancel+(?:ed|led|ation)?|cancela(?:r|do|da|lo)?|cancele|cancelo|anula(?:r|do|da)?|anule)\b/],
+  [
+    'delivered',
+    /\b(delivered|entregado|entregada|entregue|me llego|ya llego|llego el pedido|chegou|recebi (?:o|meu) pedido|received (?:my|the) order|got my order|left (?:at|in|with) (?:your|the))\b/,
+  ],
+  [
+    'out_for_delivery',
+    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|a caminho|rider (?:is|go|don|has)|driver is|motoboy)\b/,
+  ],
+  [
+    'processing',
+    /\b(being prepared|being processed|being packed|preparing your|in preparation|processing|in progress|se esta preparando|estamos preparando|preparando|en preparacion|em preparo|em preparacao|sendo preparad[oa]|being cooked|in the kitchen)\b/,
+  ],
+  ['confirmed', /\b(confirm|confirmed|confirmado|confirmada|confirmo|confirmar|confirme)\b/],
+];
+
+export function detectStatus(folded: string): OrderStatus | null {
+  for (const [status, re] of STATUS_PATTERNS) {
+    const m = re.exec(folded);
+    if (!m) continue;
+    if (NEG_RE.test(folded.slice(Math.max(0, m.index - 16), m.index))) continue;
+    return status;
+  }
+  return null;
+}
+
+/** "#A13", "order 1042", "pedido nº 1290", "order no. 5521": the reference must contain a digit. */
+const REF_RE =
+  /(?:#\s?([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))|(?:\b(?:order|pedido|orden|encomenda|ordem)\s{0,2}(no\.?|n[º°o]\.?|number|num\.?|#|:)?\s{0,2}([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))/giu;
+/** Words that may follow a bare "order 1042" when 1042 is a reference and not a count. */
+const REF_FOLLOW = new Set(
+  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada'.split(
+    ' ',
+  ),
+);
+
+export function findOrderRef(text: string): string | null {
+  REF_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = REF_RE.exec(text)) !== null) {
+    if (m[1]) return m[1].replace(/-+$/, '');
+    const ref = m[3];
+    if (!ref) continue;
+    const hasLabel = Boolean(m[2]);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 20);
+    const next = /^\s*([\p{L}]+)/u.exec(after);
+    if (!hasLabel && /^\d+$/.test(ref) && next && next[1] && !REF_FOLLOW.has(next[1].toLowerCase())) continue;
+    return ref.replace(/-+$/, '');
+  }
+  return null;
+}
+
+export const MY_ORDER_RE = /\b(my|your|the|our|this|mi|tu|su|el|meu|seu|o|nosso)\s+(order|pedido|orden|encomenda)\b/;
+
+export const PRICE_Q_RE =
+  /\b(how much|how many (?:naira|rupees|shillings|bob)|what(?:'s| is| are) (?:the |your )?(?:price|cost|rate)s?|price (?:of|for|list|pls|please)|cost of|rate of|cuanto (?:cuesta|cuestan|vale|valen|sale|salen|es|son|cobra|cobran|seria|esta|estan|ta)|a como|precio|precios|quanto (?:custa|custam|ta|e|fica|sai|cobra|esta|seria)|preco|precos|kitna|kitne|bei gani|ngapi)\b/;
+
+export const AVAIL_Q_RE =
+  /\b(do you (?:have|sell|deliver|do)|have you got|you get|is there|are there|available|availability|in stock|any left|disponible|disponibles|hay|tienen|tiene|disponivel|disponiveis|tem|tens|voces tem|vcs tem|ainda tem|still have|you dey sell|una get|are you open|you open|open (?:today|tomorrow|on|this)|shop open|abren|abre|abrem|aberto|abierto|close today|what time|que horas|a que hora)\b/;
+
+export const FUTURE_RE =
+  /\b(?:(?:will|i'?ll|ill|gonna|going to|shall|go|i go)\s(?:\w+\s)?(?:order|place (?:an |my |the )?order|buy from you)|order (?:again |more )?(?:later|tomorrow|next (?:week|time|month))|(?:voy|vamos) a (?:pedir|ordenar|comprar|encargar|hacer (?:el|un) pedido)|(?:vou|vamos|irei) (?:pedir|encomendar|comprar|fazer (?:o|um) pedido)|pedir(?:e|ei|emos)? (?:manana|amanha|despues|depois|mas tarde|mais tarde))\b/;
+
+export const PROMO_RE =
+  /(forwarded|reenviado|encaminhad[ao]|https?:\/\/|www\.|click here|clique|haz clic|\bgiveaway\b|free data|\bshare (?:this )?to \d|reenvia este|envie para \d|\bpromo(?:tion|cion|cao)?\b|\boffer\b|\bdiscount|\bdesconto|\bdescuento|\boferta|% off|limited time|this weekend only|only today)/;
+
+export const MEDIA_RE =
+  /^\s*(?:🎤|📷|📹|🎥|📎|🖼|🎵|📄|\[?(?:voice note|voice message|audio|photo|image|video|sticker|document|nota de voz|mensaje de voz|foto|imagen|imagem|mensagem de voz|gif)\b)/u;
+
+export const COMPLAINT_RE =
+  /\b(hasn'?t (?:arrived|come|reached)|has not (?:arrived|come)|not (?:yet )?(?:arrived|received)|never (?:arrived|came)|still waiting|where is my order|wrong order|refund|complain|complaint|disappointed|was (?:cold|bad|late|stale|spoilt|spoiled|missing|burnt)|were (?:cold|bad|stale|missing)|no ha llegado|no llego|aun no llega|todavia no llega|nao chegou|ainda nao chegou|veio errado|reclamacao|reclamo|devolucao|reembolso|not happy)\b/;

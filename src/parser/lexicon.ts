@@ -1,0 +1,86 @@
+// Words and phrases in English (incl. Nigerian pidgin, Indian, Kenyan usage), Spanish and Portuguese.
+// All matching is done on folded text (lower case, no accents), so entries are written that way.
+
+/** Words that may precede the first product of a sentence and carry no product meaning. */
+export const FILLERS = new Set(
+  (
+    // greetings, politeness, addressing the merchant
+    'hi hello hey hiya yo morning afternoon evening good day gd pls plz please kindly abeg biko oya ' +
+    'sir ma madam mam maam boss oga bhaiya bhai bhaiyya didi aunty auntie uncle mama mum dear bro sis ' +
+    'hola buenas buenos buen dia dias tardes noches oi ola olá bom boa tarde noite tudo bem habari jambo ' +
+    'sawa asante mambo namaste ' +
+    // request verbs and pronouns
+    'i i\'d id i\'ll ill im we me my us you u ya wan wanna want wants would like love to order ordering get ' +
+    'can cn could may might send sen bring deliver give take have add need needs require make book also ' +
+    'just only again then now today kindly pls and plus & with for the some ' +
+    'quiero quisiera queria quería necesito necesitamos me mi mandas manda mande mandame mándame mandan ' +
+    'envia envía envias envíame enviame encargo les le pido pedir ordenar da das dame deme regalas regala ' +
+    'traes trae puedes podrias podrías por favor porfa porfavor tambien también y el la los las lo ' +
+    'quero queria vou vamos querer preciso precisamos manda mandar separa separe pra mim pro pode poderia ' +
+    'fechar encomendar alugar comprar buy purchase also tambem também o os as favor ' +
+    'need it them am na dey go fit make abeg'
+  ).split(/\s+/),
+);
+
+/** Verbs that make the noun phrase after them a product even with no count ("vou querer o sofá"). */
+export const WANT_RE =
+  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|pido|quero|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book)\b/;
+
+/** Units written after a count. Measures and packaging are dropped from the product name. */
+export const COUNT_UNITS = new Set(
+  (
+    'x pcs pc pce pces piece pieces nos no nr pkt pkts pkg packet packets pack packs plate plates portion portions ' +
+    'kg kgs kilo kilos kilogram kilograms kgm g gm gms gram grams l lt lts ltr ltrs litre litres liter liters ml ' +
+    'unit units unidad unidades und uds un u peca pecas pc pcs pcts pct bag bags sack sacks carton cartons ctn ctns ' +
+    'tray trays crate crates box boxes tin tins can cans bottle bottles btl btls bunch bunches dozen ' +
+    'plato platos orden ordenes porcion porciones paquete paquetes bolsa bolsas caja cajas botella botellas lata latas ' +
+    'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
+    'cup cups glass glasses loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets'
+  ).split(/\s+/),
+);
+
+/** Packaging words that can be part of a catalog name ("tray of eggs", "carton of indomie"). */
+export const CONTAINER_UNITS = new Set(
+  'bag bags sack sacks carton cartons ctn tray trays crate crates box boxes tin tins bottle bottles bunch bunches pack packs packet packets cup cups loaf loaves bolsa caja botella lata latas saco caixa garrafa pacote paquete'.split(
+    ' ',
+  ),
+);
+
+/** Units that only read as a quantity when written after the product with a space: "Sugar 2 kg", "Maggi 10 nos". */
+export const TRAILING_UNITS = new Set(
+  'pcs pc pieces nos no pkt pkts packet packets plates plate kg kgs kilo kilos litres liters litre liter ltrs ltr units unidades und uds peças pecas pçs bags trays crates cartons boxes tins bottles dozen quilos litros'.split(
+    ' ',
+  ),
+);
+
+/** Where a product phrase ends: purpose, timing or pickup clauses ("for my son's bday", "para llevar"). */
+export const CUT_RE =
+  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra (?:festa|viagem|hoje|amanha|levar|mim|o|a)\b|para (?:viagem|levar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
+
+/** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
+export const HEADER_WORDS = new Set([
+  'order', 'orders', 'items', 'item', 'pedido', 'pedidos', 'encomenda', 'encomendas', 'orden', 'lista', 'list', 'compras',
+  'my', 'for', 'today', 'delivery', 'lunch', 'para', 'ya', 'do', 'dia', 'de', 'la', 'fiesta', 'sabado', 'new', 'novo', 'nuevo',
+]);
+
+export const LABEL_NAME_RE = /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo)\s*[:=\-–]\s*(.*)$/i;
+export const LABEL_PHONE_RE = /^\s*(?:phone(?:\s*(?:no|number|#))?\.?|ph|tel|tele?fone|tel[eé]fono|mobile(?:\s*no)?|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|📞|☎️?|📱)\s*[:=\-–]?\s*(.*)$/iu;
+export const LABEL_ADDRESS_RE =
+  /^\s*(?:(?:delivery|shipping|full)\s+address|address|addr|adress|location|loc|deliver(?:y)?\s+to|send\s+to|ship\s+to|to|delivery|deliver|direcci[oó]n|direccion|domicilio|a domicilio|entregar en|entrega en|endere[cç]o|end\.?|entrega|entregar|local|📍)\s*[:=\-–]\s*(.*)$/iu;
+export const LABEL_ADDRESS_NOCOLON_RE = /^\s*(?:📍|🏠|🏡)\s*(.*)$/u;
+export const LABEL_NOTE_RE = /^\s*(?:notes?|nb|n\.b\.|obs|observa[cç][aã]o|observaciones|nota|notas|instructions?|instrucciones|instru[cç][oõ]es|comment|comments|remark|remarks)\s*[:=\-–]\s*(.*)$/i;
+export const LABEL_ITEMS_RE = /^\s*(?:items?|order|orders|my order|pedido|pedidos|orden|encomenda|products?|productos?|produtos?|lista)\s*[:=\-–]\s*(.*)$/i;
+export const LABEL_PRODUCT_RE = /^\s*(?:products?|productos?|produtos?|item|art[ií]culo|artigo)\s*[:=\-–]\s*(.*)$/i;
+export const LABEL_QTY_RE = /^\s*(?:qty|quantity|qtd|qtde|quantidade|cantidad|cant)\.?\s*[:=\-–]?\s*(\d+(?:[.,]\d+)?)\s*$/i;
+
+/** Sign-off words after which a name may follow ("Thanks, Mary O.", "Gracias, Rosa", "Atte. Silvia Méndez"). */
+export const SIGNOFF_WORDS_SRC =
+  'thanks|thank you|thank u|thx|tnx|tanx|regards|best regards|kind regards|best|cheers|ta|love|xoxo|gracias|muchas gracias|saludos|atte\\.?|atentamente|bendiciones|obrigad[oa]|obg|bjs|beijos|bjos|abs|abra[cç]os|att\\.?|valeu|asante|merci';
+
+/** Sentences that are delivery notes or special instructions rather than products. */
+export const NOTE_RE =
+  /^(?:no |without |sin |sem |extra |less |more |add |leave |call |ring |please call|pls call|kindly call|don'?t |do not |make it |make sure |deliver (?:after|before|between|by)|entrega (?:so|somente|apenas|depois|antes)|entregar (?:despues|antes|depois)|llamar|ligar |tocar |toca |message on|write |escribir|escrever|size |talla |tamanho |color |colour |cor |gate code|buzz|knock|cash on delivery|cod\b|pay(?:ment)? on delivery|will pay|i will pay|pago (?:en|contra)|pagamento|pago al|pagar na|pix\b)/;
+
+/** Pickup / collection: the customer comes to the shop, so no address is needed. */
+export const PICKUP_RE =
+  /\b(pick ?up|pick it up|picking up|collect|collection|will come|i go come pick|come pick|swing by|takeaway|take away|to go|para llevar|paso a recoger|paso por|recoger|para recoger|pasar a recoger|retirar|vou buscar|passo ai|passo aí|passo a[ií]|passo em|buscar|pra viagem|para viagem|retiro|will collect|come and take|parcel)\b/;
