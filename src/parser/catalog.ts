@@ -14,8 +14,10 @@ export interface PreparedCatalog {
   keys: Key[];
   /** Stemmed token -> keys containing it, so a phrase only looks at plausible products. */
   byToken: Map<string, Key[]>;
-  /** Every stemmed key token of length >= 4, for typo lookups. */
-  fuzzyVocab: string[];
+  /** Key tokens of length >= 4 (raw and stemmed) -> stem, for typo lookups. */
+  fuzzyVocab: Array<[string, string]>;
+  /** Sizes written in a product's name or aliases ("300" for "Açaí 300ml"), to tell variants apart. */
+  sizes: Map<CatalogProduct, Set<string>>;
 }
 
 const cache = new WeakMap<readonly CatalogProduct[], PreparedCatalog>();
@@ -36,9 +38,20 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
   if (hit) return hit;
   const keys: Key[] = [];
   const byToken = new Map<string, Key[]>();
-  const vocab = new Set<string>();
+  const vocab = new Map<string, string>();
+  const sizes = new Map<CatalogProduct, Set<string>>();
   const add = (product: CatalogProduct, text: string, isName: boolean) => {
-    const tokens = keyTokens(text.replace(/\([^)]*\)/g, ' '));
+    for (const t of words(text)) {
+      const n = /^(\d+)/.exec(t);
+      if (n && n[1]) {
+        const set = sizes.get(product) ?? new Set<string>();
+        set.add(n[1]);
+        sizes.set(product, set);
+      }
+    }
+    const stripped = text.replace(/\([^)]*\)/g, ' ');
+    for (const r of words(stripped)) if (r.length >= 4 && !isSize(r) && !NOISE.has(r)) vocab.set(r, stem(r));
+    const tokens = keyTokens(stripped);
     if (!tokens.length) return;
     const key: Key = { product, tokens, isName };
     keys.push(key);
@@ -46,7 +59,7 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
       const list = byToken.get(t);
       if (list) list.push(key);
       else byToken.set(t, [key]);
-      if (t.length >= 4) vocab.add(t);
+      if (t.length >= 4) vocab.set(t, t);
     }
   };
   for (const p of catalog) {
@@ -54,7 +67,7 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
     add(p, p.name, true);
     for (const a of Array.isArray(p.aliases) ? p.aliases : []) if (typeof a === 'string') add(p, a, false);
   }
-  const prepared: PreparedCatalog = { keys, byToken, fuzzyVocab: [...vocab] };
+  const prepared: PreparedCatalog = { keys, byToken, fuzzyVocab: [...vocab], sizes };
   cache.set(catalog, prepared);
   return prepared;
 }
@@ -66,17 +79,17 @@ export interface CatalogMatch {
 }
 
 /** Maps a typo'd token onto the catalog vocabulary ("jolof" -> "jollof"), or returns it unchanged. */
-function correct(t: string, vocab: string[]): string {
-  if (t.length < 4) return t;
-  const max = t.length >= 8 ? 2 : 1;
+function correct(t: string, raw: string, vocab: Array<[string, string]>): string {
+  if (raw.length < 4) return t;
+  const max = raw.length >= 8 ? 2 : 1;
   let best = t;
   let bestD = max + 1;
-  for (const v of vocab) {
-    if (Math.abs(v.length - t.length) > max) continue;
-    const d = editDistance(t, v, max);
+  for (const [v, st] of vocab) {
+    if (Math.abs(v.length - raw.length) > max) continue;
+    const d = editDistance(raw, v, max);
     if (d < bestD) {
       bestD = d;
-      best = v;
+      best = st;
       if (d === 0) break;
     }
   }
@@ -90,12 +103,18 @@ function correct(t: string, vocab: string[]): string {
  */
 export function matchCatalog(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
   if (!prepared.keys.length) return null;
-  const raw = words(phrase).filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
+  const all = words(phrase).slice(0, 16);
+  const phraseSizes = new Set<string>();
+  for (const t of all) {
+    const n = /^(\d+)/.exec(t);
+    if (n && n[1]) phraseSizes.add(n[1]);
+  }
+  const raw = all.filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
   if (!raw.length) return null;
   let toks = raw.map(stem);
   let typo = false;
   if (!toks.some((t) => prepared.byToken.has(t))) {
-    const fixed = toks.map((t) => (prepared.byToken.has(t) ? t : correct(t, prepared.fuzzyVocab)));
+    const fixed = toks.map((t, i) => (prepared.byToken.has(t) ? t : correct(t, raw[i] ?? t, prepared.fuzzyVocab)));
     if (!fixed.some((t) => prepared.byToken.has(t))) {
       // Also try the unstemmed tokens against the vocabulary ("bagle" stems oddly).
       return null;
@@ -104,7 +123,7 @@ export function matchCatalog(phrase: string, prepared: PreparedCatalog): Catalog
     toks = fixed;
   } else if (toks.some((t) => !prepared.byToken.has(t))) {
     // Some tokens match, others may be typos of key words ("chikken wings").
-    const fixed = toks.map((t) => (prepared.byToken.has(t) ? t : correct(t, prepared.fuzzyVocab)));
+    const fixed = toks.map((t, i) => (prepared.byToken.has(t) ? t : correct(t, raw[i] ?? t, prepared.fuzzyVocab)));
     if (fixed.some((t, i) => t !== toks[i])) {
       typo = true;
       toks = fixed;
@@ -123,6 +142,13 @@ export function matchCatalog(phrase: string, prepared: PreparedCatalog): Catalog
       if (cover < 0.5) continue;
       let score = cover === 1 ? 1 : 0.6 + 0.3 * cover;
       if (typo) score -= 0.1;
+      // "açaí 300" must pick the 300 ml variant, not the first açaí in the list.
+      const ps = prepared.sizes.get(key.product);
+      if (ps && phraseSizes.size) {
+        let hit = false;
+        for (const x of phraseSizes) if (ps.has(x)) hit = true;
+        score += hit ? 0.05 : -0.05;
+      }
       const better =
         !best ||
         key.tokens.length > bestLen ||

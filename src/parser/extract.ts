@@ -120,6 +120,9 @@ const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*
 const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\bfrom|\bx|\bdi|[-–:=])\s*$/i;
 const AFTER_PRICE_RE = /^\s*(?:each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
 const EACH_AFTER_RE = /^\s*(?:each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
+/** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
+const PICKUP_START_RE =
+  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and)\s)?(?:pick|picking|collect|come|coming|swing|pass|paso|pasar|paso a|voy a pasar|vou|passo|retiro|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
 const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
@@ -150,7 +153,7 @@ export function splitSentences(line: string): string[] {
 
 /** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
 export function splitSegments(sentence: string): string[] {
-  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s/);
+  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u))\s(?:and|y|e|n|plus)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
@@ -392,12 +395,14 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
   /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
+const ADDRESS_TAIL_RE =
+  /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
   /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =
-  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|and call|thank|thanks|gracias|obrigad[oa]|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod\b)/i;
+  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|and call|thank|thanks|gracias|obrigad[oa]|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod)\b/i;
 const STREETISH_RE = /\d|,|\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|flat|plot|block|apt|apto|depto|centro|market|mall|gate|stage|hall|near|opposite|opp|behind|estate|phase|sector|nagar|colony|layout|junction|area|park|village|town|city)\b/i;
 
 export function extract(text: string, catalog: PreparedCatalog | null, rawLines: string[]): Extracted {
@@ -484,6 +489,24 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       line.list = true;
       continue;
     }
+    const tail = ADDRESS_TAIL_RE.exec(t);
+    if (tail) {
+      const parts: string[] = [];
+      for (let j = i + 1; j < lines.length && parts.length < 6; j++) {
+        const nl = lines[j];
+        if (!nl || nl.done || !isAddressContinuation(nl.text)) break;
+        parts.push(trimPunct(nl.text));
+        nl.done = true;
+      }
+      if (parts.length) {
+        if (!res.address) res.address = cleanAddress(parts.join(', '));
+        line.text = t.slice(0, tail.index);
+        if (!line.text.trim()) {
+          line.done = true;
+          continue;
+        }
+      }
+    }
     // A header ending with ":" ("Pls I need:", "Order for today:") opens a list.
     if (/:\s*$/.test(t) && !/\d/.test(t)) {
       inBlock = true;
@@ -506,7 +529,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     if (line.done) continue;
     const f = foldAligned(line.text);
     if (PICKUP_RE.test(f)) res.pickup = true;
+    let sentenceNo = 0;
     for (const sentenceRaw of splitSentences(line.text)) {
+      const listHere = line.list && sentenceNo++ === 0;
       let sentence = sentenceRaw;
       const sf = foldAligned(sentence);
       if (/^\s*(?:call|ring|text|llama|liga|ligue|contact)\b/.test(sf) && !/\d\s*x|\bx\s*\d/.test(sf)) {
@@ -543,11 +568,11 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         sentence = sentence.slice(0, addr.start);
         if (!sentence.trim()) continue;
       }
-      if (PICKUP_RE.test(foldAligned(sentence)) && !/\d/.test(sentence) && !catalogHit(sentence, catalog)) continue;
+      if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
       const segs = splitSegments(sentence);
       let sentenceWanted = false;
       for (const seg of segs) {
-        const d = parseSegment(seg, { catalog, list: line.list, sentenceWanted });
+        const d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
         if (WANT_RE.test(foldAligned(seg))) {
           res.wantVerb = true;
         }

@@ -20,6 +20,8 @@ export const PARSER_VERSION = '1.0.0';
 const MAX_CHARS = 4000;
 const MAX_LINES = 80;
 
+const PHONE_LABEL_BEFORE_RE =
+  /(?:(?:my|mi|meu|o meu|el|our)\s+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?\s*[:\-]?\s*$/iu;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 function normalizeText(raw: string): string {
@@ -89,7 +91,11 @@ export function parseMessage(input: ParseInput): ParseResult {
   let body = text;
   for (let i = phones.length - 1; i >= 0; i--) {
     const p = phones[i];
-    if (p) body = body.slice(0, p.index) + body.slice(p.end);
+    if (!p) continue;
+    // Drop the label with the number ("mob", "Meu zap", "Call me on") so it is not read as a product.
+    const lm = PHONE_LABEL_BEFORE_RE.exec(body.slice(Math.max(0, p.index - 30), p.index));
+    const start = lm ? p.index - lm[0].length : p.index;
+    body = body.slice(0, start) + body.slice(p.end);
   }
   const lines = body.split('\n').slice(0, MAX_LINES).map((l) => l.replace(/[\s,;]+$/, '').trim());
   const ex = extract(body, catalog, lines);

@@ -115,12 +115,11 @@ export function resolveCurrency(token: string | null, businessCurrency: string |
 }
 
 /** Currency words or symbols that appear without an amount next to them ("pay in naira"). */
-const LOOSE_CURRENCY_RE = /(?<![\p{L}])(naira|rupees|reais|cedis|rand|pesos|shillings)(?![\p{L}])|₦|₹|R\$|MX\$|GH₵|KSh|£|€/iu;
+const LOOSE_CURRENCY_RE = /(?<![\p{L}])(?:(naira|rupees|reais|cedis|rand|pesos|shillings|NAIRA|RUPEES|REAIS|PESOS)(?![\p{L}])|(₦|₹|R\$|MX\$|GH₵|KSh|Ksh|£|€)(?![\p{L}]))/u;
 
 export function looseCurrency(text: string): string | null {
   const m = LOOSE_CURRENCY_RE.exec(text);
   if (!m) return null;
-  const t = m[1] ?? m[0];
-  if (m[1]) return suffixCurrency(t);
-  return prefixCurrency(t);
+  if (m[1]) return suffixCurrency(m[1]);
+  return prefixCurrency(m[2] ?? m[0]);
 }
