@@ -48,7 +48,7 @@ export async function runParse(
     return 0;
   }
   const threadsOpt = Number(opt(argv, '--threads'));
-  const threads = Number.isFinite(threadsOpt) && threadsOpt > 0 ? Math.floor(threadsOpt) : Math.max(1, Math.min(8, availableParallelism() - 1));
+  const threads = Number.isFinite(threadsOpt) && threadsOpt > 0 ? Math.floor(threadsOpt) : Math.max(1, Math.min(8, availableParallelism()));
   const forcePool = argv.includes('--pool');
 
   let pool: ParserPool | null = null;
@@ -57,7 +57,6 @@ export async function runParse(
   let seen = 0;
   /** Results in input order; each entry is a batch's joined output (a promise when on the pool). */
   const pending: Array<Promise<string>> = [];
-  let flushing: Promise<void> = Promise.resolve();
   const maxInFlight = () => (pool ? pool.threads * 3 : 1);
 
   const drainOrdered = async (all: boolean) => {
@@ -98,10 +97,7 @@ export async function runParse(
       }
       // Until we know the input is big, keep buffering so small inputs never pay for a pool.
       if (batch.length >= BATCH_LINES && (pool || forcePool || seen >= POOL_THRESHOLD)) {
-        const b = batch;
-        batch = [];
-        flushing = flushing.then(() => dispatch(b));
-        await flushing;
+        while (batch.length >= BATCH_LINES) await dispatch(batch.splice(0, BATCH_LINES));
       }
     }
   } catch (e) {

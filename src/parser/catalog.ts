@@ -21,6 +21,21 @@ export interface PreparedCatalog {
 }
 
 const cache = new WeakMap<readonly CatalogProduct[], PreparedCatalog>();
+/**
+ * Messages decoded from JSON lines carry a fresh catalog array each, so identity caching alone never hits
+ * in bulk runs; a content signature lets every message of the same business share one prepared catalog.
+ */
+const bySignature = new Map<string, PreparedCatalog>();
+const MAX_SIGNATURES = 512;
+
+function signature(catalog: readonly CatalogProduct[]): string {
+  let sig = '';
+  for (const p of catalog) {
+    if (!p) continue;
+    sig += `${String(p.sku)}\u0001${String(p.name)}\u0001${String(p.price)}\u0001${Array.isArray(p.aliases) ? p.aliases.join('\u0002') : ''}\u0003`;
+  }
+  return sig;
+}
 
 /** Tokens that say nothing about which product: sizes ("50cl", "1kg"), bracket words, connectors. */
 const NOISE = new Set(['of', 'de', 'do', 'da', 'del', 'the', 'a', 'la', 'el', 'o', 'com', 'con', 'with', 'and', 'y', 'e']);
@@ -36,6 +51,12 @@ function keyTokens(s: string): string[] {
 export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCatalog {
   const hit = cache.get(catalog);
   if (hit) return hit;
+  const sig = signature(catalog);
+  const shared = bySignature.get(sig);
+  if (shared) {
+    cache.set(catalog, shared);
+    return shared;
+  }
   const keys: Key[] = [];
   const byToken = new Map<string, Key[]>();
   const vocab = new Map<string, string>();
@@ -69,6 +90,8 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
   }
   const prepared: PreparedCatalog = { keys, byToken, fuzzyVocab: [...vocab], sizes };
   cache.set(catalog, prepared);
+  if (bySignature.size >= MAX_SIGNATURES) bySignature.clear();
+  bySignature.set(sig, prepared);
   return prepared;
 }
 

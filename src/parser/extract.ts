@@ -1,6 +1,6 @@
 // Pulling the order fields out of a message: labels, phones, address, totals, sign-off name, items.
 import type { CatalogProduct, ParsedItem } from './types.ts';
-import { collapse, fold, trimPunct } from './text.ts';
+import { ASCII_RE, collapse, fold, trimPunct } from './text.ts';
 import { findMoney, type MoneyHit } from './money.ts';
 import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, parseNumberToken } from './numbers.ts';
 import { matchCatalog, type PreparedCatalog } from './catalog.ts';
@@ -13,6 +13,7 @@ import {
 const foldCharCache = new Map<string, string>();
 /** Folds case and accents while keeping the UTF-16 length, so indexes found in the folded copy apply to the original. */
 export function foldAligned(s: string): string {
+  if (ASCII_RE.test(s)) return s.toLowerCase();
   let out = '';
   for (const ch of s) {
     let f = foldCharCache.get(ch);
@@ -103,6 +104,7 @@ interface Line {
   done: boolean;
 }
 
+const LABEL_HINT_RE = /[:=\-–]|^\s*(?:qty|qtd|quantity|cant)|📍|🏠|🏡/iu;
 const BULLET_RE = /^\s*(?:[-–—•*·▪►➤→>✔✓☑️]+\s*|\d{1,2}[.)]\s+)/u;
 const NUMBERED_RE = /^\s*\d{1,2}[.)]\s+/;
 const LEAD_JUNK_RE = /^[^\p{L}\p{N}$₦£€₹₵¿¡#]+/u;
@@ -424,7 +426,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     if (!line || line.done) continue;
     const t = line.text;
     let m: RegExpExecArray | null;
-    if ((m = LABEL_NAME_RE.exec(t))) {
+    // Every label pattern needs a separator or a pin emoji; most prose lines skip them all.
+    const maybeLabel = LABEL_HINT_RE.test(t);
+    if (maybeLabel && (m = LABEL_NAME_RE.exec(t))) {
       const n = cleanName(m[1] ?? '');
       if (n && !res.labelledName) {
         res.name = n;
@@ -434,13 +438,13 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       inBlock = false;
       continue;
     }
-    if ((m = LABEL_QTY_RE.exec(t))) {
+    if (maybeLabel && (m = LABEL_QTY_RE.exec(t))) {
       const n = parseNumberToken(m[1] ?? '');
       if (pendingProduct && n) pendingProduct.quantity = n;
       line.done = true;
       continue;
     }
-    if ((m = LABEL_PRODUCT_RE.exec(t)) && m[1]) {
+    if (maybeLabel && (m = LABEL_PRODUCT_RE.exec(t)) && m[1]) {
       const d = parseSegment(m[1], { catalog, list: true, sentenceWanted: false });
       if (d) {
         res.items.push(d);
@@ -453,12 +457,12 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       line.done = true;
       continue;
     }
-    if ((m = LABEL_NOTE_RE.exec(t))) {
+    if (maybeLabel && (m = LABEL_NOTE_RE.exec(t))) {
       if (m[1]) res.notes.push(trimPunct(m[1]));
       line.done = true;
       continue;
     }
-    const am = LABEL_ADDRESS_RE.exec(t) ?? LABEL_ADDRESS_NOCOLON_RE.exec(t);
+    const am = maybeLabel ? LABEL_ADDRESS_RE.exec(t) ?? LABEL_ADDRESS_NOCOLON_RE.exec(t) : null;
     if (am && !/^\s*(?:deliver|delivery)\s*[:=\-–]\s*$/i.test(t)) {
       const value = (am[1] ?? '').trim();
       line.done = true;
@@ -481,7 +485,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       }
       continue;
     }
-    if ((m = LABEL_ITEMS_RE.exec(t))) {
+    if (maybeLabel && (m = LABEL_ITEMS_RE.exec(t))) {
       const value = (m[1] ?? '').trim();
       if (value) line.text = value;
       else line.done = true;

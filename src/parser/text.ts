@@ -5,8 +5,12 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** Lower-case and strip diacritics so "Açaí" and "acai" compare equal. */
 export function fold(s: string): string {
+  // Most messages are plain ASCII; skip Unicode normalisation for them.
+  if (ASCII_RE.test(s)) return s.toLowerCase();
   return s.normalize('NFKD').replace(MARKS, '').toLowerCase();
 }
+
+export const ASCII_RE = /^[\x00-\x7f]*$/;
 
 /** Folded word tokens (letters and digits only). */
 export function words(s: string): string[] {

@@ -1,0 +1,151 @@
+// Parser throughput: 100k generated messages through `novi parse` versus a JSON pass-through of the same lines.
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Biz {
+  country: string;
+  currency: string;
+  sym: string;
+  catalog: Array<{ sku: string; name: string; price: number; aliases?: string[] }>;
+  streets: string[];
+  phone: () => string;
+}
+
+/** Small deterministic PRNG so every run benches the same file. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generateMessages(n: number, seed = 42): string[] {
+  const r = rng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)] as T;
+  const digits = (k: number) => Array.from({ length: k }, () => Math.floor(r() * 10)).join('');
+  const businesses: Biz[] = [
+    {
+      country: 'NG', currency: 'NGN', sym: '₦',
+      catalog: [
+        { sku: 'JR', name: 'Jollof Rice', price: 2500, aliases: ['jollof'] },
+        { sku: 'FR', name: 'Fried Rice', price: 2500 },
+        { sku: 'CH', name: 'Chicken', price: 2000 },
+        { sku: 'PL', name: 'Plantain', price: 800, aliases: ['dodo'] },
+        { sku: 'ZB', name: 'Zobo 50cl', price: 500, aliases: ['zobo'] },
+      ],
+      streets: ['12 Allen Avenue, Ikeja', '7 Ogunlana Drive, Surulere', 'Plot 5, Admiralty Way, Lekki'],
+      phone: () => `080${digits(1)} ${digits(3)} ${digits(4)}`,
+    },
+    {
+      country: 'BR', currency: 'BRL', sym: 'R$',
+      catalog: [
+        { sku: 'BRG', name: 'Brigadeiro', price: 2.5, aliases: ['brigadeiros'] },
+        { sku: 'COX', name: 'Coxinha', price: 6, aliases: ['coxinhas'] },
+        { sku: 'PQJ', name: 'Pão de Queijo (porção)', price: 12, aliases: ['pão de queijo'] },
+      ],
+      streets: ['Rua Augusta, 1500, apto 82, São Paulo', 'Av. Paulista, 900, Bela Vista'],
+      phone: () => `(11) 9${digits(4)}-${digits(4)}`,
+    },
+    {
+      country: 'MX', currency: 'MXN', sym: '$',
+      catalog: [
+        { sku: 'TPA', name: 'Taco al Pastor', price: 18, aliases: ['pastor', 'tacos al pastor'] },
+        { sku: 'QSO', name: 'Quesadilla', price: 35, aliases: ['quesadillas'] },
+        { sku: 'HOR', name: 'Agua de Horchata', price: 25, aliases: ['horchata'] },
+      ],
+      streets: ['Calle Durango 123, Col. Roma Norte', 'Av. Insurgentes Sur 1602, depto 5'],
+      phone: () => `55 ${digits(4)} ${digits(4)}`,
+    },
+    {
+      country: 'IN', currency: 'INR', sym: '₹',
+      catalog: [
+        { sku: 'ATTA', name: 'Aashirvaad Atta 10kg', price: 460, aliases: ['atta'] },
+        { sku: 'MAG', name: 'Maggi Noodles', price: 14, aliases: ['maggi'] },
+        { sku: 'SUG', name: 'Sugar 1kg', price: 48, aliases: ['sugar'] },
+      ],
+      streets: ['Flat 12, Shanti Niwas, MG Road, Pune', '45, 3rd Cross, Indiranagar, Bangalore'],
+      phone: () => `98${digits(3)} ${digits(5)}`,
+    },
+  ];
+  const names = ['Ada Obi', 'Juliana Souza', 'Jorge Ramírez', 'Priya Sharma', 'Mary O.', 'Kevin'];
+  const templates: Array<(b: Biz) => string> = [
+    (b) => `Name: ${pick(names)}\nPhone: ${b.phone()}\nAddress: ${pick(b.streets)}\n${1 + Math.floor(r() * 4)}x ${pick(b.catalog).name}\n${1 + Math.floor(r() * 3)} ${pick(b.catalog).name}\nTotal ${b.sym}${(1000 + Math.floor(r() * 9000)).toLocaleString('en-US')}`,
+    (b) => `pls send ${1 + Math.floor(r() * 5)} ${pick(b.catalog).aliases?.[0] ?? pick(b.catalog).name} and ${pick(['two', 'dos', 'duas', 'a dozen'])} ${pick(b.catalog).name.toLowerCase()} to ${pick(b.streets)}. thanks`,
+    (b) => `Hola! quiero ${1 + Math.floor(r() * 9)} ${pick(b.catalog).name} de ${b.sym}${Math.floor(r() * 300)} c/u, para recoger a las 2. Gracias, ${pick(names)}`,
+    () => `Your order #${pick(['A', 'NG-', ''])}${digits(4)} is out for delivery 🛵`,
+    () => `Pedido ${digits(3)} entregue ✅`,
+    (b) => `How much is the ${pick(b.catalog).name}?`,
+    () => `Good morning 🙏🏾 are you open today?`,
+    (b) => `✅ Order confirmed! Order #A${digits(2)}\n2x ${pick(b.catalog).name}\nTotal: ${b.sym}${digits(4)}`,
+    (b) => `🛒 Order\n• ${pick(b.catalog).name} x${1 + Math.floor(r() * 5)}\n• ${pick(b.catalog).name} x${1 + Math.floor(r() * 5)}\n📍 ${pick(b.streets)}\n📞 ${b.phone()}`,
+    (b) => `Olá! Quero ${pick(['duas', 'três', '10'])} ${pick(b.catalog).name} e 1 capinha de R$ 49,90. Entrega na ${pick(b.streets)}`,
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = pick(businesses);
+    const text = pick(templates)(b);
+    out.push(
+      JSON.stringify({
+        id: `b-${i}`,
+        text,
+        sender: { name: pick(names), phone: '+2348031234567' },
+        business: { country: b.country, currency: b.currency, catalog: b.catalog },
+      }),
+    );
+  }
+  return out;
+}
+
+function timeCommand(cmd: string, args: string[], file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['pipe', 'ignore', 'inherit'] });
+    createReadStream(file).pipe(child.stdin);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`));
+      else resolve(Number(process.hrtime.bigint() - started) / 1e9);
+    });
+  });
+}
+
+export async function benchParser(opts: { messages?: number } = {}): Promise<{ lines: string[]; figures: Record<string, number> }> {
+  const n = opts.messages ?? 100_000;
+  const dir = mkdtempSync(join(tmpdir(), 'novi-bench-parser-'));
+  const file = join(dir, 'messages.jsonl');
+  try {
+    writeFileSync(file, generateMessages(n).join('\n') + '\n');
+    const parseS = await timeCommand(process.execPath, [join(root, 'bin/novi.mjs'), 'parse'], file);
+    const passS = await timeCommand(process.execPath, [join(root, 'bench/passthrough.mjs')], file);
+    const figures = {
+      messages: n,
+      parseSeconds: Math.round(parseS * 1000) / 1000,
+      parseMessagesPerSecond: Math.round(n / parseS),
+      passthroughSeconds: Math.round(passS * 1000) / 1000,
+      passthroughMessagesPerSecond: Math.round(n / passS),
+      ratio: Math.round((parseS / passS) * 100) / 100,
+    };
+    const lines = [
+      `parser: ${n} messages through \`novi parse\`: ${figures.parseSeconds} s, ${figures.parseMessagesPerSecond} msg/s`,
+      `parser: pass-through (JSON.parse + JSON.stringify per line): ${figures.passthroughSeconds} s, ${figures.passthroughMessagesPerSecond} msg/s`,
+      `parser: ratio parse/pass-through = ${figures.ratio}x (goal <= 3x)`,
+    ];
+    return { lines, figures };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { lines } = await benchParser();
+  for (const l of lines) console.log(l);
+}
