@@ -1,0 +1,25 @@
+// Messages between the supervisor and a session child over the IPC channel.
+
+export interface ChildInit {
+  type: 'init';
+  sessionId: string;
+  businessId: string;
+  transport: 'whatsapp' | 'simulator';
+  databaseUrl: string;
+  eventStoreUrl: string | null;
+  chromiumPath: string;
+  whatsappSessionPath: string;
+  dataDir: string;
+  logLevel: string;
+}
+
+export type ToChild = ChildInit | { type: 'poke' } | { type: 'stop'; logout: boolean };
+
+export type FromChild =
+  | { type: 'heartbeat'; rss: number; state: string }
+  | { type: 'state'; state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' };
+
+/** The child gave up for good (QR never scanned, auth failure): do not restart it. */
+export const EXIT_FAILED = 3;
+/** The child lost its connection (disconnect, transport error): restart with backoff. */
+export const EXIT_DISCONNECTED = 1;

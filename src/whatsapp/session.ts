@@ -1,0 +1,350 @@
+// One running WhatsApp session: session events, intake of linked groups' messages (live and
+// reconciled after downtime), and delivery of the reply outbox. Runs inside a session child.
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import type { EventStore, NewEvent } from '../eventstore/types.ts';
+import { eventSchemas, makeMetadata, type NoviEventData, type NoviEventType } from '../events/catalog.ts';
+import { eventId, messageReceivedEventId, newId } from '../shared/ids.ts';
+import type { Logger } from '../logger.ts';
+import { tsDate, tsDateNullable } from './db.ts';
+import { isGroupChat, phoneFromWhatsappId, simulatorChatId, type InboundMessage, type OutgoingMessage, type Transport } from './transport.ts';
+
+export type SessionOutcome = { kind: 'stopped' } | { kind: 'failed'; reason: string } | { kind: 'disconnected'; reason: string };
+
+export interface SessionOptions {
+  sessionId: string;
+  businessId: string;
+  pool: DatabasePool;
+  store: EventStore;
+  transport: Transport;
+  logger: Logger;
+  onState?: (state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING') => void;
+  /** Outbox poll when no wake-up arrives. */
+  outboxPollMs?: number;
+}
+
+const MAX_SEND_ATTEMPTS = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const groupRow = z.object({ id: z.string(), whatsapp_id: z.string().nullable(), created_at: tsDate });
+const outboxClaim = z.object({
+  id: z.string(),
+  group_id: z.string(),
+  kind: z.enum(['confirmation', 'question', 'status', 'other']),
+  recipient: z.string(),
+  text: z.string(),
+  order_id: z.string().nullable(),
+  in_reply_to: z.string().nullable(),
+  source_received_at: tsDateNullable,
+  attempts: z.number(),
+  prev_status: z.string(),
+  prev_attempt_at: tsDateNullable,
+  whatsapp_id: z.string().nullable(),
+});
+
+export class Session {
+  state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' = 'STARTING';
+  /** Resolves when the session ends, with why. */
+  readonly done: Promise<SessionOutcome>;
+  private finish!: (o: SessionOutcome) => void;
+  private queue: Promise<void> = Promise.resolve();
+  private ended = false;
+  private outboxTimer: NodeJS.Timeout | undefined;
+  private draining = false;
+  private drainAgain = false;
+  private readonly groupCache = new Map<string, { groupId: string | null; until: number }>();
+  private readonly sim: boolean;
+
+  constructor(private readonly o: SessionOptions) {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    this.sim = o.transport.kind === 'simulator';
+  }
+
+  private get log(): Logger {
+    return this.o.logger;
+  }
+
+  private async appendSessionEvent<T extends 'SessionStarted' | 'QrIssued' | 'SessionReady' | 'SessionDisconnected' | 'SessionFailed'>(
+    type: T,
+    extra: Omit<NoviEventData<T>, 'sessionId' | 'businessId' | 'transport'>,
+  ): Promise<void> {
+    const data = { sessionId: this.o.sessionId, businessId: this.o.businessId, transport: this.o.transport.kind, ...extra };
+    await this.append(`session-${this.o.sessionId}`, newId(), type, data, 'system');
+  }
+
+  private async append(streamId: string, id: string, type: NoviEventType, data: unknown, actor: string, causationId: string | null = null): Promise<boolean> {
+    const parsed = eventSchemas[type].parse(data);
+    const event: NewEvent = {
+      id,
+      type,
+      data: parsed,
+      metadata: makeMetadata({ tenantId: this.o.businessId, actor, correlationId: id, causationId, now: new Date(), type }),
+    };
+    const r = await this.o.store.append(streamId, [event]);
+    return r.written;
+  }
+
+  private setState(s: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING'): void {
+    this.state = s;
+    this.o.onState?.(s);
+  }
+
+  private end(o: SessionOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.outboxTimer);
+    this.finish(o);
+  }
+
+  /** Serialises intake work, so recording order follows WhatsApp's order within a chat. */
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((e: unknown) => {
+      this.log.error({ err: e, sessionId: this.o.sessionId }, 'session intake failed');
+      void this.fail('disconnected', `intake error: ${(e as Error).message}`);
+    });
+  }
+
+  private async fail(kind: 'failed' | 'disconnected', reason: string): Promise<void> {
+    if (this.ended) return;
+    try {
+      await this.appendSessionEvent(kind === 'failed' ? 'SessionFailed' : 'SessionDisconnected', { reason });
+    } catch (e) {
+      this.log.warn({ err: e }, 'could not record session end');
+    }
+    this.end({ kind, reason });
+  }
+
+  async start(): Promise<void> {
+    await this.appendSessionEvent('SessionStarted', {});
+    this.setState('STARTING');
+    let qrAttempt = 0;
+    await this.o.transport
+      .start({
+        qr: (qr) => {
+          qrAttempt += 1;
+          const attempt = qrAttempt;
+          this.setState('SCAN_QR_CODE');
+          this.appendSessionEvent('QrIssued', { qr, attempt }).catch((e: unknown) => this.log.warn({ err: e }, 'QrIssued not recorded'));
+        },
+        ready: ({ phone }) => {
+          this.enqueue(async () => {
+            await this.appendSessionEvent('SessionReady', { phone });
+            this.setState('WORKING');
+            await this.reconcile();
+            this.poke();
+          });
+        },
+        message: (m) => this.enqueue(() => this.ingest(m).then(() => undefined)),
+        disconnected: (reason) => void this.fail('disconnected', reason),
+        failed: (reason) => void this.fail('failed', reason),
+      })
+      .catch((e: unknown) => this.fail('disconnected', `transport did not start: ${(e as Error).message}`));
+  }
+
+  /** A wake-up: new inbox messages or outbox rows may be waiting. */
+  poke(): void {
+    this.o.transport.poke?.();
+    if (this.state === 'WORKING') void this.drainOutbox();
+  }
+
+  async stop(options: { logout: boolean }): Promise<void> {
+    if (options.logout) await this.o.transport.logout();
+    await this.o.transport.stop();
+    await this.queue.catch(() => undefined);
+    this.end({ kind: 'stopped' });
+  }
+
+  // ── messages in ────────────────────────────────────────────────────────────────────
+
+  private async groupFor(chatId: string): Promise<string | null> {
+    const cached = this.groupCache.get(chatId);
+    if (cached && cached.until > Date.now()) return cached.groupId;
+    const sim = this.sim;
+    const groupId = await this.o.pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+      select id from groups
+      where business_id = ${this.o.businessId}
+        and (whatsapp_id = ${chatId} or (${sim} and whatsapp_id is null and 'sim-' || id::text || '@g.us' = ${chatId}))
+      limit 1`);
+    // A group linked a moment ago shows up within seconds; a known group is cached longer.
+    this.groupCache.set(chatId, { groupId, until: Date.now() + (groupId ? 30_000 : 3_000) });
+    return groupId;
+  }
+
+  /** Records a message if it comes from one of the business's linked groups. True when newly stored. */
+  async ingest(m: InboundMessage): Promise<boolean> {
+    if (!isGroupChat(m.chatId)) return false; // private chats are never stored
+    const groupId = await this.groupFor(m.chatId);
+    if (!groupId) return false; // unlinked group
+    return this.record(groupId, m);
+  }
+
+  private async record(groupId: string, m: InboundMessage): Promise<boolean> {
+    const data: NoviEventData<'MessageReceived'> = {
+      messageId: m.id,
+      businessId: this.o.businessId,
+      groupId,
+      chatId: m.chatId,
+      sessionId: this.o.sessionId,
+      sender: { id: m.senderId, name: m.senderName, phone: phoneFromWhatsappId(m.senderId) },
+      text: m.text,
+      timestamp: m.timestamp.toISOString(),
+      kind: m.kind,
+      ...(m.nativeOrder ? { nativeOrder: m.nativeOrder } : {}),
+    };
+    return this.append(`chat-${groupId}`, messageReceivedEventId(this.o.businessId, m.id), 'MessageReceived', data, m.senderId);
+  }
+
+  private async linkedChats(): Promise<Array<{ groupId: string; chatId: string; linkedAt: Date }>> {
+    const rows = await this.o.pool.any(sql.type(groupRow)`
+      select id, whatsapp_id, created_at from groups where business_id = ${this.o.businessId}`);
+    const out: Array<{ groupId: string; chatId: string; linkedAt: Date }> = [];
+    for (const r of rows) {
+      const chatId = r.whatsapp_id ?? (this.sim ? simulatorChatId(r.id) : null);
+      if (chatId) out.push({ groupId: r.id, chatId, linkedAt: r.created_at });
+    }
+    return out;
+  }
+
+  /** The WhatsApp id of the last message recorded from a group (MessageSent replies sit in the same stream). */
+  private async lastRecorded(groupId: string): Promise<string | null> {
+    const events = await this.o.store.readStream(`chat-${groupId}`, { direction: 'backwards', maxCount: 500 });
+    for (const e of events) {
+      if (e.type === 'MessageReceived') return (e.data as { messageId: string }).messageId;
+    }
+    return null;
+  }
+
+  /**
+   * No message lost across downtime: fetch each linked group's history back to the last
+   * recorded message and record what is missing. Appends are idempotent by message id.
+   */
+  async reconcile(): Promise<number> {
+    let added = 0;
+    for (const chat of await this.linkedChats()) {
+      try {
+        const last = await this.lastRecorded(chat.groupId);
+        let limit = 50;
+        let messages: InboundMessage[] = [];
+        let at = -1;
+        for (;;) {
+          messages = await this.o.transport.fetchMessages(chat.chatId, limit);
+          at = last ? messages.findIndex((m) => m.id === last) : -1;
+          if (at >= 0 || messages.length < limit || limit >= 3200 || !last) break;
+          limit *= 4;
+        }
+        // Nothing recorded yet: everything since the group was linked.
+        const missing = at >= 0 ? messages.slice(at + 1) : last ? messages : messages.filter((m) => m.timestamp >= chat.linkedAt);
+        for (const m of missing) if (await this.record(chat.groupId, m)) added++;
+      } catch (e) {
+        this.log.warn({ err: e, sessionId: this.o.sessionId, groupId: chat.groupId }, 'reconciliation of a group failed');
+      }
+    }
+    if (added) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added }, 'reconciled messages missed while down');
+    return added;
+  }
+
+  // ── messages out ───────────────────────────────────────────────────────────────────
+
+  startOutbox(pollMs = this.o.outboxPollMs ?? 1000): void {
+    const tick = () => {
+      if (this.ended) return;
+      void this.drainOutbox().finally(() => {
+        if (!this.ended) this.outboxTimer = setTimeout(tick, pollMs);
+      });
+    };
+    this.outboxTimer = setTimeout(tick, pollMs);
+  }
+
+  /** Sends due outbox rows one at a time, paced. */
+  async drainOutbox(): Promise<void> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.drainAgain = false;
+        while (!this.ended && this.state === 'WORKING') {
+          const sent = await this.sendNext();
+          if (!sent) break;
+        }
+      } while (this.drainAgain && !this.ended);
+    } catch (e) {
+      this.log.warn({ err: e, sessionId: this.o.sessionId }, 'outbox delivery failed; will retry');
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** One outbox row: claim (status sending, attempt+1), send unless a crashed attempt already did, record, mark sent. */
+  private async sendNext(): Promise<boolean> {
+    const row = await this.o.pool.maybeOne(sql.type(outboxClaim)`
+      with c as (
+        select o.id, o.status as prev_status, o.last_attempt_at as prev_attempt_at from whatsapp_outbox o
+        where o.business_id = ${this.o.businessId} and o.status in ('pending', 'sending')
+        order by o.created_at, o.id limit 1 for update skip locked
+      )
+      update whatsapp_outbox o set status = 'sending', attempts = o.attempts + 1, last_attempt_at = now()
+      from c
+      where o.id = c.id
+      returning o.id, o.group_id, o.kind, o.recipient, o.text, o.order_id, o.in_reply_to, o.source_received_at, o.attempts,
+        c.prev_status, c.prev_attempt_at,
+        (select g.whatsapp_id from groups g where g.id = o.group_id) as whatsapp_id`);
+    if (!row) return false;
+    const chatId = row.whatsapp_id ?? (this.sim ? simulatorChatId(row.group_id) : null);
+    if (!chatId) {
+      await this.markFailed(row.id, 'the group has no WhatsApp chat linked');
+      return true;
+    }
+    const out: OutgoingMessage = { outboxId: row.id, groupId: row.group_id, chatId, text: row.text, recipient: row.recipient, inReplyTo: row.in_reply_to };
+    try {
+      // A previous attempt may have sent and crashed before recording: look before sending again.
+      let result = row.prev_status === 'sending' && row.prev_attempt_at ? await this.o.transport.findSent(out, row.prev_attempt_at) : null;
+      if (!result) {
+        const [min, max] = this.o.transport.sendDelayMs;
+        await this.o.transport.typing(chatId).catch(() => undefined);
+        await sleep(min + Math.random() * (max - min));
+        result = await this.o.transport.send(out);
+      }
+      const responseMs = row.source_received_at ? Math.max(0, Math.round(result.sentAt.getTime() - row.source_received_at.getTime())) : null;
+      await this.append(
+        `chat-${row.group_id}`,
+        eventId('MessageSent', row.id),
+        'MessageSent',
+        {
+          outboxId: row.id,
+          businessId: this.o.businessId,
+          sessionId: this.o.sessionId,
+          chatId,
+          text: row.text,
+          whatsappMessageId: result.whatsappMessageId,
+          inReplyTo: row.in_reply_to,
+          orderId: row.order_id,
+          kind: row.kind,
+          sentAt: result.sentAt.toISOString(),
+          responseMs,
+        } satisfies NoviEventData<'MessageSent'>,
+        'bot',
+      );
+      await this.o.pool.query(sql.type(z.object({}))`
+        update whatsapp_outbox set status = 'sent', whatsapp_message_id = ${result.whatsappMessageId},
+          sent_at = ${result.sentAt.toISOString()}::timestamptz, last_error = null
+        where id = ${row.id}`);
+      return true;
+    } catch (e) {
+      const message = (e as Error).message;
+      if (row.attempts >= MAX_SEND_ATTEMPTS) await this.markFailed(row.id, message);
+      else
+        await this.o.pool.query(sql.type(z.object({}))`
+          update whatsapp_outbox set last_error = ${message} where id = ${row.id}`);
+      throw e;
+    }
+  }
+
+  private async markFailed(id: string, reason: string): Promise<void> {
+    this.log.warn({ sessionId: this.o.sessionId, outboxId: id, reason }, 'reply given up');
+    await this.o.pool.query(sql.type(z.object({}))`
+      update whatsapp_outbox set status = 'failed', last_error = ${reason} where id = ${id}`);
+  }
+}

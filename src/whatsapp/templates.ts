@@ -1,0 +1,90 @@
+// Reply texts per language (en/es/pt), overridable per business through ReplyTemplatesSet.
+import type { Language, OrderStatus } from '../events/catalog.ts';
+
+export type TemplateKey =
+  | 'order.confirmation'
+  | 'order.missing.address'
+  | 'order.missing.phone'
+  | 'order.question.items'
+  | `order.status.${Exclude<OrderStatus, 'pending'>}`;
+
+export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
+  en: {
+    'order.confirmation': 'Thank you{name}! Order #{number} received: {items}. Total: {total}.',
+    'order.missing.address': 'Please send your delivery address for order #{number}.',
+    'order.missing.phone': 'Please send a phone number we can reach you on for order #{number}.',
+    'order.question.items': 'Sorry{name}, we could not tell which items you want. Please send them like "2 x Jollof Rice".',
+    'order.status.confirmed': 'Order #{number} is confirmed.',
+    'order.status.processing': 'Order #{number} is being prepared.',
+    'order.status.out_for_delivery': 'Order #{number} is on its way.',
+    'order.status.delivered': 'Order #{number} has been delivered. Thank you!',
+    'order.status.cancelled': 'Order #{number} has been cancelled.',
+  },
+  es: {
+    'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
+    'order.missing.address': 'Por favor envíanos tu dirección de entrega para el pedido #{number}.',
+    'order.missing.phone': 'Por favor envíanos un teléfono de contacto para el pedido #{number}.',
+    'order.question.items': 'Perdón{name}, no entendimos qué productos quieres. Envíalos así: "2 x Empanadas".',
+    'order.status.confirmed': 'El pedido #{number} está confirmado.',
+    'order.status.processing': 'Estamos preparando el pedido #{number}.',
+    'order.status.out_for_delivery': 'El pedido #{number} va en camino.',
+    'order.status.delivered': 'El pedido #{number} fue entregado. ¡Gracias!',
+    'order.status.cancelled': 'El pedido #{number} fue cancelado.',
+  },
+  pt: {
+    'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
+    'order.missing.address': 'Por favor, envie o endereço de entrega do pedido #{number}.',
+    'order.missing.phone': 'Por favor, envie um telefone de contato para o pedido #{number}.',
+    'order.question.items': 'Desculpe{name}, não entendemos quais produtos você quer. Envie assim: "2 x Coxinha".',
+    'order.status.confirmed': 'O pedido #{number} está confirmado.',
+    'order.status.processing': 'O pedido #{number} está sendo preparado.',
+    'order.status.out_for_delivery': 'O pedido #{number} saiu para entrega.',
+    'order.status.delivered': 'O pedido #{number} foi entregue. Obrigado!',
+    'order.status.cancelled': 'O pedido #{number} foi cancelado.',
+  },
+};
+
+const PT = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
+const ES = new Set(['ES', 'MX', 'AR', 'CO', 'CL', 'PE', 'VE', 'EC', 'GT', 'CU', 'BO', 'DO', 'HN', 'PY', 'SV', 'NI', 'CR', 'PA', 'UY', 'PR', 'GQ']);
+
+export function languageForCountry(country: string | null | undefined): Language {
+  if (country && PT.has(country)) return 'pt';
+  if (country && ES.has(country)) return 'es';
+  return 'en';
+}
+
+const PT_WORDS = /\b(quero|queria|obrigad[oa]|voc[eê]|endere[cç]o|entregar|tamb[eé]m|n[aã]o)\b/iu;
+const ES_WORDS = /\b(quiero|quisiera|gracias|direcci[oó]n|env[ií]o|tambi[eé]n|necesito)\b/iu;
+
+/** A cheap guess at the customer's language from a few tell-tale words; null when unsure. */
+export function detectLanguage(text: string): Language | null {
+  const pt = PT_WORDS.test(text);
+  const es = ES_WORDS.test(text);
+  if (pt && !es) return 'pt';
+  if (es && !pt) return 'es';
+  return null;
+}
+
+export interface TemplateOverride {
+  language: Language;
+  key: string;
+  text: string;
+}
+
+export function render(
+  language: Language,
+  key: TemplateKey,
+  vars: Record<string, string>,
+  overrides: readonly TemplateOverride[] = [],
+): string {
+  const custom = overrides.find((o) => o.language === language && o.key === key)?.text;
+  const template = custom ?? DEFAULT_TEMPLATES[language][key];
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+export function formatMoney(amount: number | null, currency: string | null, language: Language): string {
+  if (amount === null) return language === 'en' ? 'to be confirmed' : language === 'es' ? 'por confirmar' : 'a confirmar';
+  const locale = language === 'pt' ? 'pt-BR' : language === 'es' ? 'es' : 'en';
+  const n = amount.toLocaleString(locale, { maximumFractionDigits: 2, minimumFractionDigits: Number.isInteger(amount) ? 0 : 2 });
+  return currency ? `${currency} ${n}` : n;
+}

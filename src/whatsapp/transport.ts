@@ -1,0 +1,82 @@
+// The port every session transport (whatsapp-web.js, simulator) implements, in WhatsApp's own terms
+// but free of any library type, so the session child does not care which one it drives.
+
+export interface NativeOrder {
+  items: Array<{ name: string; sku: string | null; quantity: number; unitPrice: number | null }>;
+  total: number | null;
+  currency: string | null;
+}
+
+export interface InboundMessage {
+  /** WhatsApp message id (`id._serialized`); stable across redeliveries and fetches. */
+  id: string;
+  /** Chat the message was posted in: `…@g.us` for a group, `…@c.us` / `…@lid` for a private chat. */
+  chatId: string;
+  /** WhatsApp id of the sender (`author` in a group, `from` in a private chat). */
+  senderId: string;
+  senderName: string | null;
+  text: string;
+  timestamp: Date;
+  kind: 'text' | 'media' | 'order';
+  nativeOrder?: NativeOrder;
+}
+
+export interface OutgoingMessage {
+  outboxId: string;
+  /** Our group id (the chat's group in Novi). */
+  groupId: string;
+  chatId: string;
+  text: string;
+  /** Who the reply is for (a phone or a name), shown by the simulator. */
+  recipient: string;
+  /** WhatsApp id of the message answered, quoted when the transport can. */
+  inReplyTo: string | null;
+}
+
+export interface TransportHandlers {
+  qr: (qr: string) => void;
+  /** The phone number of the linked account, when known. */
+  ready: (info: { phone: string | null }) => void;
+  message: (message: InboundMessage) => void;
+  disconnected: (reason: string) => void;
+  /** Pairing cannot succeed (auth failure, QR retries exhausted): the session gives up. */
+  failed: (reason: string) => void;
+}
+
+export interface Transport {
+  readonly kind: 'whatsapp' | 'simulator';
+  /** Milliseconds to wait between two sends: [min, max], randomised (anti-spam pacing). */
+  readonly sendDelayMs: readonly [number, number];
+  start(handlers: TransportHandlers): Promise<void>;
+  /** The latest `limit` messages of a chat, oldest first. */
+  fetchMessages(chatId: string, limit: number): Promise<InboundMessage[]>;
+  /** Shows "typing…" in the chat before a reply, when the transport has such a thing. */
+  typing(chatId: string): Promise<void>;
+  send(message: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }>;
+  /**
+   * After a crash between send and record: the id of a message we already sent for this outbox
+   * entry (same chat, same text, from us, after `since`), or null if it was never sent.
+   */
+  findSent(message: OutgoingMessage, since: Date): Promise<{ whatsappMessageId: string; sentAt: Date } | null>;
+  /** Unlinks the device (the merchant stopped the session). */
+  logout(): Promise<void>;
+  stop(): Promise<void>;
+  /** A wake-up from the supervisor: new input may be waiting (simulator). */
+  poke?(): void;
+}
+
+/** `2348031234567@c.us` → `+2348031234567`. The id carries the full international number; no digit rules. */
+export function phoneFromWhatsappId(id: string): string | null {
+  const m = /^(\d{7,15})(?::\d+)?@(c\.us|s\.whatsapp\.net)$/.exec(id);
+  if (!m || m[1]!.startsWith('0')) return null;
+  return `+${m[1]}`;
+}
+
+export function isGroupChat(chatId: string): boolean {
+  return chatId.endsWith('@g.us');
+}
+
+/** The chat id the simulator gives a group that has no WhatsApp chat linked. */
+export function simulatorChatId(groupId: string): string {
+  return `sim-${groupId}@g.us`;
+}

@@ -1,0 +1,162 @@
+// The simulator transport: a stand-in for WhatsApp whose chats live in PostgreSQL
+// (simulator_inbox in, simulator_outbox out), driven by POST /api/simulator/messages and tests.
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import { newId } from '../../shared/ids.ts';
+import { int8, tsDate } from '../db.ts';
+import type { InboundMessage, OutgoingMessage, Transport, TransportHandlers } from '../transport.ts';
+
+const inboxRow = z.object({
+  id: int8,
+  chat_id: z.string(),
+  message_id: z.string(),
+  from_id: z.string(),
+  from_name: z.string().nullable(),
+  text: z.string(),
+  created_at: tsDate,
+});
+type InboxRow = z.infer<typeof inboxRow>;
+
+function toInbound(r: InboxRow): InboundMessage {
+  return {
+    id: r.message_id,
+    chatId: r.chat_id,
+    senderId: r.from_id,
+    senderName: r.from_name,
+    text: r.text,
+    timestamp: r.created_at,
+    kind: 'text',
+  };
+}
+
+export interface SimulatorInboxMessage {
+  businessId: string;
+  chatId: string;
+  messageId?: string;
+  /** WhatsApp id of the sender, e.g. `2348031234567@c.us`. */
+  fromId: string;
+  fromName: string | null;
+  text: string;
+}
+
+/** Delivers a message to a business's simulated WhatsApp, as if someone posted it in `chatId`. */
+export async function deliverToSimulator(pool: DatabasePool, m: SimulatorInboxMessage): Promise<{ messageId: string }> {
+  const messageId = m.messageId ?? `SIM${newId().replace(/-/g, '').toUpperCase()}`;
+  await pool.query(sql.type(z.object({}))`
+    with ins as (
+      insert into simulator_inbox (business_id, chat_id, message_id, from_id, from_name, text)
+      values (${m.businessId}, ${m.chatId}, ${messageId}, ${m.fromId}, ${m.fromName}, ${m.text})
+      on conflict (business_id, message_id) do nothing
+      returning 1
+    )
+    select pg_notify('novi_session_wake', ${m.businessId}) from ins`);
+  return { messageId };
+}
+
+const outboxRow = z.object({ whatsapp_message_id: z.string(), sent_at: tsDate });
+
+export interface SimulatorTransportOptions {
+  pool: DatabasePool;
+  businessId: string;
+  /** Fallback poll when no wake-up arrives. */
+  pollMs?: number;
+}
+
+export class SimulatorTransport implements Transport {
+  readonly kind = 'simulator' as const;
+  readonly sendDelayMs = [5, 25] as const;
+  private cursor = 0n;
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private again = false;
+  private stopped = false;
+  private handlers: TransportHandlers | undefined;
+
+  constructor(private readonly options: SimulatorTransportOptions) {}
+
+  async start(handlers: TransportHandlers): Promise<void> {
+    this.handlers = handlers;
+    // Live delivery starts at what is there now; anything older (posted while the session was
+    // down) is found by the session's reconciliation through fetchMessages, as with WhatsApp.
+    const head = await this.options.pool.oneFirst(sql.type(z.object({ head: int8 }))`
+      select coalesce(max(id), 0) as head from simulator_inbox where business_id = ${this.options.businessId}`);
+    this.cursor = head;
+    handlers.ready({ phone: null });
+    this.schedule();
+  }
+
+  /** A wake-up (NOTIFY forwarded by the supervisor): read the inbox now. */
+  poke(): void {
+    void this.poll();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), this.options.pollMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.polling = true;
+    clearTimeout(this.timer);
+    try {
+      do {
+        this.again = false;
+        const rows = await this.options.pool.any(sql.type(inboxRow)`
+          select id, chat_id, message_id, from_id, from_name, text, created_at from simulator_inbox
+          where business_id = ${this.options.businessId} and id > ${String(this.cursor)}
+          order by id limit 500`);
+        for (const r of rows) {
+          this.cursor = r.id;
+          this.handlers?.message(toInbound(r));
+        }
+        if (rows.length === 500) this.again = true;
+      } while (this.again && !this.stopped);
+    } catch (e) {
+      if (!this.stopped) this.handlers?.disconnected(`simulator inbox unreadable: ${(e as Error).message}`);
+      return;
+    } finally {
+      this.polling = false;
+    }
+    this.schedule();
+  }
+
+  async fetchMessages(chatId: string, limit: number): Promise<InboundMessage[]> {
+    const rows = await this.options.pool.any(sql.type(inboxRow)`
+      select id, chat_id, message_id, from_id, from_name, text, created_at from simulator_inbox
+      where business_id = ${this.options.businessId} and chat_id = ${chatId}
+      order by id desc limit ${limit}`);
+    return [...rows].reverse().map(toInbound);
+  }
+
+  async typing(): Promise<void> {}
+
+  async send(m: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }> {
+    // Idempotent per outbox id: a re-send after a crash returns the first send.
+    const row = await this.options.pool.one(sql.type(outboxRow)`
+      insert into simulator_outbox (outbox_id, business_id, group_id, chat_id, recipient, text, in_reply_to, whatsapp_message_id)
+      values (${m.outboxId}, ${this.options.businessId}, ${m.groupId}, ${m.chatId}, ${m.recipient}, ${m.text}, ${m.inReplyTo},
+             ${`SIMOUT${m.outboxId.replace(/-/g, '').toUpperCase()}`})
+      on conflict (outbox_id) do update set outbox_id = excluded.outbox_id
+      returning whatsapp_message_id, sent_at`);
+    return { whatsappMessageId: row.whatsapp_message_id, sentAt: row.sent_at };
+  }
+
+  async findSent(m: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date } | null> {
+    const row = await this.options.pool.maybeOne(sql.type(outboxRow)`
+      select whatsapp_message_id, sent_at from simulator_outbox where outbox_id = ${m.outboxId}`);
+    return row ? { whatsappMessageId: row.whatsapp_message_id, sentAt: row.sent_at } : null;
+  }
+
+  async logout(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}
