@@ -1,0 +1,441 @@
+// The intake reactor: MessageReceived from linked groups → parser (piscina, in batches) → OrderParsed,
+// then PlaceOrder / ChangeStatus / MessageIgnored. Every event id derives from the message, so a
+// redelivered message (restart, replay) has exactly one effect.
+//
+// Groups and businesses are read from their streams, not from the read models: a group linked a
+// moment ago is already known here even if the `groups` projection lags behind.
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { Runtime } from '../runtime.ts';
+import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
+import { InvalidStoredEvent } from '../eventstore/types.ts';
+import { EVENT_SCHEMA_VERSION, e164, validateEvent, type NoviEventData, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
+import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
+import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessEvent, type BusinessState } from '../businesses/business.ts';
+import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
+import { evolveOrder, initialOrderState, itemsTotal, orderStreamId, type OrderEvent } from '../orders/order.ts';
+import { orderNumbersStreamId, reserveOrderNumber } from '../orders/numbers.ts';
+import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
+import { isDomainError } from '../shared/errors.ts';
+import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
+import { PARSER_VERSION, parseMessage, type ParseInput, type ParseResult } from '../parser/index.ts';
+import { createParserPool, type ParserPool } from '../parser/pool.ts';
+import { write } from '../../projections/shared.ts';
+import { isTransient } from '../projector/batch.ts';
+import { LOCK_LEADER, tryLead } from '../projector/leader.ts';
+import { recordPoison, ensureCheckpoint } from '../projector/runner.ts';
+import { Waker } from '../projector/wake.ts';
+
+export const INTAKE_CHECKPOINT = 'reactor:intake';
+
+export type Message = NoviEventData<'MessageReceived'>;
+export type ParseFn = (inputs: readonly ParseInput[]) => Promise<ParseResult[]>;
+
+export interface Outcome {
+  kind: 'order' | 'status' | 'ignored';
+  reason?: string;
+  orderId?: string;
+}
+
+// ── stream lookups (cached per batch) ───────────────────────────────────────────────────
+function fold<S, E>(recorded: RecordedEvent[], streamId: string, init: S, evolve: (s: S, e: E) => S): S {
+  let state = init;
+  for (const r of recorded) {
+    const v = validateEvent(r.type, r.data, r.metadata.schemaVersion);
+    if (!v.ok) throw new InvalidStoredEvent(streamId, r.position, r.type, v.error);
+    state = evolve(state, v.event as E);
+  }
+  return state;
+}
+
+export class Lookups {
+  private readonly groups = new Map<string, Promise<GroupState>>();
+  private readonly businesses = new Map<string, Promise<BusinessState>>();
+  private readonly numbers = new Map<string, Map<number, string>>();
+  constructor(private readonly store: EventStore) {}
+
+  group(groupId: string): Promise<GroupState> {
+    let g = this.groups.get(groupId);
+    if (!g) {
+      const id = groupStreamId(groupId);
+      g = this.store.readStream(id).then((r) => fold<GroupState, GroupEvent>(r, id, initialGroupState(), evolveGroup));
+      this.groups.set(groupId, g);
+    }
+    return g;
+  }
+
+  business(businessId: string): Promise<BusinessState> {
+    let b = this.businesses.get(businessId);
+    if (!b) {
+      const id = businessStreamId(businessId);
+      b = this.store.readStream(id).then((r) => fold<BusinessState, BusinessEvent>(r, id, initialBusinessState(), evolveBusiness));
+      this.businesses.set(businessId, b);
+    }
+    return b;
+  }
+
+  /** The order a business's number names (from its order-number reservations, which never lag). */
+  async orderByNumber(businessId: string, number: number): Promise<string | undefined> {
+    const known = this.numbers.get(businessId)?.get(number);
+    if (known) return known;
+    const map = new Map<number, string>();
+    for (const r of await this.store.readStream(orderNumbersStreamId(businessId))) {
+      if (r.type !== 'OrderNumberReserved') continue;
+      const d = r.data as { number: number; orderId: string };
+      map.set(d.number, d.orderId);
+    }
+    this.numbers.set(businessId, map);
+    return map.get(number);
+  }
+
+  noteNumber(businessId: string, number: number, orderId: string): void {
+    this.numbers.get(businessId)?.set(number, orderId);
+  }
+}
+
+// ── pure pieces, shared with `novi reparse` ─────────────────────────────────────────────
+export type Registered = Extract<BusinessState, { kind: 'registered' }>;
+
+export function parserInput(m: Message, business: Registered, id: number | string): ParseInput {
+  const p = business.profile;
+  return {
+    id,
+    text: m.text,
+    sender: { name: m.sender.name, phone: m.sender.phone },
+    business: { country: p.country, currency: p.currency, catalog: business.catalog.map((c) => ({ sku: c.sku, name: c.name, price: c.price, aliases: c.aliases })) },
+  };
+}
+
+/** The parser's output as the catalog stores it (`id` dropped). */
+export function storedResult(r: ParseResult): StoredParseResult {
+  const { id: _id, ...rest } = r;
+  void _id;
+  return rest as StoredParseResult;
+}
+
+const phoneOrNull = (p: string | null | undefined): string | null => (p && e164.safeParse(p).success ? p : null);
+
+export function messageMetadata(event: RecordedEvent, m: Message): Omit<EventMetadata, 'schemaVersion'> {
+  return {
+    tenantId: m.businessId,
+    actor: m.sender.id,
+    correlationId: uuidFromName(NS.event, `correlation:${m.businessId}:${m.messageId}`),
+    causationId: event.id,
+    occurredAt: event.metadata.occurredAt,
+  };
+}
+
+function newEvent<T extends NoviEventType>(type: T, key: string, data: NoviEventData<T>, meta: Omit<EventMetadata, 'schemaVersion'>): NewEvent {
+  return { id: eventId(type, key), type, data, metadata: { ...meta, schemaVersion: EVENT_SCHEMA_VERSION[type] } };
+}
+
+export function orderParsedEvent(event: RecordedEvent, m: Message, result: ParseResult, parserVersion: string): NewEvent | { invalid: string } {
+  const data = { messageId: m.messageId, businessId: m.businessId, groupId: m.groupId, parserVersion, result: storedResult(result) };
+  const v = validateEvent('OrderParsed', data);
+  if (!v.ok) return { invalid: v.error };
+  return newEvent('OrderParsed', `${m.businessId}:${m.messageId}:${parserVersion}`, v.event.data as NoviEventData<'OrderParsed'>, messageMetadata(event, m));
+}
+
+export function ignoredEvent(event: RecordedEvent, m: Message, reason: string): NewEvent {
+  return newEvent('MessageIgnored', `${m.businessId}:${m.messageId}`, { messageId: m.messageId, businessId: m.businessId, groupId: m.groupId, reason: reason.slice(0, 1000) }, messageMetadata(event, m));
+}
+
+/** What an order message asks for: parser output, or the WhatsApp catalog cart as is. */
+export function orderDraft(m: Message, result: ParseResult | undefined, business: Registered) {
+  if (m.kind === 'order' && m.nativeOrder) {
+    const n = m.nativeOrder;
+    return {
+      customer: { name: m.sender.name, phone: phoneOrNull(m.sender.phone), address: null },
+      items: n.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice })),
+      totalAmount: n.total ?? itemsTotal(n.items),
+      currency: n.currency ?? business.profile.currency,
+      deliveryNotes: null,
+      missing: [] as string[],
+      parserVersion: null,
+    };
+  }
+  const r = result!;
+  return {
+    customer: { name: r.customer.name, phone: phoneOrNull(r.customer.phone), address: r.address },
+    items: r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice })),
+    totalAmount: r.total ?? itemsTotal(r.items),
+    currency: r.currency ?? business.profile.currency,
+    deliveryNotes: r.notes,
+    missing: [...r.missing],
+    parserVersion: PARSER_VERSION,
+  };
+}
+
+// ── one batch ───────────────────────────────────────────────────────────────────────────
+interface Work {
+  event: RecordedEvent;
+  m: Message;
+  business?: Registered;
+  groupType?: 'sales' | 'delivery' | 'admin';
+  result?: ParseResult;
+  outcome?: Outcome;
+}
+
+/**
+ * Handles a batch of MessageReceived (already validated). Parsing runs in one parser call;
+ * decisions run per business in message order, businesses in parallel.
+ */
+export async function processMessages(
+  store: EventStore,
+  events: ReadonlyArray<{ event: RecordedEvent; m: Message }>,
+  parse: ParseFn,
+  options: { concurrency?: number } = {},
+): Promise<Outcome[]> {
+  const lookups = new Lookups(store);
+  const work: Work[] = events.map((e) => ({ ...e }));
+  const appendLater = new Map<string, NewEvent[]>();
+  const later = (streamId: string, e: NewEvent) => {
+    const list = appendLater.get(streamId) ?? [];
+    list.push(e);
+    appendLater.set(streamId, list);
+  };
+
+  // 1. Which messages come from a linked group of a known business.
+  await Promise.all(
+    work.map(async (w) => {
+      const [group, business] = await Promise.all([lookups.group(w.m.groupId), lookups.business(w.m.businessId)]);
+      if (group.kind !== 'linked' || group.businessId !== w.m.businessId || (group.whatsappId !== null && group.whatsappId !== w.m.chatId)) {
+        w.outcome = { kind: 'ignored', reason: 'group is not linked to this business' };
+      } else if (business.kind !== 'registered') {
+        w.outcome = { kind: 'ignored', reason: 'business not found' };
+      } else if (group.groupType === 'admin') {
+        w.outcome = { kind: 'ignored', reason: 'messages in admin groups are not processed' };
+      } else {
+        w.business = business;
+        w.groupType = group.groupType;
+      }
+    }),
+  );
+
+  // 2. Parse every text message at once (the pool splits the batch over its threads).
+  const toParse = work.filter((w) => w.business && !(w.m.kind === 'order' && w.m.nativeOrder));
+  if (toParse.length > 0) {
+    const results = await parse(toParse.map((w, i) => parserInput(w.m, w.business!, i)));
+    toParse.forEach((w, i) => {
+      const r = results[i];
+      if (!r) {
+        w.outcome = { kind: 'ignored', reason: 'parser returned no result' };
+        return;
+      }
+      const parsed = orderParsedEvent(w.event, w.m, r, PARSER_VERSION);
+      if ('invalid' in parsed) {
+        w.outcome = { kind: 'ignored', reason: `parser output rejected: ${parsed.invalid}` };
+        return;
+      }
+      w.result = r;
+      later(w.event.streamId, parsed);
+    });
+  }
+  // OrderParsed first, in one append per chat: the record of what the parser said precedes what was done.
+  await appendAll(store, appendLater);
+  appendLater.clear();
+
+  // 3. Decide, per business in message order.
+  const byBusiness = new Map<string, Work[]>();
+  for (const w of work) {
+    const list = byBusiness.get(w.m.businessId) ?? [];
+    list.push(w);
+    byBusiness.set(w.m.businessId, list);
+  }
+  const queues = [...byBusiness.values()];
+  const concurrency = options.concurrency ?? 8;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
+      for (let q = queues.shift(); q; q = queues.shift()) {
+        for (const w of q) {
+          if (!w.outcome) w.outcome = await decide(store, lookups, w);
+          if (w.outcome.kind === 'ignored') later(w.event.streamId, ignoredEvent(w.event, w.m, w.outcome.reason ?? 'ignored'));
+        }
+      }
+    }),
+  );
+  await appendAll(store, appendLater);
+  return work.map((w) => w.outcome!);
+}
+
+async function appendAll(store: EventStore, byStream: Map<string, NewEvent[]>): Promise<void> {
+  await Promise.all([...byStream].map(([streamId, events]) => store.append(streamId, events, { expectedRevision: 'any' })));
+}
+
+async function decide(store: EventStore, lookups: Lookups, w: Work): Promise<Outcome> {
+  const { m } = w;
+  const business = w.business!;
+  const native = m.kind === 'order' && m.nativeOrder !== undefined;
+  const intent = native ? 'order' : w.result?.intent;
+  const meta = messageMetadata(w.event, m);
+  try {
+    if (intent === 'order') {
+      if (w.groupType !== 'sales') return { kind: 'ignored', reason: 'orders are taken in sales groups only' };
+      const draft = orderDraft(m, w.result, business);
+      if (draft.items.length === 0) return { kind: 'ignored', reason: 'no items recognised in the order message' };
+      const orderId = orderIdForMessage(m.businessId, m.messageId);
+      const { number } = await reserveOrderNumber(store, { businessId: m.businessId, orderId, metadata: meta });
+      lookups.noteNumber(m.businessId, number, orderId);
+      const data = parseCommandData(
+        orderCommandSchemas.PlaceOrder,
+        {
+          orderId, businessId: m.businessId, groupId: m.groupId, number, ...draft,
+          source: { messageId: m.messageId, text: m.text, sender: { name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
+        },
+        'order',
+      );
+      await runOrderCommand(store, orderId, { type: 'PlaceOrder', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('OrderPlaced', orderId));
+      return { kind: 'order', orderId };
+    }
+    if (intent === 'status') {
+      const r = w.result!;
+      if (!r.status) return { kind: 'ignored', reason: 'status message without a recognisable status' };
+      const digits = r.orderRef?.match(/\d+/)?.[0];
+      if (!digits) return { kind: 'ignored', reason: 'status message without an order number' };
+      const number = Number(digits);
+      const orderId = await lookups.orderByNumber(m.businessId, number);
+      if (!orderId) return { kind: 'ignored', reason: `no order #${digits} in this business` };
+      const data = parseCommandData(orderCommandSchemas.ChangeStatus, { orderId, businessId: m.businessId, to: r.status, source: 'whatsapp', messageId: m.messageId }, 'status change');
+      await runOrderCommand(store, orderId, { type: 'ChangeStatus', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('StatusChanged', `${m.businessId}:${m.messageId}`));
+      return { kind: 'status', orderId };
+    }
+    return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
+  } catch (error) {
+    // Illegal transitions, unknown orders, invalid data: the merchant sees why in the message log.
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+async function runOrderCommand(store: EventStore, orderId: string, command: OrderCommand, meta: Omit<EventMetadata, 'schemaVersion'>, id: string) {
+  await handleCommand<OrderCommand, ReturnType<typeof initialOrderState>, OrderEvent>({
+    store,
+    streamId: orderStreamId(orderId),
+    evolve: evolveOrder,
+    initialState: initialOrderState,
+    decide: decideOrder,
+    command,
+    metadata: meta,
+    eventIds: [id],
+  });
+}
+
+// ── the live reactor ────────────────────────────────────────────────────────────────────
+export interface IntakeOptions {
+  batchSize?: number;
+  pollMs?: number;
+  standbyMs?: number;
+  concurrency?: number;
+  /** Worker threads of the parser pool; 0 parses on the main thread. */
+  parserThreads?: number;
+}
+
+const cpRow = z.object({ position: z.coerce.bigint(), error: z.string().nullable() });
+
+export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {}): Promise<() => Promise<void>> {
+  const batchSize = options.batchSize ?? 200;
+  const pollMs = options.pollMs ?? 1000;
+  const standbyMs = options.standbyMs ?? 2000;
+  const threads = options.parserThreads ?? 2;
+  let pool: ParserPool | undefined;
+  const parse: ParseFn = async (inputs) => {
+    if (threads === 0 || inputs.length < 8) return inputs.map((i) => parseMessage(i));
+    pool ??= createParserPool({ threads });
+    return pool.parseBatch(inputs);
+  };
+  const waker = new Waker(rt.database.url);
+  await waker.start();
+  const log = rt.logger.child({ reactor: 'intake' });
+  let stopping = false;
+  let wakeStop: () => void = () => undefined;
+  const stopSignal = new Promise<void>((r) => (wakeStop = r));
+  const sleep = (ms: number) => Promise.race([new Promise<void>((r) => setTimeout(r, ms).unref()), stopSignal]);
+
+  const loop = (async () => {
+    while (!stopping) {
+      const leader = await tryLead(rt.database.url, LOCK_LEADER, INTAKE_CHECKPOINT);
+      if (!leader) {
+        await sleep(standbyMs);
+        continue;
+      }
+      try {
+        await ensureCheckpoint(rt, INTAKE_CHECKPOINT);
+        let failures = 0;
+        while (!stopping && leader.held()) {
+          const seen = waker.generation;
+          const cp = await rt.pool.one(sql.type(cpRow)`select position, error from projection_checkpoints where name = ${INTAKE_CHECKPOINT}`);
+          if (cp.error !== null) {
+            await sleep(standbyMs);
+            continue;
+          }
+          const head = await rt.store.headPosition();
+          const recorded = await rt.store.readAll({ fromPosition: cp.position, maxCount: batchSize, filter: { eventTypes: ['MessageReceived'] } });
+          if (recorded.length === 0) {
+            if (head > cp.position) await setCheckpoint(rt, head);
+            await Promise.race([waker.wait(seen, pollMs), stopSignal]);
+            continue;
+          }
+          const valid: Array<{ event: RecordedEvent; m: Message }> = [];
+          let poison: { position: bigint; error: string } | undefined;
+          for (const r of recorded) {
+            const v = validateEvent(r.type, r.data, r.metadata?.schemaVersion);
+            if (!v.ok) {
+              poison = { position: r.position, error: `${r.type} at ${r.streamId}@${r.revision} fails its schema: ${v.error}` };
+              break;
+            }
+            valid.push({ event: r, m: v.event.data as Message });
+          }
+          try {
+            if (valid.length > 0) {
+              await processMessages(rt.store, valid, parse, { concurrency: options.concurrency });
+              await setCheckpoint(rt, valid[valid.length - 1]!.event.position);
+            }
+            failures = 0;
+          } catch (error) {
+            if (isTransient(error) || !leader.held()) {
+              failures++;
+              log.warn({ err: error }, 'intake batch failed; retrying');
+              await sleep(Math.min(10_000, 100 * 2 ** failures));
+              continue;
+            }
+            // Which message? Re-run one at a time (every effect is idempotent) to pin the poison.
+            poison = await pinPoison(rt, valid, parse, options.concurrency);
+            if (!poison) continue;
+          }
+          if (poison) await recordPoison(rt, INTAKE_CHECKPOINT, poison.position, poison.error);
+        }
+      } catch (error) {
+        log.error({ err: error }, 'intake reactor failed');
+        await sleep(standbyMs);
+      } finally {
+        await leader.release();
+      }
+    }
+  })();
+
+  log.info('intake reactor started');
+  return async () => {
+    stopping = true;
+    wakeStop();
+    await loop;
+    await waker.close();
+    await pool?.close();
+  };
+}
+
+async function setCheckpoint(rt: Runtime, position: bigint): Promise<void> {
+  await rt.pool.query(write`update projection_checkpoints set position = greatest(position, ${position.toString()}), updated_at = now() where name = ${INTAKE_CHECKPOINT}`);
+}
+
+async function pinPoison(rt: Runtime, valid: Array<{ event: RecordedEvent; m: Message }>, parse: ParseFn, concurrency?: number) {
+  for (const v of valid) {
+    try {
+      await processMessages(rt.store, [v], parse, { concurrency });
+      await setCheckpoint(rt, v.event.position);
+    } catch (error) {
+      if (isTransient(error)) return undefined;
+      return { position: v.event.position, error: `MessageReceived ${v.m.messageId} at position ${v.event.position}: ${(error as Error).message}` };
+    }
+  }
+  return undefined;
+}
