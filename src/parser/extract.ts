@@ -555,6 +555,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
             kept.push(part);
             continue;
           }
+          // "2 bread = 7,500": the words before the total are still an item.
+          const head = part.slice(0, tm.index);
+          if (HAS_LETTER.test(head) && /\d/.test(head)) kept.push(head);
           const money = findMoney(part).filter((h) => h.index >= tm.index - 16);
           const hit = money.find((h) => h.index >= tm.index) ?? money[money.length - 1];
           if (hit) {
@@ -576,6 +579,10 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       const segs = splitSegments(sentence);
       let sentenceWanted = false;
       for (const seg of segs) {
+        if (NOTE_RE.test(foldAligned(seg).replace(LEAD_JUNK_RE, ''))) {
+          res.notes.push(trimPunct(seg));
+          continue;
+        }
         const d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
         if (WANT_RE.test(foldAligned(seg))) {
           res.wantVerb = true;

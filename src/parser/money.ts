@@ -23,7 +23,7 @@ const SUFFIX_SRC =
  * so there is no overlapping quantifier to backtrack over.
  */
 export const MONEY_RE = new RegExp(
-  `(?<![\\p{L}\\d])(?:(${PREFIX_SRC})\\s?)?(\\d{1,3}(?:[.,]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d+)?)(?:\\s(\\d{3})(?![\\d.,]))?(k|K)?(?![\\p{L}\\d])(?:\\s?(${SUFFIX_SRC})(?![\\p{L}]))?(?:\\s?\\/-)?`,
+  `(?<![\\p{L}\\d])(?:(${PREFIX_SRC})\\s?)?(\\d{1,2}(?:,\\d{2})+,\\d{3}(?:\\.\\d{1,2})?|\\d{1,3}(?:[.,]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d+)?)(?:\\s(\\d{3})(?![\\d.,]))?(k|K)?(?![\\p{L}\\d])(?:\\s?(${SUFFIX_SRC})(?![\\p{L}]))?(?:\\s?\\/-)?`,
   'gu',
 );
 
