@@ -39,7 +39,8 @@ export interface SupervisorStatus {
 export interface Supervisor {
   readonly owner: string;
   status(): SupervisorStatus[];
-  stop(): Promise<void>;
+  /** `releaseLeases: false` behaves like a dead host: children killed, leases left to expire. */
+  stop(options?: { releaseLeases?: boolean }): Promise<void>;
 }
 
 interface Slot {
@@ -300,11 +301,21 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
         rssMb: s.rss === null ? null : Math.round(s.rss / 1048576),
         restarts: s.restarts,
       })),
-    stop: async () => {
+    stop: async (opts = {}) => {
       if (stopped) return;
       stopped = true;
       clearTimeout(timer);
       await ticking;
+      if (opts.releaseLeases === false) {
+        for (const s of slots.values()) {
+          s.stopping = 'release';
+          s.child?.kill('SIGKILL');
+        }
+        await Promise.all([...slots.values()].map((s) => s.exited));
+        slots.clear();
+        await listener.end().catch(() => undefined);
+        return;
+      }
       await Promise.all([...slots.values()].map((s) => stopSlot(s, 'release')));
       await rt.pool
         .query(sql.type(z.object({}))`delete from whatsapp_session_leases where owner = ${owner}`)
