@@ -1,0 +1,360 @@
+// Read-model queries of the merchant pages, always scoped to the businesses the user may see.
+import { sql, type FragmentSqlToken } from 'slonik';
+import { z } from 'zod';
+import type { Runtime } from '../../src/runtime.ts';
+import { NotFound } from '../../src/shared/errors.ts';
+import type { OrderStatus } from '../../src/events/catalog.ts';
+import { orderStatus } from '../../src/events/catalog.ts';
+import type { AuthUser } from '../auth/plugin.ts';
+
+/** The businesses a user may see: their own, or all for an admin. */
+export type Scope = { all: true } | { all: false; businessIds: readonly string[] };
+
+const iso = z.coerce.date().transform((d) => d.toISOString());
+const num = z.coerce.number();
+const numOrNull = z.coerce.number().nullable();
+
+const businessRow = z.object({
+  id: z.string(),
+  owner_id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  country: z.string(),
+  currency: z.string(),
+  timezone: z.string(),
+  created_at: iso,
+  updated_at: iso,
+  revision: num,
+});
+export type BusinessRow = z.infer<typeof businessRow>;
+
+export function businessJson(b: BusinessRow) {
+  return {
+    id: b.id,
+    ownerId: b.owner_id,
+    name: b.name,
+    description: b.description,
+    address: b.address,
+    phone: b.phone,
+    email: b.email,
+    country: b.country,
+    currency: b.currency,
+    timezone: b.timezone,
+    createdAt: b.created_at,
+    updatedAt: b.updated_at,
+    revision: b.revision,
+  };
+}
+export type BusinessJson = ReturnType<typeof businessJson>;
+
+export async function userScope(rt: Runtime, user: AuthUser): Promise<Scope> {
+  if (user.role === 'admin') return { all: true };
+  const ids = await rt.pool.anyFirst(sql.type(z.object({ id: z.string() }))`select id from businesses where owner_id = ${user.id}`);
+  return { all: false, businessIds: ids };
+}
+
+function inScope(scope: Scope, column: string): FragmentSqlToken {
+  if (scope.all) return sql.fragment`true`;
+  return sql.fragment`${sql.identifier([column])} = any(${sql.array(scope.businessIds, 'uuid')})`;
+}
+
+/** Narrows a scope to one business, which must be inside it (else 404, whatever the id). */
+export function narrow(scope: Scope, businessId: string | undefined): Scope {
+  if (businessId === undefined) return scope;
+  if (!scope.all && !scope.businessIds.includes(businessId)) throw new NotFound(`Business ${businessId} not found`);
+  return { all: false, businessIds: [businessId] };
+}
+
+export async function listBusinesses(rt: Runtime, scope: Scope): Promise<BusinessJson[]> {
+  const rows = await rt.pool.any(sql.type(businessRow)`
+    select id, owner_id, name, description, address, phone, email, country, currency, timezone, created_at, updated_at, revision
+      from businesses where ${inScope(scope, 'id')} order by created_at, name`);
+  return rows.map(businessJson);
+}
+
+export async function getBusiness(rt: Runtime, scope: Scope, id: string): Promise<BusinessJson> {
+  const row = await rt.pool.maybeOne(sql.type(businessRow)`
+    select id, owner_id, name, description, address, phone, email, country, currency, timezone, created_at, updated_at, revision
+      from businesses where id = ${id} and ${inScope(scope, 'id')}`);
+  if (!row) throw new NotFound(`Business ${id} not found`);
+  return businessJson(row);
+}
+
+const productRow = z.object({ sku: z.string(), name: z.string(), price: num, aliases: z.array(z.string()) });
+export type ProductJson = z.infer<typeof productRow>;
+
+export async function getCatalog(rt: Runtime, businessId: string): Promise<ProductJson[]> {
+  const rows = await rt.pool.any(sql.type(productRow)`
+    select sku, name, price, aliases from catalog_products where business_id = ${businessId} order by position, sku`);
+  return [...rows];
+}
+
+const groupRow = z.object({
+  id: z.string(),
+  business_id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  group_type: z.enum(['sales', 'delivery', 'admin']),
+  whatsapp_id: z.string().nullable(),
+  created_at: iso,
+  updated_at: iso,
+});
+
+const groupJson = (g: z.infer<typeof groupRow>) => ({
+  id: g.id,
+  businessId: g.business_id,
+  name: g.name,
+  description: g.description,
+  groupType: g.group_type,
+  whatsappId: g.whatsapp_id,
+  createdAt: g.created_at,
+  updatedAt: g.updated_at,
+});
+export type GroupJson = ReturnType<typeof groupJson>;
+
+export async function listGroups(rt: Runtime, scope: Scope): Promise<GroupJson[]> {
+  const rows = await rt.pool.any(sql.type(groupRow)`
+    select id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at
+      from groups where ${inScope(scope, 'business_id')} order by created_at, name`);
+  return rows.map(groupJson);
+}
+
+export async function getGroup(rt: Runtime, scope: Scope, id: string): Promise<GroupJson> {
+  const row = await rt.pool.maybeOne(sql.type(groupRow)`
+    select id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at
+      from groups where id = ${id} and ${inScope(scope, 'business_id')}`);
+  if (!row) throw new NotFound(`Group ${id} not found`);
+  return groupJson(row);
+}
+
+/** Who else holds a WhatsApp chat id (for LinkGroup's uniqueness check). */
+export async function groupLinkedTo(rt: Runtime, whatsappId: string | null | undefined): Promise<string | null> {
+  if (!whatsappId) return null;
+  return rt.pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`select id from groups where whatsapp_id = ${whatsappId}`);
+}
+
+// ── orders ──────────────────────────────────────────────────────────────────────────
+const itemJson = z.object({ name: z.string(), sku: z.string().nullable().default(null), quantity: num, unitPrice: numOrNull.default(null) });
+const sourceJson = z
+  .object({
+    messageId: z.string(),
+    text: z.string(),
+    sender: z.object({ name: z.string().nullable(), phone: z.string().nullable() }),
+    receivedAt: z.string().optional(),
+  })
+  .passthrough()
+  .nullable();
+
+const orderRow = z.object({
+  id: z.string(),
+  number: num,
+  business_id: z.string(),
+  group_id: z.string().nullable(),
+  status: orderStatus,
+  customer_name: z.string().nullable(),
+  customer_phone: z.string().nullable(),
+  customer_address: z.string().nullable(),
+  items: z.array(itemJson),
+  total_amount: numOrNull,
+  currency: z.string().nullable(),
+  delivery_notes: z.string().nullable(),
+  source: sourceJson,
+  response_times: z.record(z.unknown()),
+  created_at: iso,
+  updated_at: iso,
+  revision: num,
+});
+
+const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
+  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision`;
+
+export interface StatusEntry {
+  status: OrderStatus;
+  at: string;
+  actor: string;
+}
+
+function orderJson(o: z.infer<typeof orderRow>) {
+  return {
+    id: o.id,
+    number: o.number,
+    businessId: o.business_id,
+    groupId: o.group_id,
+    status: o.status,
+    customerName: o.customer_name,
+    customerPhone: o.customer_phone,
+    customerAddress: o.customer_address,
+    items: o.items,
+    totalAmount: o.total_amount,
+    currency: o.currency,
+    deliveryNotes: o.delivery_notes,
+    source: o.source,
+    responseTimes: o.response_times,
+    createdAt: o.created_at,
+    updatedAt: o.updated_at,
+    revision: o.revision,
+  };
+}
+export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[] };
+
+export const orderFilters = z.object({
+  status: orderStatus.optional(),
+  businessId: z.string().uuid().optional(),
+  q: z.string().trim().max(200).optional(),
+  from: z.string().date().optional(),
+  to: z.string().date().optional(),
+});
+export type OrderFilters = z.infer<typeof orderFilters>;
+
+function orderWhere(scope: Scope, f: OrderFilters): FragmentSqlToken {
+  const parts: FragmentSqlToken[] = [inScope(narrow(scope, f.businessId), 'business_id')];
+  if (f.status) parts.push(sql.fragment`status = ${f.status}`);
+  if (f.q) parts.push(sql.fragment`search_text like ${'%' + f.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.from) parts.push(sql.fragment`created_at >= ${f.from}::date`);
+  if (f.to) parts.push(sql.fragment`created_at < ${f.to}::date + 1`);
+  return sql.fragment`${sql.join(parts, sql.fragment` and `)}`;
+}
+
+export async function listOrders(
+  rt: Runtime,
+  scope: Scope,
+  f: OrderFilters,
+  page: number,
+  limit: number,
+): Promise<{ orders: OrderJson[]; pagination: { page: number; limit: number; total: number; pages: number } }> {
+  const where = orderWhere(scope, f);
+  const [rows, total] = await Promise.all([
+    rt.pool.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where}
+      order by created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
+    rt.pool.oneFirst(sql.type(z.object({ n: num }))`select count(*) as n from orders where ${where}`),
+  ]);
+  return { orders: rows.map(orderJson), pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } };
+}
+
+export async function getOrder(rt: Runtime, scope: Scope, id: string): Promise<OrderJson & { statusHistory: StatusEntry[] }> {
+  const row = await rt.pool.maybeOne(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where id = ${id} and ${inScope(scope, 'business_id')}`);
+  if (!row) throw new NotFound(`Order ${id} not found`);
+  const history = await rt.pool.any(sql.type(z.object({ status: orderStatus, at: iso, actor: z.string() }))`
+    select status, at, actor from order_status_history where order_id = ${id} order by seq`);
+  return { ...orderJson(row), statusHistory: [...history] };
+}
+
+/** Streams orders for export in created order, a cursor batch at a time. */
+export async function streamOrders(rt: Runtime, scope: Scope, f: OrderFilters, onRow: (o: OrderJson) => Promise<void> | void): Promise<void> {
+  const where = orderWhere(scope, f);
+  let consumed: Promise<void> = Promise.resolve();
+  await rt.pool.stream(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where} order by created_at, number`, (stream) => {
+    // Pulling with for-await gives backpressure: the cursor reads the next batch only when we ask.
+    consumed = (async () => {
+      try {
+        for await (const chunk of stream) await onRow(orderJson(orderRow.parse(chunk.data)));
+      } catch (e) {
+        stream.destroy(e as Error);
+        throw e;
+      }
+    })();
+  });
+  await consumed;
+}
+
+// ── dashboard ───────────────────────────────────────────────────────────────────────
+export async function dashboardKpis(rt: Runtime, scope: Scope) {
+  const where = inScope(scope, 'business_id');
+  const sales = await rt.pool.one(sql.type(
+    z.object({ orders_today: num, revenue_today: num, revenue_month: num, orders_month: num, orders_all: num, revenue_all: num }),
+  )`
+    select coalesce(sum(d.orders) filter (where d.day = (now() at time zone b.timezone)::date), 0) as orders_today,
+           coalesce(sum(d.revenue) filter (where d.day = (now() at time zone b.timezone)::date), 0) as revenue_today,
+           coalesce(sum(d.revenue) filter (where d.day >= date_trunc('month', now() at time zone b.timezone)::date), 0) as revenue_month,
+           coalesce(sum(d.orders) filter (where d.day >= date_trunc('month', now() at time zone b.timezone)::date), 0) as orders_month,
+           coalesce(sum(d.orders), 0) as orders_all,
+           coalesce(sum(d.revenue), 0) as revenue_all
+      from daily_sales d join businesses b on b.id = d.business_id
+     where ${inScope(scope, 'business_id')}`);
+  const pending = await rt.pool.oneFirst(sql.type(z.object({ n: num }))`
+    select count(*) as n from orders where ${where} and status = 'pending'`);
+  const customers = await rt.pool.one(sql.type(z.object({ total: num, repeat: num }))`
+    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
+  const currencies = await rt.pool.anyFirst(sql.type(z.object({ currency: z.string() }))`
+    select distinct currency from businesses where ${inScope(scope, 'id')}`);
+  return {
+    ordersToday: sales.orders_today,
+    revenueToday: sales.revenue_today,
+    revenueThisMonth: sales.revenue_month,
+    averageOrderValue: sales.orders_all > 0 ? Math.round((sales.revenue_all / sales.orders_all) * 100) / 100 : 0,
+    pendingOrders: pending,
+    repeatCustomerRate: customers.total > 0 ? Math.round((customers.repeat / customers.total) * 1000) / 1000 : 0,
+    currency: currencies.length === 1 ? (currencies[0] ?? null) : null,
+  };
+}
+export type Kpis = Awaited<ReturnType<typeof dashboardKpis>>;
+
+export async function recentOrders(rt: Runtime, scope: Scope, limit = 10): Promise<OrderJson[]> {
+  const rows = await rt.pool.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
+    order by created_at desc limit ${limit}`);
+  return rows.map(orderJson);
+}
+
+export const analyticsQuery = z.object({
+  businessId: z.string().uuid().optional(),
+  from: z.string().date().optional(),
+  to: z.string().date().optional(),
+});
+
+export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | undefined; to?: string | undefined }) {
+  const where = inScope(scope, 'business_id');
+  const to = q.to ?? new Date().toISOString().slice(0, 10);
+  const from = q.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const days = await rt.pool.any(sql.type(z.object({ day: z.string(), orders: num, revenue: num }))`
+    select to_char(g.day, 'YYYY-MM-DD') as day, coalesce(sum(d.orders), 0) as orders, coalesce(sum(d.revenue), 0) as revenue
+      from generate_series(${from}::date, ${to}::date, interval '1 day') as g(day)
+      left join daily_sales d on d.day = g.day::date and ${where}
+     group by g.day order by g.day`);
+  const statuses = await rt.pool.any(sql.type(z.object({ status: z.string(), count: num }))`
+    select status, count(*) as count from orders where ${where}
+       and created_at >= ${from}::date and created_at < ${to}::date + 1 group by status order by count desc`);
+  const top = await rt.pool.any(sql.type(z.object({ name: z.string(), quantity: num, revenue: num, orders: num }))`
+    select min(name) as name, sum(quantity) as quantity, sum(revenue) as revenue, sum(orders) as orders
+      from product_sales where ${where} group by product_key order by sum(revenue) desc, sum(quantity) desc limit 10`);
+  const hours = await rt.pool.any(sql.type(z.object({ hour: num, orders: num }))`
+    select h.hour, coalesce(sum(o.orders), 0) as orders
+      from generate_series(0, 23) as h(hour) left join hourly_orders o on o.hour = h.hour and ${where}
+     group by h.hour order by h.hour`);
+  const totals = days.reduce((a, d) => ({ orders: a.orders + d.orders, revenue: a.revenue + d.revenue }), { orders: 0, revenue: 0 });
+  const customers = await rt.pool.one(sql.type(z.object({ total: num, repeat: num }))`
+    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
+  return {
+    from,
+    to,
+    orderTrends: days.map((d) => ({ date: d.day, orders: d.orders })),
+    revenueChart: days.map((d) => ({ date: d.day, revenue: d.revenue })),
+    statusDistribution: statuses.map((s) => ({ status: s.status, count: s.count })),
+    topProducts: [...top],
+    peakHours: hours.map((h) => ({ hour: h.hour, orders: h.orders })),
+    averageOrderValue: totals.orders > 0 ? Math.round((totals.revenue / totals.orders) * 100) / 100 : 0,
+    repeatCustomerRate: customers.total > 0 ? Math.round((customers.repeat / customers.total) * 1000) / 1000 : 0,
+  };
+}
+export type Analytics = Awaited<ReturnType<typeof analytics>>;
+
+// ── simulator / whatsapp ────────────────────────────────────────────────────────────
+const messageRow = z.object({
+  message_id: z.string(),
+  group_id: z.string().nullable(),
+  sender_name: z.string().nullable(),
+  text: z.string(),
+  received_at: iso,
+  outcome: z.string().nullable(),
+  order_id: z.string().nullable(),
+});
+export type MessageRow = z.infer<typeof messageRow>;
+
+export async function recentMessages(rt: Runtime, businessId: string, limit = 20): Promise<MessageRow[]> {
+  const rows = await rt.pool.any(sql.type(messageRow)`
+    select message_id, group_id, sender_name, text, received_at, outcome, order_id
+      from messages where business_id = ${businessId} order by received_at desc limit ${limit}`);
+  return [...rows];
+}

@@ -1,0 +1,210 @@
+// Sign up, sign in, sign out. Passwords: argon2id. Names: reserved in account_names (unique
+// index) before UserRegistered is appended, so two sign-ups racing for a name cannot both win.
+import { hash, verify } from '@node-rs/argon2';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql, UniqueIntegrityConstraintViolationError } from 'slonik';
+import { z } from 'zod';
+import type { Runtime } from '../../src/runtime.ts';
+import { accountCommandSchemas, decideAccount } from '../../src/accounts/commands.ts';
+import { evolveUser, initialUserState, userStreamId, type UserState } from '../../src/accounts/user.ts';
+import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
+import { Conflict, DomainError } from '../../src/shared/errors.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { validateEvent } from '../../src/events/catalog.ts';
+import { setSessionCookie, type AuthUser } from '../auth/plugin.ts';
+import { Unauthorized, problemOf } from '../lib/errors.ts';
+import { blankToUndefined, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
+import { Csrf, Layout } from '../views/layout.tsx';
+
+// argon2id with the OWASP minimum parameters (19 MiB, 2 passes).
+const ARGON = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 } as const;
+
+const registerBody = z.object({
+  username: z.string(),
+  email: z.string(),
+  password: z.string().min(8, 'must be at least 8 characters').max(200),
+  phone: z.preprocess(blankToUndefined, z.string().optional()),
+});
+const loginBody = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(200) });
+
+class AccountDisabled extends DomainError {
+  readonly code: string = 'ACCOUNT_DISABLED';
+  readonly httpStatus: number = 403;
+}
+
+interface StoredUser {
+  state: Extract<UserState, { kind: 'registered' }>;
+  passwordHash: string;
+  phone: string | null;
+}
+
+/** The user stream is the truth for sign-in: it is complete the moment register returns. */
+async function readUser(rt: Runtime, userId: string): Promise<StoredUser | null> {
+  let state: UserState = initialUserState();
+  let passwordHash = '';
+  let phone: string | null = null;
+  for (const e of await rt.store.readStream(userStreamId(userId))) {
+    const valid = validateEvent(e.type, e.data, e.metadata.schemaVersion);
+    if (!valid.ok) continue;
+    const event = valid.event;
+    if (event.type === 'UserRegistered') {
+      passwordHash = event.data.passwordHash;
+      phone = event.data.phone;
+    }
+    if (event.type === 'UserRegistered' || event.type === 'UserDeactivated' || event.type === 'UserReactivated' || event.type === 'UserRoleGranted') {
+      state = evolveUser(state, event);
+    }
+  }
+  return state.kind === 'registered' ? { state, passwordHash, phone } : null;
+}
+
+async function findUserId(rt: Runtime, login: string): Promise<string | null> {
+  return rt.pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+    select user_id as id from account_names where lower(username) = lower(${login}) or lower(email) = lower(${login})
+    union
+    select id from users where lower(username) = lower(${login}) or lower(email) = lower(${login})
+    limit 1`);
+}
+
+const userJson = (u: AuthUser, phone: string | null) => ({ id: u.id, username: u.username, email: u.email, phone, role: u.role });
+
+async function signIn(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
+  // Rotation: whatever session the browser held before is ended, the new one has a fresh id.
+  if (req.authSession) await app.lucia.invalidateSession(req.authSession.id);
+  const session = await app.lucia.createSession(userId, {});
+  setSessionCookie(app, reply, session.id);
+}
+
+function AuthPage(p: { mode: 'login' | 'register'; csrf: string; error?: string; values?: Record<string, string> }): JSX.Element {
+  const login = p.mode === 'login';
+  return (
+    <Layout title={login ? 'Sign in' : 'Sign up'} user={null} csrf={p.csrf}>
+      <section class="card narrow">
+        <h1>{login ? 'Sign in' : 'Create your Novi account'}</h1>
+        {p.error ? (
+          <div class="flash error" role="alert" safe>
+            {p.error}
+          </div>
+        ) : (
+          ''
+        )}
+        <form method="post" action={login ? '/auth/login' : '/auth/register'} class="stack">
+          <Csrf token={p.csrf} />
+          <label>
+            {login ? 'Username or email' : 'Username'}
+            <input name="username" required autocomplete="username" value={p.values?.['username'] ?? ''} />
+          </label>
+          {login ? (
+            ''
+          ) : (
+            <>
+              <label>
+                Email
+                <input name="email" type="email" required autocomplete="email" value={p.values?.['email'] ?? ''} />
+              </label>
+              <label>
+                Phone (optional, +234…)
+                <input name="phone" type="tel" value={p.values?.['phone'] ?? ''} />
+              </label>
+            </>
+          )}
+          <label>
+            Password
+            <input name="password" type="password" required minlength={login ? undefined : '8'} autocomplete={login ? 'current-password' : 'new-password'} />
+          </label>
+          <button type="submit">{login ? 'Sign in' : 'Sign up'}</button>
+        </form>
+        <p>{login ? <a href="/register">No account yet? Sign up</a> : <a href="/login">Already registered? Sign in</a>}</p>
+      </section>
+    </Layout>
+  );
+}
+
+/** Browser forms show the problem above the form again; API clients get the JSON problem. */
+function formFailure(req: FastifyRequest, reply: FastifyReply, mode: 'login' | 'register', error: unknown, values: Record<string, string>) {
+  const p = problemOf(error);
+  if (wantsJson(req) || p.status >= 500) throw error;
+  return sendHtml(reply, <AuthPage mode={mode} csrf={req.csrfToken} error={p.message} values={values} />, p.status);
+}
+
+export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { loginRateLimit: number }): Promise<void> {
+  app.get('/login', async (req, reply) => {
+    if (req.user) return reply.redirect('/dashboard', 303);
+    return sendHtml(reply, <AuthPage mode="login" csrf={req.csrfToken} />);
+  });
+  app.get('/register', async (req, reply) => {
+    if (req.user) return reply.redirect('/dashboard', 303);
+    return sendHtml(reply, <AuthPage mode="register" csrf={req.csrfToken} />);
+  });
+
+  app.post('/auth/register', async (req, reply) => {
+    const raw = z.record(z.unknown()).safeParse(req.body);
+    const values: Record<string, string> = raw.success ? { username: String(raw.data['username'] ?? ''), email: String(raw.data['email'] ?? ''), phone: String(raw.data['phone'] ?? '') } : {};
+    try {
+      const body = parse(registerBody, req.body, 'registration');
+      const userId = newId();
+      const data = parseCommandData(
+        accountCommandSchemas.RegisterUser,
+        { userId, username: body.username, email: body.email, phone: body.phone ?? null, passwordHash: 'pending', usernameTaken: false, emailTaken: false },
+        'registration',
+      );
+      try {
+        await rt.pool.query(sql.unsafe`insert into account_names (user_id, username, email) values (${userId}, ${data.username}, ${data.email})`);
+      } catch (e) {
+        if (!(e instanceof UniqueIntegrityConstraintViolationError)) throw e;
+        const emailTaken = await rt.pool.exists(sql.unsafe`select 1 from account_names where lower(email) = lower(${data.email})`);
+        throw new Conflict(emailTaken ? `An account with ${data.email} already exists` : `Username ${data.username} is taken`);
+      }
+      const passwordHash = await hash(body.password, ARGON);
+      try {
+        await handleCommand({
+          store: rt.store,
+          streamId: userStreamId(userId),
+          evolve: evolveUser,
+          initialState: initialUserState,
+          decide: decideAccount,
+          command: { type: 'RegisterUser', data: { ...data, passwordHash }, metadata: { now: new Date(), actor: userId } },
+          metadata: { tenantId: null, actor: userId, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() },
+          expectedRevision: 'no_stream',
+        });
+      } catch (e) {
+        await rt.pool.query(sql.unsafe`delete from account_names where user_id = ${userId}`);
+        throw e;
+      }
+      await signIn(app, req, reply, userId);
+      const user: AuthUser = { id: userId, username: data.username, email: data.email, role: data.role };
+      if (wantsJson(req)) return reply.code(201).send({ success: true, user: userJson(user, data.phone) });
+      return redirect(req, reply, '/business');
+    } catch (e) {
+      return formFailure(req, reply, 'register', e, values);
+    }
+  });
+
+  app.post('/auth/login', { config: { rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const raw = z.object({ username: z.string() }).partial().safeParse(req.body);
+    const values = { username: raw.success ? (raw.data.username ?? '') : '' };
+    try {
+      const body = parse(loginBody, req.body, 'sign-in');
+      const userId = await findUserId(rt, body.username);
+      const stored = userId ? await readUser(rt, userId) : null;
+      // Same answer for an unknown name and a wrong password; verify anyway to keep timing alike.
+      const ok = await verify(stored?.passwordHash || '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Jm4y0qjTn6C9Dq9ZtUqcAjm1pV6yw4qPXbCq0F0sYw', body.password).catch(() => false);
+      if (!stored || !ok) throw new Unauthorized('Wrong username or password');
+      if (!stored.state.active) throw new AccountDisabled('This account is disabled');
+      await signIn(app, req, reply, stored.state.userId);
+      const user: AuthUser = { id: stored.state.userId, username: stored.state.username, email: stored.state.email, role: stored.state.role };
+      if (wantsJson(req)) return reply.send({ success: true, user: userJson(user, stored.phone) });
+      return redirect(req, reply, '/dashboard');
+    } catch (e) {
+      return formFailure(req, reply, 'login', e, values);
+    }
+  });
+
+  app.post('/auth/logout', async (req, reply) => {
+    if (req.authSession) await app.lucia.invalidateSession(req.authSession.id);
+    setSessionCookie(app, reply, null);
+    if (wantsJson(req)) return reply.send({ success: true });
+    return redirect(req, reply, '/login');
+  });
+}
+

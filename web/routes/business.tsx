@@ -1,0 +1,292 @@
+// Businesses (profile, country/currency), catalogs and WhatsApp groups, scoped to their owner.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Runtime } from '../../src/runtime.ts';
+import { GROUP_TYPES } from '../../src/events/catalog.ts';
+import { businessCommandSchemas, decideBusiness, decideGroup, groupCommandSchemas, DEFAULT_CURRENCY_BY_COUNTRY } from '../../src/businesses/commands.ts';
+import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessState } from '../../src/businesses/business.ts';
+import { evolveGroup, groupStreamId, initialGroupState } from '../../src/businesses/group.ts';
+import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
+import { NotFound } from '../../src/shared/errors.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { requireUser, type AuthUser } from '../auth/plugin.ts';
+import { isHtmx, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
+import { waitForProjection } from '../lib/projection.ts';
+import { getBusiness, getCatalog, groupLinkedTo, listBusinesses, listGroups, narrow, userScope, type BusinessJson, type GroupJson, type ProductJson } from '../lib/queries.ts';
+import { Csrf, Layout } from '../views/layout.tsx';
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const businessFields = z.object({
+  name: z.preprocess(blank, z.string().optional()),
+  description: z.preprocess(blank, z.string().nullable().optional()),
+  address: z.preprocess(blank, z.string().nullable().optional()),
+  phone: z.preprocess(blank, z.string().nullable().optional()),
+  email: z.preprocess(blank, z.string().nullable().optional()),
+  country: z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toUpperCase()) : v), z.string().optional()),
+  currency: z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toUpperCase()) : v), z.string().optional()),
+});
+
+const catalogBody = z.object({
+  products: z.array(z.object({ sku: z.string(), name: z.string(), price: z.coerce.number(), aliases: z.array(z.string()).optional() })),
+});
+const catalogForm = z.object({ catalog: z.string().max(500_000) });
+
+const groupBody = z.object({
+  name: z.string(),
+  description: z.preprocess(blank, z.string().nullable().optional()),
+  groupType: z.enum(GROUP_TYPES),
+  businessId: z.string().uuid(),
+  whatsappId: z.preprocess(blank, z.string().nullable().optional()),
+});
+
+const businessIdOf = (req: FastifyRequest): string => {
+  const p = z.object({ id: z.string().uuid() }).safeParse(req.params);
+  if (!p.success) throw new NotFound('Business not found');
+  return p.data.id;
+};
+
+type Registered = Extract<BusinessState, { kind: 'registered' }>;
+const profileJson = (s: Registered) => {
+  const p = s.profile;
+  return { id: p.businessId, ownerId: p.ownerId, name: p.name, description: p.description, address: p.address, phone: p.phone, email: p.email, country: p.country, currency: p.currency };
+};
+
+/** Parses "SKU | Name | price | alias, alias" lines of the catalog editor. */
+function parseCatalogText(text: string): Array<{ sku: string; name: string; price: number; aliases: string[] }> {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((line) => {
+      const [sku = '', name = '', price = '', aliases = ''] = line.split('|').map((c) => c.trim());
+      return { sku, name, price: Number(price.replace(/,/g, '')), aliases: aliases.split(',').map((a) => a.trim()).filter(Boolean) };
+    });
+}
+
+const catalogText = (products: ProductJson[]): string => products.map((p) => `${p.sku} | ${p.name} | ${p.price} | ${p.aliases.join(', ')}`).join('\n');
+
+export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const meta = (req: FastifyRequest, user: AuthUser, tenantId: string) => ({ tenantId, actor: user.id, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() });
+  const businessCmd = { store: rt.store, evolve: evolveBusiness, initialState: initialBusinessState, decide: decideBusiness };
+
+  async function runBusiness(req: FastifyRequest, user: AuthUser, businessId: string, command: Parameters<typeof decideBusiness>[0]) {
+    const r = await handleCommand({ ...businessCmd, streamId: businessStreamId(businessId), command, metadata: meta(req, user, businessId) });
+    if (r.state.kind !== 'registered') throw new NotFound(`Business ${businessId} not found`);
+    if (r.nextExpectedRevision !== null) await waitForProjection(rt, { table: 'businesses', id: businessId, revision: r.nextExpectedRevision });
+    return r.state;
+  }
+
+  const page = async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = requireUser(req);
+    const scope = await userScope(rt, user);
+    const businesses = await listBusinesses(rt, scope);
+    const groups = await listGroups(rt, scope);
+    const catalogs = new Map<string, ProductJson[]>();
+    for (const b of businesses) catalogs.set(b.id, await getCatalog(rt, b.id));
+    return sendHtml(
+      reply,
+      <Layout title="Businesses" user={user} csrf={req.csrfToken} active="/business">
+        <h1>Businesses</h1>
+        <>
+          {businesses.map((b) => (
+            <BusinessCard business={b} groups={groups.filter((g) => g.businessId === b.id)} catalog={catalogs.get(b.id) ?? []} csrf={req.csrfToken} />
+          ))}
+        </>
+        <details class="card" open={businesses.length === 0}>
+          <summary>Add a business</summary>
+          <BusinessForm action="/business" csrf={req.csrfToken} />
+        </details>
+      </Layout>,
+    );
+  };
+
+  app.get('/business', async (req, reply) => {
+    const user = requireUser(req);
+    if (wantsJson(req)) return reply.send({ businesses: await listBusinesses(rt, await userScope(rt, user)) });
+    return page(req, reply);
+  });
+
+  app.post('/business', async (req, reply) => {
+    const user = requireUser(req);
+    const body = parse(businessFields, req.body, 'business');
+    const businessId = newId();
+    const data = parseCommandData(businessCommandSchemas.RegisterBusiness, { ...body, businessId, ownerId: user.id }, 'business');
+    const state = await runBusiness(req, user, businessId, { type: 'RegisterBusiness', data, metadata: { now: new Date(), actor: user.id } });
+    if (wantsJson(req)) return reply.code(201).send({ success: true, business: profileJson(state) });
+    return redirect(req, reply, '/business');
+  });
+
+  const update = async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = requireUser(req);
+    const businessId = businessIdOf(req);
+    await getBusiness(rt, await userScope(rt, user), businessId);
+    const body = parse(businessFields, req.body, 'business');
+    const data = parseCommandData(businessCommandSchemas.UpdateBusiness, { ...body, businessId, requestedBy: { userId: user.id, role: user.role } }, 'business');
+    const state = await runBusiness(req, user, businessId, { type: 'UpdateBusiness', data, metadata: { now: new Date(), actor: user.id } });
+    if (wantsJson(req)) return reply.send({ success: true, business: profileJson(state) });
+    return redirect(req, reply, '/business');
+  };
+  app.put('/business/:id', update);
+  app.post('/business/:id/edit', update);
+
+  app.get('/business/:id/catalog', async (req, reply) => {
+    const user = requireUser(req);
+    const businessId = businessIdOf(req);
+    await getBusiness(rt, await userScope(rt, user), businessId);
+    return reply.send({ products: await getCatalog(rt, businessId) });
+  });
+
+  const setCatalog = async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = requireUser(req);
+    const businessId = businessIdOf(req);
+    await getBusiness(rt, await userScope(rt, user), businessId);
+    const products = wantsJson(req) || !catalogForm.safeParse(req.body).success ? parse(catalogBody, req.body, 'catalog').products : parseCatalogText(parse(catalogForm, req.body, 'catalog').catalog);
+    const data = parseCommandData(businessCommandSchemas.SetCatalog, { businessId, requestedBy: { userId: user.id, role: user.role }, products }, 'catalog');
+    const state = await runBusiness(req, user, businessId, { type: 'SetCatalog', data, metadata: { now: new Date(), actor: user.id } });
+    if (wantsJson(req)) return reply.send({ products: state.catalog });
+    return redirect(req, reply, '/business');
+  };
+  app.put('/business/:id/catalog', setCatalog);
+  app.post('/business/:id/catalog', setCatalog);
+
+  app.get('/groups', async (req, reply) => {
+    const user = requireUser(req);
+    const q = parse(z.object({ businessId: z.preprocess(blank, z.string().uuid().optional()) }), req.query, 'groups query');
+    const scope = narrow(await userScope(rt, user), q.businessId);
+    const groups = await listGroups(rt, scope);
+    if (wantsJson(req)) return reply.send({ groups });
+    return reply.redirect('/business', 303);
+  });
+
+  app.post('/groups', async (req, reply) => {
+    const user = requireUser(req);
+    const body = parse(groupBody, req.body, 'group');
+    const business = await getBusiness(rt, await userScope(rt, user), body.businessId);
+    const groupId = newId();
+    const data = parseCommandData(
+      groupCommandSchemas.LinkGroup,
+      { ...body, groupId, requestedBy: { userId: user.id, role: user.role }, businessOwnerId: business.ownerId, whatsappIdLinkedTo: await groupLinkedTo(rt, body.whatsappId) },
+      'group',
+    );
+    const r = await handleCommand({
+      store: rt.store,
+      streamId: groupStreamId(groupId),
+      evolve: evolveGroup,
+      initialState: initialGroupState,
+      decide: decideGroup,
+      command: { type: 'LinkGroup', data, metadata: { now: new Date(), actor: user.id } },
+      metadata: meta(req, user, business.id),
+      expectedRevision: 'no_stream',
+    });
+    await waitForProjection(rt, { table: 'groups', id: groupId });
+    if (r.state.kind !== 'linked') throw new NotFound('Group not found');
+    const { kind: _kind, groupId: id, ...rest } = r.state;
+    if (wantsJson(req)) return reply.code(201).send({ success: true, group: { id, ...rest } });
+    if (isHtmx(req)) return redirect(req, reply, '/business');
+    return reply.redirect('/business', 303);
+  });
+}
+
+function BusinessForm(p: { action: string; csrf: string; b?: BusinessJson }): JSX.Element {
+  const b = p.b;
+  return (
+    <form method="post" action={p.action} class="stack">
+      <Csrf token={p.csrf} />
+      <label>
+        Name <input name="name" required value={b?.name ?? ''} />
+      </label>
+      <label>
+        Description <input name="description" value={b?.description ?? ''} />
+      </label>
+      <label>
+        Address <input name="address" value={b?.address ?? ''} />
+      </label>
+      <div class="grid2">
+        <label>
+          Phone <input name="phone" type="tel" placeholder="+234…" value={b?.phone ?? ''} />
+        </label>
+        <label>
+          Email <input name="email" type="email" value={b?.email ?? ''} />
+        </label>
+      </div>
+      <div class="grid2">
+        <label>
+          Country
+          <select name="country" required>
+            {Object.keys(DEFAULT_CURRENCY_BY_COUNTRY).map((c) => (
+              <option value={c} selected={(b?.country ?? 'NG') === c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Currency <input name="currency" maxlength="3" placeholder="from country" value={b?.currency ?? ''} />
+        </label>
+      </div>
+      <button type="submit">{b ? 'Save' : 'Create business'}</button>
+    </form>
+  );
+}
+
+function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog: ProductJson[]; csrf: string }): JSX.Element {
+  const b = p.business;
+  return (
+    <section class="card stack business" id={`business-${b.id}`}>
+      <div class="row">
+        <h2 safe>{b.name}</h2>
+        <span class="muted" safe>{`${b.country} · ${b.currency}`}</span>
+        <a href={`/business/${b.id}/whatsapp`} class="button">
+          WhatsApp &amp; Try it
+        </a>
+      </div>
+      <details>
+        <summary>Edit profile</summary>
+        <BusinessForm action={`/business/${b.id}/edit`} csrf={p.csrf} b={b} />
+      </details>
+      <details>
+        <summary safe>{`Catalog (${p.catalog.length} products)`}</summary>
+        <form method="post" action={`/business/${b.id}/catalog`} class="stack">
+          <Csrf token={p.csrf} />
+          <label>
+            One product per line: SKU | Name | Price | aliases, comma separated
+            <textarea name="catalog" rows="8" placeholder="JR | Jollof Rice | 2500 | jollof, rice" safe>
+              {catalogText(p.catalog)}
+            </textarea>
+          </label>
+          <button type="submit">Save catalog</button>
+        </form>
+      </details>
+      <h3>Groups</h3>
+      <ul class="groups">
+        {p.groups.map((g) => (
+          <li>
+            <strong safe>{g.name}</strong> <span class={`badge g-${g.groupType}`}>{g.groupType}</span>{' '}
+            <code class="muted" safe>{g.whatsappId ?? 'no chat linked'}</code>
+          </li>
+        ))}
+      </ul>
+      <form method="post" action="/groups" class="stack">
+        <Csrf token={p.csrf} />
+        <input type="hidden" name="businessId" value={b.id} />
+        <div class="grid2">
+          <label>
+            Group name <input name="name" required />
+          </label>
+          <label>
+            Type
+            <select name="groupType">
+              {GROUP_TYPES.map((t) => (
+                <option value={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <label>
+          WhatsApp chat id (optional) <input name="whatsappId" placeholder="1203630…@g.us" />
+        </label>
+        <button type="submit">Add group</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,371 @@
+// Orders: list with filters and pagination, detail with ETag, status moves and edits with
+// If-Match (412 when stale), and the streamed CSV/XLSX export.
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Runtime } from '../../src/runtime.ts';
+import { ORDER_STATUSES, orderStatus } from '../../src/events/catalog.ts';
+import { decideOrder } from '../../src/orders/commands.ts';
+import { evolveOrder, initialOrderState, orderStreamId } from '../../src/orders/order.ts';
+import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
+import { orderCommandSchemas } from '../../src/orders/commands.ts';
+import { NotFound, ValidationError } from '../../src/shared/errors.ts';
+import { requireUser } from '../auth/plugin.ts';
+import { blankToUndefined, isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
+import { waitForProjection } from '../lib/projection.ts';
+import {
+  getBusiness,
+  getOrder,
+  listBusinesses,
+  listOrders,
+  narrow,
+  orderFilters,
+  streamOrders,
+  userScope,
+  type BusinessJson,
+  type OrderFilters,
+  type OrderJson,
+} from '../lib/queries.ts';
+import { Csrf, Layout, statusLabel } from '../views/layout.tsx';
+import { OrderDetail, OrderRow, OrderTableHead } from '../views/orders.tsx';
+
+const listQuery = orderFilters.extend({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+});
+const emptyToUndefined = (q: unknown) =>
+  typeof q === 'object' && q !== null ? Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')) : q;
+
+const customerInfo = z.object({
+  name: z.string().trim().max(200).nullable().optional(),
+  phone: z.string().trim().nullable().optional(),
+  address: z.string().trim().max(500).nullable().optional(),
+});
+const putBody = z.object({
+  status: orderStatus.optional(),
+  reason: z.string().max(500).optional(),
+  items: z.array(z.object({ name: z.string(), sku: z.string().nullable().default(null), quantity: z.number(), unitPrice: z.number().nullable().default(null) })).optional(),
+  customerInfo: customerInfo.optional(),
+  deliveryNotes: z.string().max(1000).nullable().optional(),
+});
+type PutBody = z.infer<typeof putBody>;
+
+const many = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string()));
+const editForm = z.object({
+  revision: z.coerce.number().int().min(0),
+  customerName: z.string().optional(),
+  customerPhone: z.string().optional(),
+  customerAddress: z.string().optional(),
+  itemName: many,
+  itemSku: many,
+  itemQty: many,
+  itemPrice: many,
+});
+
+/** `If-Match: "3"` (or W/"3", or 3) → 3n; absent → undefined. */
+function ifMatch(req: FastifyRequest): bigint | undefined {
+  const header = req.headers['if-match'];
+  if (header === undefined || header === '*') return undefined;
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(header).trim());
+  if (!m?.[1]) throw new ValidationError('If-Match must be the order ETag, e.g. "3"');
+  return BigInt(m[1]);
+}
+
+const orderIdOf = (req: FastifyRequest): string => {
+  const p = z.object({ id: z.string().uuid() }).safeParse(req.params);
+  // A malformed id is just another id that does not exist.
+  if (!p.success) throw new NotFound('Order not found');
+  return p.data.id;
+};
+
+async function applyChanges(rt: Runtime, req: FastifyRequest, orderId: string, body: PutBody, expected: bigint | undefined, source: 'dashboard' | 'api') {
+  const user = requireUser(req);
+  const scope = await userScope(rt, user);
+  const current = await getOrder(rt, scope, orderId);
+  const metadata = { tenantId: current.businessId, actor: user.id, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() };
+  const common = { store: rt.store, streamId: orderStreamId(orderId), evolve: evolveOrder, initialState: initialOrderState, decide: decideOrder, metadata };
+  let expectedRevision = expected;
+  let revision: bigint | null = null;
+  const edits = body.items !== undefined || body.customerInfo !== undefined || body.deliveryNotes !== undefined;
+  if (edits) {
+    const data = parseCommandData(
+      orderCommandSchemas.UpdateOrder,
+      { orderId, businessId: current.businessId, items: body.items, customer: body.customerInfo, deliveryNotes: body.deliveryNotes, reason: 'edit' },
+      'order edit',
+    );
+    const r = await handleCommand({ ...common, command: { type: 'UpdateOrder', data, metadata: { now: new Date(), actor: user.id } }, ...(expectedRevision !== undefined ? { expectedRevision } : {}) });
+    revision = r.nextExpectedRevision;
+    if (expectedRevision !== undefined && r.nextExpectedRevision !== null) expectedRevision = r.nextExpectedRevision;
+  }
+  if (body.status !== undefined) {
+    const data = parseCommandData(
+      orderCommandSchemas.ChangeStatus,
+      { orderId, businessId: current.businessId, to: body.status, reason: body.reason ?? null, source, messageId: null },
+      'status change',
+    );
+    const r = await handleCommand({ ...common, command: { type: 'ChangeStatus', data, metadata: { now: new Date(), actor: user.id } }, ...(expectedRevision !== undefined ? { expectedRevision } : {}) });
+    revision = r.nextExpectedRevision;
+  }
+  if (!edits && body.status === undefined) throw new ValidationError('Nothing to change: give status, items or customerInfo');
+  if (revision !== null) await waitForProjection(rt, { table: 'orders', id: orderId, revision });
+  return getOrder(rt, scope, orderId);
+}
+
+function OrdersResults(p: { orders: OrderJson[]; pagination: { page: number; pages: number; total: number }; query: Record<string, string> }): JSX.Element {
+  const link = (page: number) => `/orders?${new URLSearchParams({ ...p.query, page: String(page) }).toString()}`;
+  return (
+    <div id="orders-results">
+      <p class="muted" safe>{`${p.pagination.total} orders`}</p>
+      <table class="orders">
+        <OrderTableHead />
+        <tbody id="orders-tbody">
+          {p.orders.map((o) => (
+            <OrderRow order={o} />
+          ))}
+        </tbody>
+      </table>
+      <nav class="pager">
+        {p.pagination.page > 1 ? (
+          <a href={link(p.pagination.page - 1)} hx-get={link(p.pagination.page - 1)} hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true">
+            ← Newer
+          </a>
+        ) : (
+          ''
+        )}
+        <span safe>{`Page ${p.pagination.page} of ${p.pagination.pages}`}</span>
+        {p.pagination.page < p.pagination.pages ? (
+          <a href={link(p.pagination.page + 1)} hx-get={link(p.pagination.page + 1)} hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true">
+            Older →
+          </a>
+        ) : (
+          ''
+        )}
+      </nav>
+    </div>
+  );
+}
+
+function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFilters> }): JSX.Element {
+  return (
+    <>
+      <label>
+        Status
+        <select name="status">
+          <option value="">Any</option>
+          {ORDER_STATUSES.map((s) => (
+            <option value={s} selected={p.f.status === s}>
+              {statusLabel(s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Business
+        <select name="businessId">
+          <option value="">All</option>
+          {p.businesses.map((b) => (
+            <option value={b.id} selected={p.f.businessId === b.id} safe>
+              {b.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        From <input type="date" name="from" value={p.f.from ?? ''} />
+      </label>
+      <label>
+        To <input type="date" name="to" value={p.f.to ?? ''} />
+      </label>
+    </>
+  );
+}
+
+const exportBody = z.preprocess(
+  (v) => {
+    // Browser forms post flat fields; the API nests them.
+    if (typeof v !== 'object' || v === null || 'dateRange' in v || 'filters' in v) return v;
+    const f = emptyToUndefined(v) as Record<string, unknown>;
+    return { format: f['format'], dateRange: { from: f['from'], to: f['to'] }, filters: { status: f['status'], businessId: f['businessId'], q: f['q'] } };
+  },
+  z.object({
+    format: z.enum(['csv', 'xlsx']),
+    dateRange: z.object({ from: z.string().date().optional(), to: z.string().date().optional() }).optional(),
+    filters: z.object({ status: orderStatus.optional(), businessId: z.string().uuid().optional(), q: z.string().max(200).optional() }).optional(),
+  }),
+);
+
+const EXPORT_COLUMNS = ['number', 'createdAt', 'status', 'customerName', 'customerPhone', 'customerAddress', 'items', 'totalAmount', 'currency', 'deliveryNotes', 'id', 'businessId'] as const;
+
+function exportRow(o: OrderJson): Array<string | number | null> {
+  return [o.number, o.createdAt, o.status, o.customerName, o.customerPhone, o.customerAddress, o.items.map((i) => `${i.quantity} x ${i.name}`).join('; '), o.totalAmount, o.currency, o.deliveryNotes, o.id, o.businessId];
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  // A cell starting with = + - @ would be a formula in a spreadsheet (CSV injection).
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  app.get('/orders', async (req, reply) => {
+    const user = requireUser(req);
+    const q = parse(listQuery, emptyToUndefined(req.query), 'order filters');
+    const scope = await userScope(rt, user);
+    const { page, limit, ...filters } = q;
+    const result = await listOrders(rt, scope, filters, page, limit);
+    if (wantsJson(req)) return reply.send(result);
+    const query = Object.fromEntries(Object.entries({ ...filters, limit: String(limit) }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const results = <OrdersResults orders={result.orders} pagination={result.pagination} query={query} />;
+    if (isHtmx(req) && req.headers['hx-target'] === 'orders-results') return sendHtml(reply, results);
+    const businesses = await listBusinesses(rt, scope);
+    return sendHtml(
+      reply,
+      <Layout title="Orders" user={user} csrf={req.csrfToken} active="/orders">
+        <h1>Orders</h1>
+        <form class="filters" method="get" action="/orders" hx-get="/orders" hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change from:select, search">
+          <label>
+            Search <input type="search" name="q" value={filters.q ?? ''} placeholder="customer, phone or item" />
+          </label>
+          <FilterFields businesses={businesses} f={filters} />
+          <button type="submit">Filter</button>
+        </form>
+        {results}
+      </Layout>,
+    );
+  });
+
+  app.get('/orders/:id', async (req, reply) => {
+    const user = requireUser(req);
+    const id = orderIdOf(req);
+    const scope = await userScope(rt, user);
+    const order = await getOrder(rt, scope, id);
+    reply.header('ETag', `"${order.revision}"`);
+    if (wantsJson(req)) return reply.send({ order });
+    const business = await getBusiness(rt, scope, order.businessId).catch(() => null);
+    return sendHtml(
+      reply,
+      <Layout title={`Order #${order.number}`} user={user} csrf={req.csrfToken} active="/orders">
+        <p>
+          <a href="/orders">← Orders</a>
+        </p>
+        <OrderDetail order={order} business={business} csrf={req.csrfToken} />
+      </Layout>,
+    );
+  });
+
+  app.put('/orders/:id', async (req, reply) => {
+    const id = orderIdOf(req);
+    requireUser(req);
+    const body = parse(putBody, req.body, 'order change');
+    const order = await applyChanges(rt, req, id, body, ifMatch(req), wantsJson(req) ? 'api' : 'dashboard');
+    reply.header('ETag', `"${order.revision}"`);
+    return reply.send({ success: true, order });
+  });
+
+  const answerDetail = async (req: FastifyRequest, order: Awaited<ReturnType<typeof getOrder>>) => {
+    const scope = await userScope(rt, requireUser(req));
+    const business = await getBusiness(rt, scope, order.businessId).catch(() => null);
+    return <OrderDetail order={order} business={business} csrf={req.csrfToken} />;
+  };
+
+  app.post('/orders/:id/status', async (req, reply) => {
+    const id = orderIdOf(req);
+    requireUser(req);
+    const form = parse(z.object({ status: orderStatus, reason: z.string().max(500).optional() }), req.body, 'status change');
+    const order = await applyChanges(rt, req, id, { status: form.status, reason: form.reason }, ifMatch(req), 'dashboard');
+    if (wantsJson(req)) return reply.send({ success: true, order });
+    if (!isHtmx(req)) return reply.redirect(`/orders/${id}`, 303);
+    return sendHtml(reply, await answerDetail(req, order));
+  });
+
+  app.post('/orders/:id/edit', async (req, reply) => {
+    const id = orderIdOf(req);
+    requireUser(req);
+    const f = parse(editForm, req.body, 'order edit');
+    const items = f.itemName.flatMap((name, i) => {
+      if (name.trim() === '') return [];
+      const price = (f.itemPrice[i] ?? '').trim();
+      return [{ name: name.trim(), sku: (f.itemSku[i] ?? '').trim() || null, quantity: Number(f.itemQty[i] || 1), unitPrice: price === '' ? null : Number(price) }];
+    });
+    const text = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? null : v.trim());
+    const order = await applyChanges(
+      rt,
+      req,
+      id,
+      { items, customerInfo: { name: text(f.customerName), phone: text(f.customerPhone), address: text(f.customerAddress) } },
+      BigInt(f.revision),
+      'dashboard',
+    );
+    if (!isHtmx(req)) return reply.redirect(`/orders/${id}`, 303);
+    return sendHtml(reply, await answerDetail(req, order));
+  });
+
+  app.get('/export', async (req, reply) => {
+    const user = requireUser(req);
+    const businesses = await listBusinesses(rt, await userScope(rt, user));
+    return sendHtml(
+      reply,
+      <Layout title="Export" user={user} csrf={req.csrfToken} active="/export">
+        <section class="card narrow">
+          <h1>Export orders</h1>
+          <form method="post" action="/orders/export" class="stack">
+            <Csrf token={req.csrfToken} />
+            <label>
+              Format
+              <select name="format">
+                <option value="xlsx">Excel (.xlsx)</option>
+                <option value="csv">CSV</option>
+              </select>
+            </label>
+            <FilterFields businesses={businesses} f={{}} />
+            <button type="submit">Download</button>
+          </form>
+        </section>
+      </Layout>,
+    );
+  });
+
+  app.post('/orders/export', async (req, reply) => {
+    const user = requireUser(req);
+    const body = parse(exportBody, req.body, 'export');
+    const scope = narrow(await userScope(rt, user), body.filters?.businessId);
+    const filters: OrderFilters = { status: body.filters?.status, q: body.filters?.q, from: body.dateRange?.from, to: body.dateRange?.to };
+    const out = new PassThrough();
+    const stamp = new Date().toISOString().slice(0, 10);
+    reply.header('content-disposition', `attachment; filename="novi-orders-${stamp}.${body.format}"`);
+    if (body.format === 'csv') {
+      reply.type('text/csv; charset=utf-8');
+      void (async () => {
+        out.write(EXPORT_COLUMNS.join(',') + '\n');
+        await streamOrders(rt, scope, filters, async (o) => {
+          if (!out.write(exportRow(o).map(csvCell).join(',') + '\n')) await once(out, 'drain');
+        });
+        out.end();
+      })().catch((e: unknown) => {
+        req.log.error({ err: e }, 'csv export failed');
+        out.destroy(e as Error);
+      });
+    } else {
+      reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      void (async () => {
+        const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+        const sheet = workbook.addWorksheet('Orders');
+        sheet.addRow([...EXPORT_COLUMNS]).commit();
+        await streamOrders(rt, scope, filters, async (o) => {
+          sheet.addRow(exportRow(o)).commit();
+          if (out.writableNeedDrain) await once(out, 'drain');
+        });
+        sheet.commit();
+        await workbook.commit();
+      })().catch((e: unknown) => {
+        req.log.error({ err: e }, 'xlsx export failed');
+        out.destroy(e as Error);
+      });
+    }
+    return reply.send(out);
+  });
+}

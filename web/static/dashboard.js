@@ -1,0 +1,74 @@
+// Draws the dashboard charts with uPlot from the JSON in #charts[data-analytics], and
+// redraws them from /api/dashboard/analytics when the websocket brings news.
+(function () {
+  'use strict';
+  var plots = [];
+
+  function width(el) { return Math.max(260, el.clientWidth || 300); }
+
+  function bars(u, seriesIdx, idx0, idx1) {
+    return uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.6, 64] })(u, seriesIdx, idx0, idx1) : null;
+  }
+
+  function chart(el, opts, data) {
+    var o = Object.assign({ width: width(el), height: 200, legend: { show: true } }, opts);
+    plots.push(new uPlot(o, data, el));
+  }
+
+  function indexAxis(labels) {
+    return { values: function (u, splits) { return splits.map(function (i) { return labels[i] === undefined ? '' : labels[i]; }); } };
+  }
+
+  function draw(a) {
+    plots.forEach(function (p) { p.destroy(); });
+    plots = [];
+    var root = document.getElementById('charts');
+    if (!root) return;
+    var q = function (name) { return root.querySelector('[data-chart="' + name + '"]'); };
+    var days = a.orderTrends.map(function (d) { return Date.parse(d.date) / 1000; });
+    chart(q('trend'), {
+      series: [{}, { label: 'Orders', stroke: '#2563eb', scale: 'n' }, { label: 'Revenue', stroke: '#16a34a', scale: 'm' }],
+      axes: [{}, { scale: 'n' }, { scale: 'm', side: 1, grid: { show: false } }],
+    }, [days, a.orderTrends.map(function (d) { return d.orders; }), a.revenueChart.map(function (d) { return d.revenue; })]);
+
+    var st = a.statusDistribution;
+    chart(q('status'), {
+      scales: { x: { time: false } },
+      series: [{}, { label: 'Orders', fill: '#93c5fd', stroke: '#2563eb', paths: bars }],
+      axes: [indexAxis(st.map(function (s) { return s.status.replace(/_/g, ' '); })), {}],
+    }, [st.map(function (_, i) { return i; }), st.map(function (s) { return s.count; })]);
+
+    chart(q('hours'), {
+      scales: { x: { time: false } },
+      series: [{}, { label: 'Orders', fill: '#fcd34d', stroke: '#d97706', paths: bars }],
+    }, [a.peakHours.map(function (h) { return h.hour; }), a.peakHours.map(function (h) { return h.orders; })]);
+
+    var tp = a.topProducts;
+    chart(q('products'), {
+      scales: { x: { time: false } },
+      series: [{}, { label: 'Revenue', fill: '#86efac', stroke: '#16a34a', paths: bars }],
+      axes: [indexAxis(tp.map(function (p) { return p.name; })), {}],
+    }, [tp.map(function (_, i) { return i; }), tp.map(function (p) { return p.revenue; })]);
+  }
+
+  function init() {
+    var root = document.getElementById('charts');
+    if (!root || typeof uPlot === 'undefined') return;
+    try { draw(JSON.parse(root.getAttribute('data-analytics'))); } catch (e) { /* charts are optional */ }
+    var timer = null;
+    document.body.addEventListener('htmx:wsAfterMessage', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        fetch(root.getAttribute('data-src'), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (a) { if (a) draw(a); });
+      }, 400);
+    });
+    var resize = null;
+    window.addEventListener('resize', function () {
+      clearTimeout(resize);
+      resize = setTimeout(function () { plots.forEach(function (p) { p.setSize({ width: width(p.root.parentNode), height: 200 }); }); }, 150);
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
+})();

@@ -1,0 +1,197 @@
+// Order list rows and the order detail view. WhatsApp text (names, addresses, messages) only
+// ever appears through `safe` children or attributes.
+import type { OrderJson, StatusEntry, BusinessJson } from '../lib/queries.ts';
+import { nextStatuses } from '../../src/orders/status.ts';
+import { money, statusLabel, StatusBadge, when, Csrf } from './layout.tsx';
+
+export function OrderRow(p: { order: OrderJson; compact?: boolean }): JSX.Element {
+  const o = p.order;
+  const items = o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ');
+  return (
+    <tr id={`order-row-${o.id}`} class="order-row">
+      <td>
+        <a href={`/orders/${o.id}`}>#{String(o.number)}</a>
+      </td>
+      <td safe>{o.customerName ?? o.customerPhone ?? '—'}</td>
+      {p.compact ? '' : <td class="hide-sm" safe>{items}</td>}
+      <td class="num" safe>{money(o.totalAmount, o.currency)}</td>
+      <td>
+        <span id={`order-badge-${o.id}`}>
+          <StatusBadge status={o.status} />
+        </span>
+      </td>
+      <td class="hide-sm" safe>{when(o.createdAt)}</td>
+    </tr>
+  );
+}
+
+export function OrderTableHead(p: { compact?: boolean }): JSX.Element {
+  return (
+    <thead>
+      <tr>
+        <th>#</th>
+        <th>Customer</th>
+        {p.compact ? '' : <th class="hide-sm">Items</th>}
+        <th class="num">Total</th>
+        <th>Status</th>
+        <th class="hide-sm">Placed</th>
+      </tr>
+    </thead>
+  );
+}
+
+export function StatusPanel(p: { order: OrderJson; csrf: string; oob?: boolean }): JSX.Element {
+  const o = p.order;
+  const next = nextStatuses(o.status);
+  return (
+    <div id={`order-status-${o.id}`} class="status-panel" {...(p.oob ? { 'hx-swap-oob': 'true' } : {})}>
+      <p>
+        Status: <StatusBadge status={o.status} />
+      </p>
+      {next.length ? (
+        <div class="buttons">
+          {next.map((to) => (
+            <form method="post" action={`/orders/${o.id}/status`} hx-post={`/orders/${o.id}/status`} hx-target="#order-detail" hx-swap="outerHTML" class="inline">
+              <Csrf token={p.csrf} />
+              <input type="hidden" name="status" value={to} />
+              <button type="submit" class={to === 'cancelled' ? 'danger' : ''} data-status={to}>
+                {`Mark ${statusLabel(to)}`}
+              </button>
+            </form>
+          ))}
+        </div>
+      ) : (
+        <p class="muted">This order is closed.</p>
+      )}
+    </div>
+  );
+}
+
+function History(p: { history: StatusEntry[] }): JSX.Element {
+  return (
+    <ol class="history">
+      {p.history.map((h) => (
+        <li>
+          <StatusBadge status={h.status} /> <span safe>{when(h.at)}</span> <span class="muted" safe>{`by ${h.actor}`}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry[] }; business: BusinessJson | null; csrf: string }): JSX.Element {
+  const o = p.order;
+  const closed = o.status === 'delivered' || o.status === 'cancelled';
+  const rows = [...o.items, { name: '', sku: null, quantity: 0, unitPrice: null }];
+  return (
+    <section id="order-detail" class="stack">
+      <h1>
+        Order #{String(o.number)} {p.business ? <small class="muted" safe>{p.business.name}</small> : ''}
+      </h1>
+      <div class="grid2">
+        <div class="card">
+          <h2>Customer</h2>
+          <dl>
+            <dt>Name</dt>
+            <dd safe class="customer-name">{o.customerName ?? '—'}</dd>
+            <dt>Phone</dt>
+            <dd safe>{o.customerPhone ?? '—'}</dd>
+            <dt>Address</dt>
+            <dd safe>{o.customerAddress ?? '—'}</dd>
+            <dt>Notes</dt>
+            <dd safe>{o.deliveryNotes ?? '—'}</dd>
+          </dl>
+        </div>
+        <div class="card">
+          <StatusPanel order={o} csrf={p.csrf} />
+        </div>
+      </div>
+      <div class="card">
+        <h2>Items</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Item</th>
+              <th class="num">Qty</th>
+              <th class="num">Price</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.items.map((i) => (
+              <tr>
+                <td safe>{i.sku ? `${i.name} (${i.sku})` : i.name}</td>
+                <td class="num" safe>{String(i.quantity)}</td>
+                <td class="num" safe>{money(i.unitPrice, o.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th>Total</th>
+              <th></th>
+              <th class="num" safe>{money(o.totalAmount, o.currency)}</th>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      {o.source ? (
+        <div class="card">
+          <h2>Original WhatsApp message</h2>
+          <p class="muted" safe>{`From ${o.source.sender.name ?? '?'} ${o.source.sender.phone ?? ''}`}</p>
+          <pre class="message" safe>{o.source.text}</pre>
+        </div>
+      ) : (
+        ''
+      )}
+      <div class="grid2">
+        <div class="card">
+          <h2>Status history</h2>
+          <History history={o.statusHistory} />
+        </div>
+        <div class="card">
+          <h2>Response times</h2>
+          <dl>
+            {Object.entries(o.responseTimes).map(([k, v]) => (
+              <>
+                <dt safe>{k}</dt>
+                <dd safe>{typeof v === 'number' ? `${(v / 1000).toFixed(1)} s` : String(v)}</dd>
+              </>
+            ))}
+          </dl>
+        </div>
+      </div>
+      {closed ? (
+        ''
+      ) : (
+        <details class="card">
+          <summary>Edit order</summary>
+          <form method="post" action={`/orders/${o.id}/edit`} hx-post={`/orders/${o.id}/edit`} hx-target="#order-detail" hx-swap="outerHTML" class="stack">
+            <Csrf token={p.csrf} />
+            <input type="hidden" name="revision" value={String(o.revision)} />
+            <label>
+              Customer name <input name="customerName" value={o.customerName ?? ''} />
+            </label>
+            <label>
+              Phone <input name="customerPhone" value={o.customerPhone ?? ''} />
+            </label>
+            <label>
+              Address <input name="customerAddress" value={o.customerAddress ?? ''} />
+            </label>
+            <fieldset>
+              <legend>Items (empty name removes the line)</legend>
+              {rows.map((i) => (
+                <div class="item-row">
+                  <input name="itemName" placeholder="Item" value={i.name} />
+                  <input name="itemSku" placeholder="SKU" value={i.sku ?? ''} />
+                  <input name="itemQty" type="number" step="any" min="0" placeholder="Qty" value={i.quantity ? String(i.quantity) : ''} />
+                  <input name="itemPrice" type="number" step="any" min="0" placeholder="Price" value={i.unitPrice === null ? '' : String(i.unitPrice)} />
+                </div>
+              ))}
+            </fieldset>
+            <button type="submit">Save changes</button>
+          </form>
+        </details>
+      )}
+    </section>
+  );
+}
