@@ -32,8 +32,8 @@ export const businessesProjection: Projection = {
             await tx.query(write`
               insert into ${t('catalog_products')} (business_id, sku, name, price, aliases, position)
               select ${d.businessId}, p.sku, p.name, p.price, array(select jsonb_array_elements_text(p.aliases)), p.ord - 1
-                from jsonb_to_recordset(${sql.jsonb(d.products)}) with ordinality
-                     as p(sku text, name text, price numeric, aliases jsonb, ord bigint)
+                from rows from (jsonb_to_recordset(${sql.jsonb(d.products)}) as (sku text, name text, price numeric, aliases jsonb))
+                     with ordinality as p(sku, name, price, aliases, ord)
               on conflict (business_id, sku) do nothing`);
           }
           await bumpBusiness(tx, t, d.businessId, at, e.revision);

@@ -40,7 +40,8 @@ export const ordersProjection: Projection = {
         insert into ${t('order_items')} (order_id, business_id, line, sku, name, quantity, unit_price)
         select r.id, r.business_id, i.ord::int, i.sku, i.name, i.quantity, i."unitPrice"
           from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, items jsonb),
-               jsonb_to_recordset(r.items) with ordinality as i(name text, sku text, quantity numeric, "unitPrice" numeric, ord bigint)
+               rows from (jsonb_to_recordset(r.items) as (name text, sku text, quantity numeric, "unitPrice" numeric))
+                 with ordinality as i(name, sku, quantity, "unitPrice", ord)
         on conflict do nothing`);
       await tx.query(write`
         insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
@@ -72,7 +73,8 @@ export const ordersProjection: Projection = {
             await tx.query(write`
               insert into ${t('order_items')} (order_id, business_id, line, sku, name, quantity, unit_price)
               select ${d.orderId}, ${d.businessId}, i.ord::int, i.sku, i.name, i.quantity, i."unitPrice"
-                from jsonb_to_recordset(${sql.jsonb(d.items)}) with ordinality as i(name text, sku text, quantity numeric, "unitPrice" numeric, ord bigint)`);
+                from rows from (jsonb_to_recordset(${sql.jsonb(d.items)}) as (name text, sku text, quantity numeric, "unitPrice" numeric))
+                     with ordinality as i(name, sku, quantity, "unitPrice", ord)`);
           }
           touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
           break;

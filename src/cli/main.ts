@@ -6,6 +6,8 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, { help: string; load: () => Promise<Command> }> = {
   start: { help: 'start Novi (roles web, worker, projector; --roles picks a subset)', load: async () => (await import('./start.ts')).runStart },
   migrate: { help: 'apply database migrations', load: async () => (await import('./migrate.ts')).runMigrate },
+  rebuild: { help: 'rebuild read models from event zero and swap them in (rebuild [projection…])', load: async () => (await import('./rebuild.ts')).runRebuild },
+  reparse: { help: 'replay a business\'s messages through the current parser (--business <id> --since <ISO date>)', load: async () => (await import('./reparse.ts')).runReparse },
   parse: { help: 'parse WhatsApp messages: JSON lines on stdin, or --text "…"', load: async () => (await import('./parse.ts')).runParse },
 };
 
