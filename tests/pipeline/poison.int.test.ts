@@ -1,7 +1,7 @@
 // A poison event stops its projection (position + error on /health); analysts see views, not tables.
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'slonik';
+import { sql, type QuerySqlToken } from 'slonik';
 import { z } from 'zod';
 import { createTestRuntime } from '../helpers/runtime.ts';
 import { startProjections } from '../../src/projector/role.ts';
@@ -49,7 +49,7 @@ t.test('a poison event stops only its projection, with position and error on /he
 });
 
 t.test('novi_analyst can read the analytics views and nothing else', async (t) => {
-  const selectAs = (query: ReturnType<typeof sql.type>) =>
+  const selectAs = (query: QuerySqlToken) =>
     rt.pool.transaction(async (tx) => {
       await tx.query(sql.type(z.object({}).passthrough())`set local role novi_analyst`);
       return tx.any(query);

@@ -24,7 +24,7 @@ const ALL = [INTAKE_CHECKPOINT, ...projections.map((p) => p.name)];
 
 const rowsOf = async (table: string) => {
   const rows = await rt.pool.anyFirst(sql.type(z.object({ row: z.string() }))`select to_jsonb(x)::text as row from ${sql.identifier([table])} x`);
-  return rows.sort();
+  return [...rows].sort();
 };
 const snapshot = async () => {
   const out: Record<string, string[]> = {};
