@@ -64,6 +64,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
       },
     },
     hsts: production,
+    // no-referrer would make Chromium send `Origin: null` on form posts, defeating the same-origin check.
+    referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(cookie);
   await app.register(formbody);

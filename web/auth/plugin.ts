@@ -94,8 +94,15 @@ export async function authPlugin(app: FastifyInstance, rt: Runtime): Promise<voi
     if (!MUTATING.has(req.method)) return;
     const origin = req.headers.origin;
     if (origin !== undefined) {
-      const own = `${req.protocol}://${req.host}`;
-      if (origin !== own) throw new Forbidden('Cross-origin request refused');
+      let originHost: string | null = null;
+      try {
+        originHost = new URL(origin).host;
+      } catch {
+        originHost = null;
+      }
+      const forwarded = req.headers['x-forwarded-host'];
+      const own = [req.headers.host, req.host, ...(typeof forwarded === 'string' ? [forwarded] : [])];
+      if (originHost === null || !own.includes(originHost)) throw new Forbidden('Cross-origin request refused');
     }
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new Forbidden('Cross-site request refused');
     // JSON bodies cannot be sent cross-origin without CORS (which Novi never grants), so API
