@@ -101,7 +101,15 @@ export async function authPlugin(app: FastifyInstance, rt: Runtime): Promise<voi
         originHost = null;
       }
       const forwarded = req.headers['x-forwarded-host'];
-      const own = [req.headers.host, req.host, ...(typeof forwarded === 'string' ? [forwarded] : [])];
+      // Normalised like the Origin (a default port such as :80 disappears).
+      const own = [req.headers.host, req.host, ...(typeof forwarded === 'string' ? [forwarded] : [])].flatMap((h) => {
+        if (!h) return [];
+        try {
+          return [new URL(`${req.protocol}://${h}`).host];
+        } catch {
+          return [];
+        }
+      });
       if (originHost === null || !own.includes(originHost)) throw new Forbidden('Cross-origin request refused');
     }
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new Forbidden('Cross-site request refused');
