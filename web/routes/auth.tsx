@@ -1,23 +1,18 @@
 // Sign up, sign in, sign out. Passwords: argon2id. Names: reserved in account_names (unique
 // index) before UserRegistered is appended, so two sign-ups racing for a name cannot both win.
-import { hash, verify } from '@node-rs/argon2';
+import { verify } from '@node-rs/argon2';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sql, UniqueIntegrityConstraintViolationError } from 'slonik';
+import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
-import { accountCommandSchemas, decideAccount } from '../../src/accounts/commands.ts';
+import { registerAccount } from '../../src/accounts/registration.ts';
 import { evolveUser, initialUserState, userStreamId, type UserState } from '../../src/accounts/user.ts';
-import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
-import { Conflict, DomainError } from '../../src/shared/errors.ts';
-import { newId } from '../../src/shared/ids.ts';
+import { DomainError } from '../../src/shared/errors.ts';
 import { validateEvent } from '../../src/events/catalog.ts';
 import { setSessionCookie, type AuthUser } from '../auth/plugin.ts';
 import { Unauthorized, problemOf } from '../lib/errors.ts';
 import { blankToUndefined, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
 import { Csrf, Layout } from '../views/layout.tsx';
-
-// argon2id with the OWASP minimum parameters (19 MiB, 2 passes).
-const ARGON = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 } as const;
 
 const registerBody = z.object({
   username: z.string(),
@@ -142,38 +137,10 @@ export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { logi
     const values: Record<string, string> = raw.success ? { username: String(raw.data['username'] ?? ''), email: String(raw.data['email'] ?? ''), phone: String(raw.data['phone'] ?? '') } : {};
     try {
       const body = parse(registerBody, req.body, 'registration');
-      const userId = newId();
-      const data = parseCommandData(
-        accountCommandSchemas.RegisterUser,
-        { userId, username: body.username, email: body.email, phone: body.phone ?? null, passwordHash: 'pending', usernameTaken: false, emailTaken: false },
-        'registration',
-      );
-      try {
-        await rt.pool.query(sql.unsafe`insert into account_names (user_id, username, email) values (${userId}, ${data.username}, ${data.email})`);
-      } catch (e) {
-        if (!(e instanceof UniqueIntegrityConstraintViolationError)) throw e;
-        const emailTaken = await rt.pool.exists(sql.unsafe`select 1 from account_names where lower(email) = lower(${data.email})`);
-        throw new Conflict(emailTaken ? `An account with ${data.email} already exists` : `Username ${data.username} is taken`);
-      }
-      const passwordHash = await hash(body.password, ARGON);
-      try {
-        await handleCommand({
-          store: rt.store,
-          streamId: userStreamId(userId),
-          evolve: evolveUser,
-          initialState: initialUserState,
-          decide: decideAccount,
-          command: { type: 'RegisterUser', data: { ...data, passwordHash }, metadata: { now: new Date(), actor: userId } },
-          metadata: { tenantId: null, actor: userId, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() },
-          expectedRevision: 'no_stream',
-        });
-      } catch (e) {
-        await rt.pool.query(sql.unsafe`delete from account_names where user_id = ${userId}`);
-        throw e;
-      }
-      await signIn(app, req, reply, userId);
-      const user: AuthUser = { id: userId, username: data.username, email: data.email, role: data.role };
-      if (wantsJson(req)) return reply.code(201).send({ success: true, user: userJson(user, data.phone) });
+      const account = await registerAccount(rt, { username: body.username, email: body.email, password: body.password, phone: body.phone ?? null }, { correlationId: req.id });
+      await signIn(app, req, reply, account.userId);
+      const user: AuthUser = { id: account.userId, username: account.username, email: account.email, role: account.role };
+      if (wantsJson(req)) return reply.code(201).send({ success: true, user: userJson(user, account.phone) });
       return redirect(req, reply, '/business');
     } catch (e) {
       return formFailure(req, reply, 'register', e, values);
@@ -194,7 +161,7 @@ export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { logi
       await signIn(app, req, reply, stored.state.userId);
       const user: AuthUser = { id: stored.state.userId, username: stored.state.username, email: stored.state.email, role: stored.state.role };
       if (wantsJson(req)) return reply.send({ success: true, user: userJson(user, stored.phone) });
-      return redirect(req, reply, '/dashboard');
+      return redirect(req, reply, user.role === 'admin' ? '/admin/dashboard' : '/dashboard');
     } catch (e) {
       return formFailure(req, reply, 'login', e, values);
     }
