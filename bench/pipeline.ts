@@ -22,9 +22,10 @@ import { ordersProjection } from '../projections/orders.ts';
 import type { BenchResult } from './run.ts';
 
 const BUSINESSES = 50;
-const MESSAGES = 20_000;
+// 20k messages (the target) take ≈ 7 min on 2 cores at the measured rate; this size keeps the bench near 6 min.
+const MESSAGES = 6_000;
 const APPENDERS = 4;
-const REBUILD_EVENTS = 200_000;
+const REBUILD_EVENTS = 150_000;
 const REBUILD_TARGET = 1_000_000;
 
 const CATALOG = [
@@ -135,7 +136,10 @@ export async function benchPipeline(): Promise<BenchResult> {
       }
     }
     const end = Math.max(...committed.values());
-    const orders = Number((await new pg.Pool({ connectionString: url, max: 1 }).query('select count(*)::int as n from orders')).rows[0].n);
+    const counter = new pg.Client({ connectionString: url });
+    await counter.connect();
+    const orders = Number((await counter.query('select count(*)::int as n from orders')).rows[0].n);
+    await counter.end();
     const latencies = [...committed].map(([id, at]) => at - (appended.get(id) ?? at)).sort((a, b) => a - b);
     const seconds = (end - started) / 1000;
     const rate = committed.size / seconds;
