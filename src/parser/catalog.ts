@@ -18,23 +18,56 @@ export interface PreparedCatalog {
   fuzzyVocab: Array<[string, string]>;
   /** Sizes written in a product's name or aliases ("300" for "Açaí 300ml"), to tell variants apart. */
   sizes: Map<CatalogProduct, Set<string>>;
+  /** Phrase -> match, since the same product phrases come back message after message. */
+  memo: Map<string, CatalogMatch | null>;
 }
 
 const cache = new WeakMap<readonly CatalogProduct[], PreparedCatalog>();
 /**
  * Messages decoded from JSON lines carry a fresh catalog array each, so identity caching alone never hits
- * in bulk runs; a content signature lets every message of the same business share one prepared catalog.
+ * in bulk runs; catalogs equal in content share one prepared catalog. A cheap bucket key (length, first and
+ * last product) finds the candidates, and a field-by-field comparison confirms (no string building per message).
  */
-const bySignature = new Map<string, PreparedCatalog>();
-const MAX_SIGNATURES = 512;
+interface Shared {
+  snapshot: Array<{ sku: unknown; name: unknown; price: unknown; aliases: unknown[] | null }>;
+  prepared: PreparedCatalog;
+}
+const byBucket = new Map<string, Shared[]>();
+let sharedCount = 0;
+const MAX_SHARED = 512;
 
-function signature(catalog: readonly CatalogProduct[]): string {
-  let sig = '';
-  for (const p of catalog) {
-    if (!p) continue;
-    sig += `${String(p.sku)}\u0001${String(p.name)}\u0001${String(p.price)}\u0001${Array.isArray(p.aliases) ? p.aliases.join('\u0002') : ''}\u0003`;
+function bucketKey(catalog: readonly CatalogProduct[]): string {
+  const a = catalog[0];
+  const b = catalog[catalog.length - 1];
+  return `${catalog.length}\u0001${String(a?.sku)}\u0001${String(a?.name)}\u0001${String(b?.sku)}\u0001${String(b?.name)}`;
+}
+
+function sameCatalog(catalog: readonly CatalogProduct[], snap: Shared['snapshot']): boolean {
+  if (catalog.length !== snap.length) return false;
+  for (let i = 0; i < catalog.length; i++) {
+    const p = catalog[i];
+    const q = snap[i];
+    if (!p || !q) {
+      if (p || q) return false;
+      continue;
+    }
+    if (p.sku !== q.sku || p.name !== q.name || p.price !== q.price) return false;
+    const al = Array.isArray(p.aliases) ? p.aliases : null;
+    const bl = q.aliases;
+    if (!al || !bl) {
+      if (al || bl) return false;
+      continue;
+    }
+    if (al.length !== bl.length) return false;
+    for (let j = 0; j < al.length; j++) if (al[j] !== bl[j]) return false;
   }
-  return sig;
+  return true;
+}
+
+function snapshotOf(catalog: readonly CatalogProduct[]): Shared['snapshot'] {
+  return catalog.map((p) =>
+    p ? { sku: p.sku, name: p.name, price: p.price, aliases: Array.isArray(p.aliases) ? [...p.aliases] : null } : (null as never),
+  );
 }
 
 /** Tokens that say nothing about which product: sizes ("50cl", "1kg"), bracket words, connectors. */
@@ -51,11 +84,15 @@ function keyTokens(s: string): string[] {
 export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCatalog {
   const hit = cache.get(catalog);
   if (hit) return hit;
-  const sig = signature(catalog);
-  const shared = bySignature.get(sig);
-  if (shared) {
-    cache.set(catalog, shared);
-    return shared;
+  const bucket = bucketKey(catalog);
+  const candidates = byBucket.get(bucket);
+  if (candidates) {
+    for (const c of candidates) {
+      if (sameCatalog(catalog, c.snapshot)) {
+        cache.set(catalog, c.prepared);
+        return c.prepared;
+      }
+    }
   }
   const keys: Key[] = [];
   const byToken = new Map<string, Key[]>();
@@ -88,10 +125,17 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
     add(p, p.name, true);
     for (const a of Array.isArray(p.aliases) ? p.aliases : []) if (typeof a === 'string') add(p, a, false);
   }
-  const prepared: PreparedCatalog = { keys, byToken, fuzzyVocab: [...vocab], sizes };
+  const prepared: PreparedCatalog = { keys, byToken, fuzzyVocab: [...vocab], sizes, memo: new Map() };
   cache.set(catalog, prepared);
-  if (bySignature.size >= MAX_SIGNATURES) bySignature.clear();
-  bySignature.set(sig, prepared);
+  if (sharedCount >= MAX_SHARED) {
+    byBucket.clear();
+    sharedCount = 0;
+  }
+  const entry: Shared = { snapshot: snapshotOf(catalog), prepared };
+  const list = byBucket.get(bucket);
+  if (list) list.push(entry);
+  else byBucket.set(bucket, [entry]);
+  sharedCount++;
   return prepared;
 }
 
@@ -126,6 +170,17 @@ function correct(t: string, raw: string, vocab: Array<[string, string]>): string
  */
 export function matchCatalog(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
   if (!prepared.keys.length) return null;
+  const hit = prepared.memo.get(phrase);
+  if (hit !== undefined) return hit;
+  const m = matchCatalogUncached(phrase, prepared);
+  if (phrase.length <= 120) {
+    if (prepared.memo.size >= 4096) prepared.memo.clear();
+    prepared.memo.set(phrase, m);
+  }
+  return m;
+}
+
+function matchCatalogUncached(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
   const all = words(phrase).slice(0, 16);
   const phraseSizes = new Set<string>();
   for (const t of all) {

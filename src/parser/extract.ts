@@ -11,8 +11,35 @@ import {
 } from './lexicon.ts';
 
 const foldCharCache = new Map<string, string>();
+/** Short strings (tokens, segments) are folded again and again; their folded form is memoised. */
+const foldShortCache = new Map<string, string>();
+const FOLD_SHORT_MAX = 48;
 /** Folds case and accents while keeping the UTF-16 length, so indexes found in the folded copy apply to the original. */
 export function foldAligned(s: string): string {
+  if (s.length > FOLD_SHORT_MAX) return foldAlignedRaw(s);
+  let f = foldShortCache.get(s);
+  if (f === undefined) {
+    f = foldAlignedRaw(s);
+    if (foldShortCache.size >= 20_000) foldShortCache.clear();
+    foldShortCache.set(s, f);
+  }
+  return f;
+}
+
+const EDGE_PUNCT_RE = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}']+$/gu;
+const tokCache = new Map<string, string>();
+/** A token folded and stripped of surrounding punctuation ("Jollof," -> "jollof"), memoised. */
+function foldTok(tok: string): string {
+  let f = tokCache.get(tok);
+  if (f === undefined) {
+    f = foldAligned(tok).replace(EDGE_PUNCT_RE, '');
+    if (tokCache.size >= 20_000) tokCache.clear();
+    tokCache.set(tok, f);
+  }
+  return f;
+}
+
+function foldAlignedRaw(s: string): string {
   if (ASCII_RE.test(s)) return s.toLowerCase();
   let out = '';
   for (const ch of s) {
@@ -154,7 +181,13 @@ export function splitSentences(line: string): string[] {
 }
 
 /** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
+const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|as|mas|más)\s/i;
+
 export function splitSegments(sentence: string): string[] {
+  if (!SEGMENT_HINT_RE.test(sentence)) {
+    const one = sentence.trim();
+    return one ? [one] : [];
+  }
   const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u))\s(?:and|y|e|n|plus)\s/i);
   const out: string[] = [];
   for (const p of parts) {
@@ -187,7 +220,7 @@ function leadingQty(seg: string): QtyParse | null {
   let skippedCaps = 0;
   for (let i = 0; i < toks.length && i < 12; i++) {
     const tok = toks[i] ?? '';
-    const t = foldAligned(tok).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}']+$/gu, '');
+    const t = foldTok(tok);
     let qty: number | null = null;
     let j = i + 1;
     let unit: string | null = null;
@@ -253,7 +286,7 @@ function stripLeadingFillers(s: string): { text: string; wanted: boolean } {
   let i = 0;
   let wanted = false;
   while (i < toks.length - 1 || (i < toks.length && toks.length === 1 && false)) {
-    const t = foldAligned(toks[i] ?? '').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}']+$/gu, '');
+    const t = foldTok(toks[i] ?? '');
     if (!FILLERS.has(t) && t !== '') break;
     if (WANT_RE.test(t)) wanted = true;
     i++;

@@ -14,7 +14,7 @@ import { WANT_RE } from './lexicon.ts';
 
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
 
-export const PARSER_VERSION = '1.0.0';
+export const PARSER_VERSION = '1.1.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
@@ -24,7 +24,11 @@ const PHONE_LABEL_BEFORE_RE =
   /(?:(?:my|mi|meu|o meu|el|our)\s+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?\s*[:\-]?\s*$/iu;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
+/** Anything normalizeText would change; most messages have none of it and skip the four passes. */
+const NEEDS_NORMALIZE_RE = /[\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00a0\u2007\u202f\t]| {2}/;
+
 function normalizeText(raw: string): string {
+  if (raw.length <= MAX_CHARS && !NEEDS_NORMALIZE_RE.test(raw)) return raw;
   return raw
     .slice(0, MAX_CHARS)
     .replace(/\r\n?/g, '\n')
@@ -86,6 +90,15 @@ export function parseMessage(input: ParseInput): ParseResult {
   if (FUTURE_RE.test(folded)) return emptyResult(id, 'other', 0.8);
   if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.75);
 
+  // Cheap exits before the field extraction: a price or availability question with no request verb is never
+  // an order (the same rule as below, decided without extracting anything).
+  const wantWord = WANT_RE.test(folded);
+  const isQuestion = folded.includes('?');
+  if (!wantWord) {
+    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+    if (isQuestion && AVAIL_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+  }
+
   // 4. Order fields.
   const phones = findPhones(text, country);
   let body = text;
@@ -100,12 +113,10 @@ export function parseMessage(input: ParseInput): ParseResult {
   const lines = body.split('\n').slice(0, MAX_LINES).map((l) => l.replace(/[\s,;]+$/, '').trim());
   const ex = extract(body, catalog, lines);
   const strong = ex.items.filter((d) => d.strong);
-  const wanted = ex.wantVerb || WANT_RE.test(folded);
+  const wanted = ex.wantVerb || wantWord;
 
-  const isQuestion = folded.includes('?');
   if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : 0.85);
-  if (PRICE_Q_RE.test(folded) && !wanted) return emptyResult(id, 'other', 0.7);
-  if (AVAIL_Q_RE.test(folded) && isQuestion && !wanted) return emptyResult(id, 'other', 0.7);
+  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.7);
   if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.7);
 
   const items: ParsedItem[] = toItems(ex.items);

@@ -13,8 +13,34 @@ export interface PhoneHit {
   labelled: boolean;
 }
 
+/** libphonenumber is the costliest step of a parse; the same numbers come back, so results are memoised. */
+const parsedCache = new Map<string, string | null>();
+
+function parseCached(src: string, intl: boolean, cc: CountryCode | undefined, labelled: boolean, digits: number): string | null {
+  const key = `${intl ? '' : cc ?? ''}|${labelled || intl || digits >= 10 ? 1 : 0}|${src}`;
+  const hit = parsedCache.get(key);
+  if (hit !== undefined) return hit;
+  const p = intl ? parsePhoneNumberFromString(src) : cc ? parsePhoneNumberFromString(src, cc) : undefined;
+  const ok = p ? p.isValid() || (p.isPossible() && (labelled || intl || digits >= 10)) : false;
+  const e164 = p && ok ? p.number : null;
+  if (parsedCache.size >= 10_000) parsedCache.clear();
+  parsedCache.set(key, e164);
+  return e164;
+}
+
+/** True when the text holds at least `n` digits in total (a phone needs 7): most messages fail fast. */
+function hasDigits(text: string, n: number): boolean {
+  let c = 0;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    if (k >= 48 && k <= 57 && ++c >= n) return true;
+  }
+  return false;
+}
+
 export function findPhones(text: string, country: string | null): PhoneHit[] {
   const out: PhoneHit[] = [];
+  if (!hasDigits(text, 7)) return out;
   const cc = country && /^[A-Za-z]{2}$/.test(country) ? (country.toUpperCase() as CountryCode) : undefined;
   CANDIDATE_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -29,11 +55,9 @@ export function findPhones(text: string, country: string | null): PhoneHit[] {
     const labelled = LABEL_RE.test(before);
     const intl = raw.startsWith('+') || raw.startsWith('00');
     const src = raw.startsWith('00') ? '+' + raw.slice(2) : raw;
-    const p = intl ? parsePhoneNumberFromString(src) : cc ? parsePhoneNumberFromString(src, cc) : undefined;
-    if (!p) continue;
-    const ok = p.isValid() || (p.isPossible() && (labelled || intl || digits.length >= 10));
-    if (!ok) continue;
-    out.push({ index: m.index, end: m.index + raw.length, e164: p.number, labelled });
+    const e164 = parseCached(src, intl, cc, labelled, digits.length);
+    if (!e164) continue;
+    out.push({ index: m.index, end: m.index + raw.length, e164, labelled });
   }
   return out;
 }

@@ -1,4 +1,10 @@
 // Runs the parser on worker threads for bulk work (large CLI inputs, re-parsing history).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ParseInput, ParseResult } from './types.ts';
 
@@ -12,11 +18,53 @@ export interface ParserPool {
 }
 
 const BATCH = 1000;
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+let bundled: string | null | undefined;
+
+/**
+ * Worker threads do not inherit the tsx loader; registering it in every worker and transpiling the parser
+ * there costs a few hundred ms of CPU per thread. Instead the parser is bundled once (esbuild, a tsx
+ * dependency) into a plain .mjs keyed by a hash of its sources, and workers import that. Returns the file
+ * URL, or null when bundling is not possible (the tsx worker is used then).
+ */
+export function bundledWorker(): string | null {
+  if (bundled !== undefined) return bundled;
+  bundled = null;
+  try {
+    const h = createHash('sha256');
+    for (const f of readdirSync(here).sort()) {
+      if (f.endsWith('.ts')) h.update(f).update(readFileSync(join(here, f)));
+    }
+    const dir = join(tmpdir(), 'novi-parser-cache');
+    const out = join(dir, `worker-${h.digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(out)) {
+      mkdirSync(dir, { recursive: true });
+      const require = createRequire(import.meta.url);
+      const esbuild = require('esbuild') as typeof import('esbuild');
+      const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
+      esbuild.buildSync({
+        entryPoints: [join(here, 'worker-entry.ts')],
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        outfile: tmp,
+        logLevel: 'silent',
+      });
+      renameSync(tmp, out);
+    }
+    bundled = pathToFileURL(out).href;
+  } catch {
+    bundled = null;
+  }
+  return bundled;
+}
 
 export function createParserPool(opts: { threads?: number } = {}): ParserPool {
   const threads = Math.max(1, opts.threads ?? 2);
   const pool = new Piscina({
-    filename: new URL('./worker.mjs', import.meta.url).href,
+    filename: bundledWorker() ?? new URL('./worker.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,

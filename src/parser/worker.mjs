@@ -1,14 +1,8 @@
-// Piscina worker entry. Worker threads do not inherit the tsx loader registered by bin/novi.mjs,
-// so this plain .mjs registers it before importing the TypeScript parser.
+// Fallback piscina worker entry, used when the pre-bundled parser cannot be built (see pool.ts).
+// Worker threads do not inherit the tsx loader registered by bin/novi.mjs, so this registers it first.
 import { register } from 'tsx/esm/api';
 
 register();
-const { parseMessage } = await import('./index.ts');
-const { processLines } = await import('./lines.ts');
+const { default: handle } = await import('./worker-entry.ts');
 
-/** One task is a whole batch: per-message tasks would spend more time messaging than parsing. */
-export default function handle(task) {
-  if (task && task.kind === 'lines') return processLines(task.lines);
-  if (task && task.kind === 'inputs') return task.inputs.map((i) => parseMessage(i));
-  throw new Error('unknown task');
-}
+export default handle;
