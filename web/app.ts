@@ -1,5 +1,5 @@
 // Builds the Fastify server: plugins, then routes. Tests call buildApp and use app.inject.
-import Fastify, { type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -33,7 +33,8 @@ const modules = join(here, '..', 'node_modules');
 export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request logs are noise at merchant scale; metrics count requests and errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
     bodyLimit: 2 * 1024 * 1024,
   }) as unknown as FastifyInstance;
