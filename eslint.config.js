@@ -12,6 +12,15 @@ export default tseslint.config(
       'no-console': 'off',
       // Async generators close over the instance; aliasing `this` there is clearer than rebinding.
       '@typescript-eslint/no-this-alias': 'off',
+      // The parser strips control characters from WhatsApp text on purpose.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // Static scripts served to the browser: no build step, globals from <script> tags.
+    files: ['web/static/**/*.js'],
+    languageOptions: {
+      globals: { uPlot: 'readonly', htmx: 'readonly', fetch: 'readonly', WebSocket: 'readonly', location: 'readonly', requestAnimationFrame: 'readonly', getComputedStyle: 'readonly', ResizeObserver: 'readonly', navigator: 'readonly', CustomEvent: 'readonly', FormData: 'readonly', HTMLElement: 'readonly', Element: 'readonly', Node: 'readonly' },
     },
   },
 );

@@ -40,7 +40,6 @@ import {
   excludeSystemEvents,
   WrongExpectedVersionError,
   StreamNotFoundError,
-  ANY,
   NO_STREAM,
   START,
   END,

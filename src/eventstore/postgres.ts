@@ -228,6 +228,7 @@ export class PostgresEventStore implements EventStore {
     if (this.listenerReady) return this.listenerReady;
     if (this.closed) return Promise.resolve();
     const client = new pg.Client({ connectionString: this.url });
+    // eslint-disable-next-line prefer-const -- assigned below; the `forget` closure defined first compares against it
     let ready: Promise<void> | undefined;
     const forget = () => {
       // Connection lost (or never made): forget it so the next idle subscription re-listens.

@@ -4,7 +4,6 @@
 // readAll returns. And live delivery does not depend on NOTIFY: polling picks up what no
 // notification announced.
 import t from 'tap';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { WrongExpectedVersion, type RecordedEvent } from '../../src/eventstore/types.ts';

@@ -13,7 +13,7 @@ import { handleCommand, parseCommandData } from '../../src/shared/command-handle
 import { orderCommandSchemas } from '../../src/orders/commands.ts';
 import { NotFound, ValidationError } from '../../src/shared/errors.ts';
 import { requireUser } from '../auth/plugin.ts';
-import { blankToUndefined, isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
+import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
 import { waitForProjection } from '../lib/projection.ts';
 import {
   getBusiness,

@@ -54,7 +54,7 @@
   function init() {
     var root = document.getElementById('charts');
     if (!root || typeof uPlot === 'undefined') return;
-    try { draw(JSON.parse(root.getAttribute('data-analytics'))); } catch (e) { /* charts are optional */ }
+    try { draw(JSON.parse(root.getAttribute('data-analytics'))); } catch { /* charts are optional */ }
     var timer = null;
     document.body.addEventListener('htmx:wsAfterMessage', function () {
       clearTimeout(timer);
