@@ -88,6 +88,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await businessRoutes(app, rt);
   await whatsappRoutes(app, rt);
   await wsRoutes(app, rt);
+  await (await import('./routes/admin.tsx')).adminRoutes(app, rt);
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/dashboard' : '/login', 303));
   return app;
 }

@@ -8,6 +8,7 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
   migrate: { help: 'apply database migrations', load: async () => (await import('./migrate.ts')).runMigrate },
   rebuild: { help: 'rebuild read models from event zero and swap them in (rebuild [projection…])', load: async () => (await import('./rebuild.ts')).runRebuild },
   reparse: { help: 'replay a business\'s messages through the current parser (--business <id> --since <ISO date>)', load: async () => (await import('./reparse.ts')).runReparse },
+  admin: { help: 'admin accounts: admin create --username <name> --email <email> [--password-stdin], admin list', load: async () => (await import('./admin.ts')).runAdmin },
   parse: { help: 'parse WhatsApp messages: JSON lines on stdin, or --text "…"', load: async () => (await import('./parse.ts')).runParse },
 };
 
