@@ -4,14 +4,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./child-entry.mjs', import.meta.url));
+import { childEntry } from './child-bundle.ts';
 
 export interface SupervisorOptions {
   /** Lease owner id; default host:pid:random. */
@@ -77,6 +76,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   const baseMs = options.backoffBaseMs ?? 1000;
   const maxMs = options.backoffMaxMs ?? 60_000;
   const log = rt.logger.child({ component: 'supervisor', owner });
+  const entry = childEntry((msg, err) => log.warn({ err }, msg));
   const slots = new Map<string, Slot>();
   let stopped = false;
   let lastRenewal = Date.now();
@@ -104,7 +104,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   }
 
   function spawn(slot: Slot): void {
-    const child = fork(CHILD_ENTRY, [], {
+    const child = fork(entry, [], {
       env: { ...process.env, DATABASE_URL: rt.database.url },
       execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
