@@ -1,9 +1,27 @@
 // `novi parse`: JSON Lines on stdin -> one result line per input line on stdout, in order; or --text "…".
 import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { parseMessage } from '../parser/index.ts';
-import { processLines } from '../parser/lines.ts';
 import type { ParserPool } from '../parser/pool.ts';
+
+type ProcessLines = (lines: readonly string[]) => string;
+
+/**
+ * The in-process parser for JSON Lines: the pre-bundled parser (the same file the pool's workers load) when
+ * it is available, which spares the main thread transpiling the parser sources; else the sources through tsx.
+ */
+async function loadProcessLines(): Promise<ProcessLines> {
+  const { bundledWorker } = await import('../parser/pool.ts');
+  const url = bundledWorker();
+  if (url) {
+    try {
+      const mod = (await import(url)) as { processLines?: ProcessLines };
+      if (typeof mod.processLines === 'function') return mod.processLines;
+    } catch {
+      // fall through to the sources
+    }
+  }
+  return (await import('../parser/lines.ts')).processLines;
+}
 
 export interface ParseIo {
   stdin: Readable;
@@ -43,6 +61,7 @@ export async function runParse(
     const country = opt(argv, '--country');
     const currency = opt(argv, '--currency');
     const business = country || currency ? { country: country ?? null, currency: currency ?? null } : undefined;
+    const { parseMessage } = await import('../parser/index.ts');
     const result = parseMessage({ id: null, text, ...(business ? { business } : {}) });
     io.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
@@ -52,8 +71,9 @@ export async function runParse(
   const forcePool = argv.includes('--pool');
 
   let pool: ParserPool | null = null;
+  let local: ProcessLines | null = null;
   let carry = '';
-  let batch: string[] = [];
+  const batch: string[] = [];
   let seen = 0;
   /** Results in input order; each entry is a batch's joined output (a promise when on the pool). */
   const pending: Array<Promise<string>> = [];
@@ -81,7 +101,8 @@ export async function runParse(
     } else {
       // Small inputs stay in-process; earlier pool batches (none here) would already be queued in order.
       await drainOrdered(true);
-      const w = write(io.stdout, processLines(lines));
+      local ??= await loadProcessLines();
+      const w = write(io.stdout, local(lines));
       if (w) await w;
     }
   };

@@ -10,12 +10,27 @@ import {
   TRAILING_UNITS, WANT_RE,
 } from './lexicon.ts';
 
-const foldCharCache = new Map<string, string>();
-/** Short strings (tokens, segments) are folded again and again; their folded form is memoised. */
+const foldUnitCache = new Map<string, string>();
+const NON_ASCII_G = /[^\x00-\x7f]/g;
+/** One lower-cased UTF-16 unit without its accent ("é" -> "e"), or unchanged when that would change its length. */
+function foldUnit(ch: string): string {
+  let f = foldUnitCache.get(ch);
+  if (f === undefined) {
+    const d = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
+    f = d.length === ch.length ? d.toLowerCase() : ch;
+    if (f.length !== ch.length) f = ch;
+    if (foldUnitCache.size < 5000) foldUnitCache.set(ch, f);
+  }
+  return f;
+}
+
+/** Short non-ASCII strings (tokens, segments) are folded again and again; their folded form is memoised. */
 const foldShortCache = new Map<string, string>();
 const FOLD_SHORT_MAX = 48;
+
 /** Folds case and accents while keeping the UTF-16 length, so indexes found in the folded copy apply to the original. */
 export function foldAligned(s: string): string {
+  if (ASCII_RE.test(s)) return s.toLowerCase();
   if (s.length > FOLD_SHORT_MAX) return foldAlignedRaw(s);
   let f = foldShortCache.get(s);
   if (f === undefined) {
@@ -24,6 +39,18 @@ export function foldAligned(s: string): string {
     foldShortCache.set(s, f);
   }
   return f;
+}
+
+function foldAlignedRaw(s: string): string {
+  const lower = s.toLowerCase();
+  // Lower-casing keeps the length for all but a few letters ("İ"); then only non-ASCII units need accent folding.
+  if (lower.length === s.length) return lower.replace(NON_ASCII_G, foldUnit);
+  let out = '';
+  for (const ch of s) {
+    const l = ch.toLowerCase();
+    out += l.length === ch.length ? l.replace(NON_ASCII_G, foldUnit) : ch;
+  }
+  return out;
 }
 
 const EDGE_PUNCT_RE = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}']+$/gu;
@@ -37,21 +64,6 @@ function foldTok(tok: string): string {
     tokCache.set(tok, f);
   }
   return f;
-}
-
-function foldAlignedRaw(s: string): string {
-  if (ASCII_RE.test(s)) return s.toLowerCase();
-  let out = '';
-  for (const ch of s) {
-    let f = foldCharCache.get(ch);
-    if (f === undefined) {
-      const d = ch.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-      f = d.length === ch.length ? d : ch.toLowerCase().length === ch.length ? ch.toLowerCase() : ch;
-      if (foldCharCache.size < 5000) foldCharCache.set(ch, f);
-    }
-    out += f;
-  }
-  return out;
 }
 
 const NAME_RE = /^\p{Lu}[\p{L}'’.-]{0,30}(?:\s\p{Lu}[\p{L}'’.-]{0,30}){0,3}$/u;
@@ -132,7 +144,7 @@ interface Line {
 }
 
 const LABEL_HINT_RE = /[:=\-–]|^\s*(?:qty|qtd|quantity|cant)|📍|🏠|🏡/iu;
-const BULLET_RE = /^\s*(?:[-–—•*·▪►➤→>✔✓☑️]+\s*|\d{1,2}[.)]\s+)/u;
+const BULLET_RE = /^\s*(?:(?:[-–—•*·▪►➤→>✔✓☑]\uFE0F?)+\s*|\d{1,2}[.)]\s+)/u;
 const NUMBERED_RE = /^\s*\d{1,2}[.)]\s+/;
 const LEAD_JUNK_RE = /^[^\p{L}\p{N}$₦£€₹₵¿¡#]+/u;
 const HAS_LETTER = /\p{L}/u;
@@ -643,10 +655,6 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
   return res;
-}
-
-function catalogHit(s: string, catalog: PreparedCatalog | null): boolean {
-  return catalog ? matchCatalog(s, catalog) !== null : false;
 }
 
 function cleanAddress(s: string): string | null {

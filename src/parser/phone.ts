@@ -21,7 +21,8 @@ function parseCached(src: string, intl: boolean, cc: CountryCode | undefined, la
   const hit = parsedCache.get(key);
   if (hit !== undefined) return hit;
   const p = intl ? parsePhoneNumberFromString(src) : cc ? parsePhoneNumberFromString(src, cc) : undefined;
-  const ok = p ? p.isValid() || (p.isPossible() && (labelled || intl || digits >= 10)) : false;
+  // A valid number is always a possible one, so when possibility suffices the costlier validity check is skipped.
+  const ok = p ? (labelled || intl || digits >= 10 ? p.isPossible() || p.isValid() : p.isValid()) : false;
   const e164 = p && ok ? p.number : null;
   if (parsedCache.size >= 10_000) parsedCache.clear();
   parsedCache.set(key, e164);

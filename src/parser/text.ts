@@ -61,7 +61,9 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[lb] ?? max + 1;
 }
 
+const NEEDS_COLLAPSE_RE = /\s\s|[^\S ]/;
 export function collapse(s: string): string {
+  if (!NEEDS_COLLAPSE_RE.test(s)) return s.trim();
   return s.replace(/\s+/g, ' ').trim();
 }
 

@@ -3,6 +3,8 @@ import { parseMessage } from './index.ts';
 import { processLines } from './lines.ts';
 import type { ParseInput } from './types.ts';
 
+export { processLines };
+
 type Task = { kind: 'lines'; lines: readonly string[] } | { kind: 'inputs'; inputs: readonly ParseInput[] };
 
 /** One task is a whole batch: per-message tasks would spend more time messaging than parsing. */
