@@ -152,8 +152,9 @@ function correct(t: string, raw: string, vocab: Array<[string, string]>): string
   let best = t;
   let bestD = max + 1;
   for (const [v, st] of vocab) {
-    if (Math.abs(v.length - raw.length) > max) continue;
-    const d = editDistance(raw, v, max);
+    // The stemmed form is tried too: "coxinas" is two edits from "coxinha" but "coxina" only one.
+    let d = Math.abs(v.length - raw.length) > max ? max + 1 : editDistance(raw, v, max);
+    if (d > 0 && t !== raw && t.length >= 4 && Math.abs(v.length - t.length) <= max) d = Math.min(d, editDistance(t, v, max));
     if (d < bestD) {
       bestD = d;
       best = st;

@@ -97,7 +97,7 @@ const SIGNOFF_TAIL_RE = new RegExp(`(?:^|[.!?,;]\\s*)(?:${SIGNOFF_WORDS_SRC})[,.
 const SIGNOFF_ONLY_RE = new RegExp(`^(?:${SIGNOFF_WORDS_SRC})[\\s,.!🙏]*$`, 'iu');
 const DASH_NAME_RE = /(?:^|\s)[-–—~]\s*(\p{Lu}[\p{L}'’.]{0,30}(?:\s\p{Lu}[\p{L}'’.]{0,30}){0,2})\s*(?:,\s*\+?[\d(][\d\s().-]{5,20})?\s*[.!]?$/u;
 const AGENT_RE =
-  /\b(?:for (?:my )?(?:customer|client)|on behalf of|order for|orders? for|pedido (?:para|pra) (?:o |a |el |la )?(?:cliente )?|para (?:mi |el |la |o |a )?(?:cliente|clienta)|encomenda (?:para|pra))\s*[:,-]?\s*([^\n,.;:]{2,40})/i;
+  /\b(?:for (?:my |our |a |the )?(?:customer|client)|on behalf of|orders? for(?: (?:my|our|a|the))?(?: (?:customer|client))?|(?:pedido|encomenda|orden) (?:para|pra|de) (?:o |a |el |la |mi |mis |meu |minha )?(?:(?:cliente|clienta)\s)?|para (?:mi |el |la |o |a )?(?:cliente|clienta))\s*[:,-]?\s*([^\n,;:]{2,40})/i;
 
 /** Name of a customer an agent is ordering for ("order for Mrs Ade Bello: ..."). */
 export function agentName(text: string): string | null {
@@ -106,8 +106,15 @@ export function agentName(text: string): string | null {
   const toks = m[1].trim().split(/\s+/);
   const out: string[] = [];
   for (const t of toks) {
-    if (TITLE_RE.test(t) || /^\p{Lu}[\p{L}'’.-]*$/u.test(t)) out.push(t);
-    else break;
+    if (TITLE_RE.test(t)) out.push(t);
+    else if (/^\p{Lu}[\p{L}'’.-]*$/u.test(t)) {
+      // A full stop after a name word (not an initial or a title) ends the name: "Mrs Ade Bello. Deliver to …".
+      if (t.endsWith('.') && t.length > 2) {
+        out.push(t.slice(0, -1));
+        break;
+      }
+      out.push(t);
+    } else break;
   }
   if (!out.length || out.every((t) => TITLE_RE.test(t))) return null;
   const name = out.join(' ');
@@ -120,6 +127,8 @@ export interface Draft {
   quantity: number;
   unitPrice: number | null;
   strong: boolean;
+  /** Counted only by an article ("a cake", "uma delícia"): an order only alongside a request or other items. */
+  article: boolean;
   catalogScore: number;
   currencyToken: string | null;
 }
@@ -159,11 +168,11 @@ const X_QTY_RES: RegExp[] = [
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
 const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\bfrom|\bx|\bdi|[-–:=])\s*$/i;
-const AFTER_PRICE_RE = /^\s*(?:each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
-const EACH_AFTER_RE = /^\s*(?:each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
+const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
+const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
-  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and)\s)?(?:pick|picking|collect|come|coming|swing|pass|paso|pasar|paso a|voy a pasar|vou|passo|retiro|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
+  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and)\s)?(?:pick|picking|collect|come|coming|swing|pass|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
 const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
@@ -217,6 +226,7 @@ function isNumericToken(t: string): boolean {
 }
 
 interface QtyParse {
+  article?: boolean;
   qty: number | null;
   rest: string;
   unit: string | null;
@@ -259,7 +269,7 @@ function leadingQty(seg: string): QtyParse | null {
     } else if (FILLERS.has(t) || t === '') {
       if (WANT_RE.test(t)) wanted = true;
       continue;
-    } else if (/^\p{Lu}/u.test(tok) && skippedCaps < 2 && i < 4 && toks.slice(i + 1, i + 4).some((x) => FILLERS.has(foldAligned(x)))) {
+    } else if (/^\p{Lu}/u.test(tok) && skippedCaps < 2 && i < 4 && toks.slice(i + 1, i + 4).some((x) => NAME_SKIP_NEXT(foldTok(x)))) {
       skippedCaps++;
       continue;
     } else {
@@ -272,10 +282,21 @@ function leadingQty(seg: string): QtyParse | null {
       qty *= 12;
       j++;
     }
-    return finishQty(toks, j, qty, unit, wanted);
+    const fq = finishQty(toks, j, qty, unit, wanted);
+    if (ARTICLES.has(t) && fq.qty === 1 && !fq.unit) fq.article = true;
+    return fq;
   }
   return { qty: null, rest: '', unit: null, container: null, wanted, explicit: false };
 }
+
+/** Words that are fillers but also join a product's own words ("Bolo de cenoura", "Torta de limão"). */
+const CONNECTOR_FILLERS = new Set(['de', 'da', 'do', 'na', 'no', 'o', 'a', 'os', 'as', 'the', 'la', 'el', 'los', 'las', 'lo', 'y', 'e', 'and', 'with', 'for', 'to', 'me', 'my', 'mi', 'plus', '&', 'some', 'it', 'them', 'go', 'make', 'new']);
+/** A capitalised word is skipped as an addressee ("Ada pls send …") only when a request or politeness word follows. */
+function NAME_SKIP_NEXT(w: string): boolean {
+  return FILLERS.has(w) && !CONNECTOR_FILLERS.has(w);
+}
+
+const ARTICLES = new Set(['a', 'an', 'um', 'uma', 'un', 'una']);
 
 function finishQty(toks: string[], j: number, qty: number, unitIn: string | null, wanted: boolean): QtyParse {
   let unit = unitIn;
@@ -365,6 +386,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let explicit = false;
   let wanted = false;
   let container: string | null = null;
+  let article = false;
   let rest = seg;
   for (const re of X_QTY_RES) {
     const m = re.exec(rest);
@@ -383,6 +405,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       qty = lq.qty;
       explicit = lq.explicit;
       container = lq.container;
+      article = lq.article === true;
       rest = lq.rest;
     } else {
       rest = lq.rest;
@@ -434,11 +457,12 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   }
   const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
   if (!strong && !catalogScore) return null;
-  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, catalogScore, currencyToken };
+  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken };
 }
 
 // ---------------------------------------------------------------------------------------------
 
+const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
   /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
@@ -608,6 +632,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
           if (hit) {
             res.total = hit.value;
             if (hit.currencyToken) res.totalCurrency = hit.currencyToken;
+            // "Total 7.5k for 3 jollof": what the total is for is still an item.
+            const forTail = TOTAL_FOR_RE.exec(part.slice(hit.end));
+            if (forTail && HAS_LETTER.test(forTail[1] ?? '')) kept.push(forTail[1] ?? '');
           }
         }
         sentence = kept.join(',');
@@ -621,19 +648,48 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         if (!sentence.trim()) continue;
       }
       if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
-      const segs = splitSegments(sentence);
+      let segs = splitSegments(sentence);
+      // "3 boerewors rolls and 2 cokes for R145": an amount after "for" closing a list of several items is what
+      // they cost together, not the last item's price.
+      if (segs.length >= 2 && res.total === null) {
+        const lastSeg = segs[segs.length - 1] ?? '';
+        const hits = findMoney(lastSeg);
+        const h = hits[hits.length - 1];
+        if (h && h.marked && LIST_FOR_BEFORE_RE.test(lastSeg.slice(0, h.index)) && /^[\s.!?]*$/.test(lastSeg.slice(h.end))) {
+          res.total = h.value;
+          if (h.currencyToken) res.totalCurrency = h.currencyToken;
+          segs = [...segs.slice(0, -1), lastSeg.slice(0, h.index).replace(LIST_FOR_BEFORE_RE, '')];
+        }
+      }
       let sentenceWanted = false;
       for (const seg of segs) {
         if (NOTE_RE.test(foldAligned(seg).replace(LEAD_JUNK_RE, ''))) {
           res.notes.push(trimPunct(seg));
           continue;
         }
+        const segFolded = foldAligned(seg).replace(LEAD_JUNK_RE, '');
+        if (PICKUP_START_RE.test(segFolded)) {
+          // "…, will collect 1pm" / "…, passo aí 18h": coming to the shop, not a product.
+          res.pickup = true;
+          continue;
+        }
+        const segWanted = WANT_RE.test(segFolded);
+        const joined = catalog ? splitCatalogConjunction(seg, catalog, listHere, sentenceWanted || segWanted) : null;
+        if (joined) {
+          if (segWanted) {
+            res.wantVerb = true;
+            sentenceWanted = true;
+          }
+          res.items.push(...joined);
+          continue;
+        }
         const d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
-        if (WANT_RE.test(foldAligned(seg))) {
+        if (segWanted) {
           res.wantVerb = true;
+          // "Could I order 4 sausage rolls and a Victoria sponge": the request covers the rest of the sentence.
+          sentenceWanted = true;
         }
         if (d) {
-          if (d.strong) sentenceWanted = sentenceWanted || false;
           res.items.push(d);
         } else if (/^\s*(?:\p{Sc}|MX\$|R\$|KSh|Rs\.?)\s?\d/u.test(seg) || /^\s*\d[\d.,]*\s?k\b/i.test(seg)) {
           // A price on its own after an item ("1 pastel grande, MX$850, ...") belongs to that item.
@@ -655,6 +711,29 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
   return res;
+}
+
+const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
+const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con)\s/i;
+
+/**
+ * "I want jollof rice and chicken", "quero coxinha e guaraná", "2 waakye and kelewele": items joined by a
+ * conjunction without counts. Split only when every part names a catalog product on its own and the whole
+ * phrase is not itself one product ("Rice and Beans" in the catalog stays one item).
+ */
+function splitCatalogConjunction(seg: string, catalog: PreparedCatalog, list: boolean, wanted: boolean): Draft[] | null {
+  if (!CONJ_SPLIT_RE.test(seg)) return null;
+  const parts = seg.split(CONJ_SPLIT_RE).map((p) => p.trim()).filter(Boolean);
+  if (parts.length < 2 || parts.length > 6) return null;
+  const whole = parseSegment(seg, { catalog, list, sentenceWanted: wanted });
+  if (whole && whole.catalogScore >= 1) return null;
+  const out: Draft[] = [];
+  for (const p of parts) {
+    const d = parseSegment(p, { catalog, list, sentenceWanted: wanted });
+    if (!d || d.catalogScore < 0.9) return null;
+    out.push(d);
+  }
+  return out;
 }
 
 function cleanAddress(s: string): string | null {

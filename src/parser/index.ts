@@ -14,7 +14,7 @@ import { WANT_RE } from './lexicon.ts';
 
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
 
-export const PARSER_VERSION = '1.1.0';
+export const PARSER_VERSION = '1.2.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
@@ -37,6 +37,18 @@ function normalizeText(raw: string): string {
     .replace(/ {2,}/g, ' ');
 }
 
+/** Clause boundaries: sentence ends, line breaks, and a contrast ("but", "pero", "mas") after a comma or not. */
+const CLAUSE_SPLIT_RE = /(?<=[.!?;\n])\s*|,?\s+(?:but|pero|mas|però|but for now|however)\s+/i;
+
+/** The message without its future-intent clauses, or null when nothing concrete (a count or a request) is left. */
+function withoutFutureClauses(text: string): string | null {
+  const kept = text.split(CLAUSE_SPLIT_RE).filter((c) => c && c.trim() && !FUTURE_RE.test(fold(c)));
+  if (!kept.length) return null;
+  const rest = kept.join('\n');
+  const f = fold(rest);
+  return /\d/.test(rest) && WANT_RE.test(f) ? rest : null;
+}
+
 function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confidence: number): ParseResult {
   return {
     id: id ?? null,
@@ -56,7 +68,7 @@ function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confid
 
 export function parseMessage(input: ParseInput): ParseResult {
   const id = input && (typeof input.id === 'string' || typeof input.id === 'number') ? input.id : null;
-  const text = normalizeText(typeof input?.text === 'string' ? input.text : '');
+  let text = normalizeText(typeof input?.text === 'string' ? input.text : '');
   const business = input?.business && typeof input.business === 'object' ? input.business : null;
   const country = typeof business?.country === 'string' ? business.country : null;
   const bizCurrency = typeof business?.currency === 'string' ? business.currency.toUpperCase() : null;
@@ -65,7 +77,7 @@ export function parseMessage(input: ParseInput): ParseResult {
   const senderName = typeof input?.sender?.name === 'string' ? input.sender.name : null;
   const senderPhone = typeof input?.sender?.phone === 'string' ? input.sender.phone : null;
 
-  const folded = fold(text);
+  let folded = fold(text);
   if (!folded.trim()) return emptyResult(id, 'other', 0.95);
 
   // 1. The bot's own receipts and confirmations.
@@ -87,7 +99,14 @@ export function parseMessage(input: ParseInput): ParseResult {
   const firstLine = text.split('\n', 1)[0] ?? '';
   if (PROMO_RE.test(folded) && !/\b(?:i|we)\s(?:want|need|would like)\b|\bquiero\b|\bquero\b/.test(folded))
     return emptyResult(id, 'other', 0.85);
-  if (FUTURE_RE.test(folded)) return emptyResult(id, 'other', 0.8);
+  if (FUTURE_RE.test(folded)) {
+    // "I will order again next week, but for now send 3 jollof": the future clause alone says nothing; the order
+    // is whatever the other clauses ask for now. With nothing else asked, it is `other`.
+    const now = withoutFutureClauses(text);
+    if (!now) return emptyResult(id, 'other', 0.8);
+    text = now;
+    folded = fold(text);
+  }
   if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.75);
 
   // Cheap exits before the field extraction: a price or availability question with no request verb is never
@@ -112,8 +131,9 @@ export function parseMessage(input: ParseInput): ParseResult {
   }
   const lines = body.split('\n').slice(0, MAX_LINES).map((l) => l.replace(/[\s,;]+$/, '').trim());
   const ex = extract(body, catalog, lines);
-  const strong = ex.items.filter((d) => d.strong);
   const wanted = ex.wantVerb || wantWord;
+  // Items counted only by an article ("uma delícia", "a great meal") make an order only with a request verb.
+  const strong = ex.items.filter((d) => d.strong && !(d.article && !wanted));
 
   if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : 0.85);
   if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.7);

@@ -21,7 +21,7 @@ export function looksLikeBot(folded: string, senderName: string): boolean {
 const NEG_RE = /(?:\bnot|n't|\bno|\bnao|\bnever|\byet to|\baun no|\bainda nao|\btodavia no)\s*(?:been\s*|yet\s*|ha\s*|foi\s*)?$/;
 
 const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
-  ['cancelled', /\b(cancel+(?:ed|led|ation)?|cancela(?:r|do|da|lo)?|cancele|cancelo|anula(?:r|do|da)?|anule)\b/],
+  ['cancelled', /\b(cancel+(?:ed|led|ation)?|cancel[ae](?:r|do|da|lo|n|m|mos)?|cancelo|anula(?:r|do|da|n)?|anule|anulen)\b/],
   [
     'delivered',
     /\b(delivered|entregado|entregada|entregue|me llego|ya llego|llego el pedido|chegou|recebi (?:o|meu) pedido|received (?:my|the) order|got my order|left (?:at|in|with) (?:your|the))\b/,
@@ -52,7 +52,7 @@ const REF_RE =
   /(?:#\s?([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))|(?:\b(?:order|pedido|orden|encomenda|ordem)\s{0,2}(no\.?|n[º°o]\.?|number|num\.?|#|:)?\s{0,2}([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))/giu;
 /** Words that may follow a bare "order 1042" when 1042 is a reference and not a count. */
 const REF_FOLLOW = new Set(
-  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada'.split(
+  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls picked collected arrived reached left sent packed prepared received now just successfully still went entered por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada'.split(
     ' ',
   ),
 );
@@ -82,7 +82,7 @@ export const AVAIL_Q_RE =
   /\b(do you (?:have|sell|deliver|do)|have you got|you get|is there|are there|available|availability|in stock|any left|disponible|disponibles|hay|tienen|tiene|disponivel|disponiveis|tem|tens|voces tem|vcs tem|ainda tem|still have|you dey sell|una get|are you open|you open|open (?:today|tomorrow|on|this)|shop open|abren|abre|abrem|aberto|abierto|close today|what time|que horas|a que hora)\b/;
 
 export const FUTURE_RE =
-  /\b(?:(?:will|i'?ll|ill|gonna|going to|shall|go|i go)\s(?:\w+\s)?(?:order|place (?:an |my |the )?order|buy from you)|order (?:again |more )?(?:later|tomorrow|next (?:week|time|month))|(?:voy|vamos) a (?:pedir|ordenar|comprar|encargar|hacer (?:el|un) pedido)|(?:vou|vamos|irei) (?:pedir|encomendar|comprar|fazer (?:o|um) pedido)|pedir(?:e|ei|emos)? (?:manana|amanha|despues|depois|mas tarde|mais tarde))\b/;
+  /\b(?:(?:will|i'?ll|ill|gonna|going to|shall|go|i go|might|may|plan to|planning to|thinking of)\s(?:\w+\s)?(?:order|place (?:an |my |the )?order|buy from you)|order (?:again |more )?(?:later|tomorrow|next (?:week|time|month))|(?:voy|vamos) a (?:pedir|ordenar|comprar|encargar|hacer (?:el|un) pedido)|(?:vou|vamos|irei) (?:pedir|encomendar|comprar|fazer (?:o|um) pedido)|pedir(?:e|ei|emos)? (?:manana|amanha|despues|depois|mas tarde|mais tarde))\b/;
 
 export const PROMO_RE =
   /(forwarded|reenviado|encaminhad[ao]|https?:\/\/|www\.|click here|clique|haz clic|\bgiveaway\b|free data|\bshare (?:this )?to \d|reenvia este|envie para \d|\bpromo(?:tion|cion|cao)?\b|\boffer\b|\bdiscount|\bdesconto|\bdescuento|\boferta|% off|limited time|this weekend only|only today)/;

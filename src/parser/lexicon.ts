@@ -19,13 +19,15 @@ export const FILLERS = new Set(
     'quero queria vou vamos querer preciso precisamos manda mandar separa separe pra mim pro pode poderia ' +
     'fechar encomendar alugar comprar buy purchase also tambem também o os as favor ' +
     'need it them am na dey go fit make abeg de sorry correct correction corrected updated update new revised ' +
-    'actually ok okay alright so hmm'
+    'actually ok okay alright so hmm ' +
+    // WhatsApp spellings and would-like forms
+    'qiero kiero qero kero qro qer qria keria gostaria gostariamos gustaria gustarian xfa pf pfv porfis plis pliz'
   ).split(/\s+/),
 );
 
 /** Verbs that make the noun phrase after them a product even with no count ("vou querer o sofá"). */
 export const WANT_RE =
-  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book)\b/;
+  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like)\b/;
 
 /** Units written after a count. Measures and packaging are dropped from the product name. */
 export const COUNT_UNITS = new Set(
@@ -56,7 +58,7 @@ export const TRAILING_UNITS = new Set(
 
 /** Where a product phrase ends: purpose, timing or pickup clauses ("for my son's bday", "para llevar"). */
 export const CUT_RE =
-  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
+  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
 
 /** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
 export const HEADER_WORDS = new Set([

@@ -15,7 +15,7 @@ const PESO = new Set(['MXN', 'COP', 'ARS', 'CLP', 'UYU', 'DOP', 'CUP', 'PHP']);
 const PREFIX_SRC =
   'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|Rs\\.?|RS\\.?|₹|₦|₵|\\$|£|€|R(?=\\s?\\d)';
 const SUFFIX_SRC =
-  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs';
+  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€';
 
 /**
  * One amount: optional prefix, a number (digits with , or . groups, or a space group right after a
@@ -98,7 +98,7 @@ function suffixCurrency(w: string): string {
   if (s === 'reais' || s === 'real') return 'BRL';
   if (s.startsWith('cedi')) return 'GHS';
   if (s === 'rand') return 'ZAR';
-  if (s.startsWith('euro')) return 'EUR';
+  if (s.startsWith('euro') || s === '€') return 'EUR';
   if (s.startsWith('pound') || s === 'quid') return 'GBP';
   if (s.startsWith('dollar') || s === 'bucks') return '$';
   return s.toUpperCase();
