@@ -40,12 +40,16 @@ t.test('concurrent writers, holes, slow commits: the subscriber gets every commi
   const committed = new Set<string>();
   const rolledBack = new Set<string>();
   let conflicts = 0;
-  const stop = Date.now() + DURATION_MS;
+  // Run for DURATION_MS and until a meaningful load has committed, however loaded the machine is
+  // (bounded: a hard stop after a minute).
+  const minStop = Date.now() + DURATION_MS;
+  const hardStop = Date.now() + 60_000;
+  const running = () => Date.now() < hardStop && (Date.now() < minStop || committed.size < 1200);
 
   const writer = async (w: number) => {
     const store = writers[w]!;
     let i = 0;
-    while (Date.now() < stop) {
+    while (running()) {
       i++;
       const stream = `order-${(i * 7 + w * 13) % STREAMS}`;
       const size = i % 3 === 0 ? 1 + (i % 5) : 1; // singles and small batches
@@ -70,7 +74,7 @@ t.test('concurrent writers, holes, slow commits: the subscriber gets every commi
   // uncommitted for a while before committing (the case a plain bigserial gets wrong).
   const slowWriter = async () => {
     let i = 0;
-    while (Date.now() < stop) {
+    while (running()) {
       i++;
       const events = [newEvent('Slow', { i }), newEvent('Slow', { i, second: true })];
       const rollback = i % 2 === 0;
