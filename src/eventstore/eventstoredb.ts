@@ -54,11 +54,11 @@ import {
 } from '@eventstore/db-client';
 import {
   WrongExpectedVersion,
+  type AppendOptions,
   type AppendResult,
   type EventFilter,
   type EventMetadata,
   type EventStore,
-  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -158,7 +158,9 @@ export class EventStoreDbStore implements EventStore {
     return { current, found };
   }
 
-  async append(streamId: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  // `durability` is ignored here: EventStoreDB acknowledges an append only once it is durable
+  // (there is no per-append relaxed mode), so 'relaxed' simply gets the durable behaviour.
+  async append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new Error('append needs at least one event');
     const ids = new Set(events.map((e) => e.id));

@@ -4,10 +4,10 @@
 import pg from 'pg';
 import {
   WrongExpectedVersion,
+  type AppendOptions,
   type AppendResult,
   type EventFilter,
   type EventStore,
-  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -83,11 +83,13 @@ export class PostgresEventStore implements EventStore {
     this.batchSize = options.batchSize ?? 1000;
   }
 
-  async append(streamId: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  async append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new Error('append needs at least one event');
+    // 'relaxed': the same es_append in a transaction with synchronous_commit = off (sql/006).
+    const fn = options.durability === 'relaxed' ? 'es_append_relaxed' : 'es_append';
     const { rows } = await this.pool.query<{ status: string; revision: string; last_position: string }>(
-      'select status, revision, last_position from es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
+      `select status, revision, last_position from ${fn}($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`,
       [
         streamId,
         typeof expected === 'bigint' ? expected.toString() : expected,

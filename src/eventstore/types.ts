@@ -71,9 +71,38 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+export interface AppendOptions {
+  /** Default 'any'. */
+  expectedRevision?: ExpectedRevision;
+  /**
+   * Default 'durable': `append` resolves only once the events are on disk (fsync'd).
+   *
+   * 'relaxed' is for events that can be re-derived from an earlier durable event, and only for
+   * them: `append` resolves once the events are committed and visible, and they reach disk a
+   * moment later (PostgreSQL: `synchronous_commit = off` for that one transaction). A crash in
+   * between can lose them, never reorder or half-write them. Why that is safe:
+   * - The WAL is flushed in order, so any later durable commit (a projection's batch and
+   *   checkpoint, the notifier's outbox row, a reactor's checkpoint, the next MessageReceived, a
+   *   web command) also makes every earlier relaxed commit durable. A crash can therefore only
+   *   lose relaxed commits that nothing durable depended on yet: no read model, outbox row or
+   *   checkpoint that was kept refers to them.
+   * - The writer must be able to redo the work: the intake reactor writes its derived events
+   *   (OrderParsed, MessageIgnored, OrderNumberReserved, OrderPlaced, StatusChanged) relaxed, with
+   *   event ids derived from the durable MessageReceived, and moves its checkpoint in a separate
+   *   durable commit after those appends. After a crash its checkpoint is not past the lost
+   *   events either, so it re-reads those messages and writes the same events again (a lost
+   *   order-number reservation is re-made too: nothing durable holds its number).
+   * - Readers that persist a position must persist it durably (ours do: checkpoints are
+   *   ordinary commits), otherwise they could record a position that a crash takes back.
+   * Never use it for facts that exist nowhere else (MessageReceived, commands from people).
+   * The EventStoreDB adapter ignores it (every append there is durable).
+   */
+  durability?: 'durable' | 'relaxed';
+}
+
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
-  append(streamId: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Returns [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

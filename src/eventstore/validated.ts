@@ -12,9 +12,9 @@
 import { validateEvent } from '../events/catalog.ts';
 import {
   InvalidStoredEvent,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
-  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -97,7 +97,7 @@ export class ValidatedEventStore implements EventStore {
     return out;
   }
 
-  async append(streamId: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     for (const e of events) {
       const r = this.validate(e.type, e.data, e.metadata.schemaVersion);
       if (!r.ok) throw new Error(`Refusing to append ${e.type} to ${streamId}: it fails its schema: ${r.error}`);

@@ -8,13 +8,13 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
-import { InvalidStoredEvent } from '../eventstore/types.ts';
+import { InvalidStoredEvent, WrongExpectedVersion } from '../eventstore/types.ts';
 import { EVENT_SCHEMA_VERSION, e164, validateEvent, type NoviEventData, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
 import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
 import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessEvent, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
 import { evolveOrder, initialOrderState, itemsTotal, orderStreamId, type OrderEvent } from '../orders/order.ts';
-import { orderNumbersStreamId, reserveOrderNumber } from '../orders/numbers.ts';
+import { FIRST_ORDER_NUMBER, NumberLedgers, reserveOrderNumbers, type NumberLedger } from '../orders/numbers.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { isDomainError } from '../shared/errors.ts';
 import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
@@ -51,7 +51,6 @@ function fold<S, E>(recorded: RecordedEvent[], streamId: string, init: S, evolve
 export class Lookups {
   private readonly groups = new Map<string, Promise<GroupState>>();
   private readonly businesses = new Map<string, Promise<BusinessState>>();
-  private readonly numbers = new Map<string, Map<number, string>>();
   constructor(private readonly store: EventStore) {}
 
   group(groupId: string): Promise<GroupState> {
@@ -74,23 +73,6 @@ export class Lookups {
     return b;
   }
 
-  /** The order a business's number names (from its order-number reservations, which never lag). */
-  async orderByNumber(businessId: string, number: number): Promise<string | undefined> {
-    const known = this.numbers.get(businessId)?.get(number);
-    if (known) return known;
-    const map = new Map<number, string>();
-    for (const r of await this.store.readStream(orderNumbersStreamId(businessId))) {
-      if (r.type !== 'OrderNumberReserved') continue;
-      const d = r.data as { number: number; orderId: string };
-      map.set(d.number, d.orderId);
-    }
-    this.numbers.set(businessId, map);
-    return map.get(number);
-  }
-
-  noteNumber(businessId: string, number: number, orderId: string): void {
-    this.numbers.get(businessId)?.set(number, orderId);
-  }
 }
 
 // ── pure pieces, shared with `novi reparse` ─────────────────────────────────────────────
@@ -174,25 +156,59 @@ interface Work {
   groupType?: 'sales' | 'delivery' | 'admin';
   result?: ParseResult;
   outcome?: Outcome;
+  /** An order to place, validated and decided with a placeholder number; numbered in its business's batch. */
+  place?: { orderId: string; data: PlaceOrderData; meta: Omit<EventMetadata, 'schemaVersion'> };
+}
+
+type PlaceOrderData = z.output<typeof orderCommandSchemas.PlaceOrder>;
+
+/**
+ * Everything the intake appends is re-derivable from the durable MessageReceived (event ids
+ * derive from the message) and the reactor's checkpoint moves in a separate, durable commit
+ * after these appends, so they are written with relaxed durability (see AppendOptions).
+ */
+const RELAXED = { durability: 'relaxed' } as const;
+
+export interface ProcessOptions {
+  concurrency?: number;
+  /**
+   * Order-number ledgers kept across batches by a long-lived reactor (one append and no read per
+   * business and batch). Must be cleared when a batch fails. A fresh set is used when absent.
+   */
+  ledgers?: NumberLedgers;
 }
 
 /**
- * Handles a batch of MessageReceived (already validated). Parsing runs in one parser call;
- * decisions run per business in message order, businesses in parallel.
+ * Handles a batch of MessageReceived (already validated). Round trips, for a batch:
+ * 1. stream reads of the groups and businesses involved (cached for the batch);
+ * 2. one parser call for all text messages;
+ * 3. one append per chat stream with its OrderParsed events and the MessageIgnored whose reason
+ *    needs no lookup (unlinked group, no items, not an order …), in message order;
+ * 4. per business (businesses in parallel, `concurrency` at a time), in message order: the orders
+ *    of a run of consecutive order messages numbered in one append, then placed on their new
+ *    streams in parallel without reading them first (expected revision `no_stream`; a redelivery is
+ *    an idempotent duplicate); a status message reads and appends to its order;
+ * 5. one append per chat stream for the MessageIgnored that a lookup decided (unknown order
+ *    number, illegal transition).
  */
 export async function processMessages(
   store: EventStore,
   events: ReadonlyArray<{ event: RecordedEvent; m: Message }>,
   parse: ParseFn,
-  options: { concurrency?: number } = {},
+  options: ProcessOptions = {},
 ): Promise<Outcome[]> {
   const lookups = new Lookups(store);
+  const ledgers = options.ledgers ?? new NumberLedgers();
   const work: Work[] = events.map((e) => ({ ...e }));
   const appendLater = new Map<string, NewEvent[]>();
   const later = (streamId: string, e: NewEvent) => {
     const list = appendLater.get(streamId) ?? [];
     list.push(e);
     appendLater.set(streamId, list);
+  };
+  const ignore = (w: Work, outcome: Outcome) => {
+    w.outcome = outcome;
+    later(w.event.streamId, ignoredEvent(w.event, w.m, outcome.reason ?? 'ignored'));
   };
 
   // 1. Which messages come from a linked group of a known business.
@@ -214,6 +230,7 @@ export async function processMessages(
 
   // 2. Parse every text message at once (the pool splits the batch over its threads).
   const toParse = work.filter((w) => w.business && !(w.m.kind === 'order' && w.m.nativeOrder));
+  const parsed = new Map<Work, NewEvent>();
   if (toParse.length > 0) {
     const results = await parse(toParse.map((w, i) => parserInput(w.m, w.business!, i)));
     toParse.forEach((w, i) => {
@@ -222,47 +239,78 @@ export async function processMessages(
         w.outcome = { kind: 'ignored', reason: 'parser returned no result' };
         return;
       }
-      const parsed = orderParsedEvent(w.event, w.m, r, PARSER_VERSION);
-      if ('invalid' in parsed) {
-        w.outcome = { kind: 'ignored', reason: `parser output rejected: ${parsed.invalid}` };
+      const event = orderParsedEvent(w.event, w.m, r, PARSER_VERSION);
+      if ('invalid' in event) {
+        w.outcome = { kind: 'ignored', reason: `parser output rejected: ${event.invalid}` };
         return;
       }
       w.result = r;
-      later(w.event.streamId, parsed);
+      parsed.set(w, event);
     });
   }
-  // OrderParsed first, in one append per chat: the record of what the parser said precedes what was done.
+
+  // 3. What needs no lookup is decided now and recorded with the OrderParsed, one append per chat,
+  // in message order: the record of what the parser said precedes what was done.
+  for (const w of work) {
+    if (!w.outcome) w.outcome = preDecide(w);
+    const p = parsed.get(w);
+    if (p) later(w.event.streamId, p);
+    if (w.outcome?.kind === 'ignored') later(w.event.streamId, ignoredEvent(w.event, w.m, w.outcome.reason ?? 'ignored'));
+  }
   await appendAll(store, appendLater);
   appendLater.clear();
 
-  // 3. Decide, per business in message order.
+  // 4. Orders and status changes, per business in message order.
   const byBusiness = new Map<string, Work[]>();
   for (const w of work) {
+    if (w.outcome) continue;
     const list = byBusiness.get(w.m.businessId) ?? [];
     list.push(w);
     byBusiness.set(w.m.businessId, list);
   }
-  const queues = [...byBusiness.values()];
+  const queues = [...byBusiness.entries()];
   const concurrency = options.concurrency ?? 8;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
       for (let q = queues.shift(); q; q = queues.shift()) {
-        for (const w of q) {
-          if (!w.outcome) w.outcome = await decide(store, lookups, w);
-          if (w.outcome.kind === 'ignored') later(w.event.streamId, ignoredEvent(w.event, w.m, w.outcome.reason ?? 'ignored'));
+        const [businessId, list] = q;
+        const ledger = ledgers.get(businessId);
+        let run: Work[] = [];
+        const flush = async () => {
+          if (run.length === 0) return;
+          await placeOrders(store, ledger, run);
+          for (const w of run) if (w.outcome?.kind === 'ignored') ignore(w, w.outcome);
+          run = [];
+        };
+        for (const w of list) {
+          if (w.place) {
+            run.push(w);
+            continue;
+          }
+          await flush(); // a status message may name an order placed just before it
+          w.outcome = await changeStatus(store, ledger, w);
+          if (w.outcome.kind === 'ignored') ignore(w, w.outcome);
         }
+        await flush();
       }
     }),
   );
+  // 5. The MessageIgnored that lookups decided.
   await appendAll(store, appendLater);
   return work.map((w) => w.outcome!);
 }
 
 async function appendAll(store: EventStore, byStream: Map<string, NewEvent[]>): Promise<void> {
-  await Promise.all([...byStream].map(([streamId, events]) => store.append(streamId, events, { expectedRevision: 'any' })));
+  await Promise.all([...byStream].map(([streamId, events]) => store.append(streamId, events, { expectedRevision: 'any', ...RELAXED })));
 }
 
-async function decide(store: EventStore, lookups: Lookups, w: Work): Promise<Outcome> {
+/**
+ * The outcome of a message when it needs no lookup (every ignore reason of that kind), or
+ * undefined with `w.place` set for an order to place, or undefined for a status message.
+ * An order is validated and decided here with a placeholder number, so an order that would
+ * be refused never takes a number.
+ */
+function preDecide(w: Work): Outcome | undefined {
   const { m } = w;
   const business = w.business!;
   const native = m.kind === 'order' && m.nativeOrder !== undefined;
@@ -274,32 +322,91 @@ async function decide(store: EventStore, lookups: Lookups, w: Work): Promise<Out
       const draft = orderDraft(m, w.result, business);
       if (draft.items.length === 0) return { kind: 'ignored', reason: 'no items recognised in the order message' };
       const orderId = orderIdForMessage(m.businessId, m.messageId);
-      const { number } = await reserveOrderNumber(store, { businessId: m.businessId, orderId, metadata: meta });
-      lookups.noteNumber(m.businessId, number, orderId);
       const data = parseCommandData(
         orderCommandSchemas.PlaceOrder,
         {
-          orderId, businessId: m.businessId, groupId: m.groupId, number, ...draft,
+          orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER, ...draft,
           source: { messageId: m.messageId, text: m.text, sender: { name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
         },
         'order',
       );
-      await runOrderCommand(store, orderId, { type: 'PlaceOrder', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('OrderPlaced', orderId));
-      return { kind: 'order', orderId };
+      placeOrderEvents(orderId, data, meta); // throws what placing would throw
+      w.place = { orderId, data, meta };
+      return undefined;
     }
     if (intent === 'status') {
       const r = w.result!;
       if (!r.status) return { kind: 'ignored', reason: 'status message without a recognisable status' };
-      const digits = r.orderRef?.match(/\d+/)?.[0];
-      if (!digits) return { kind: 'ignored', reason: 'status message without an order number' };
-      const number = Number(digits);
-      const orderId = await lookups.orderByNumber(m.businessId, number);
-      if (!orderId) return { kind: 'ignored', reason: `no order #${digits} in this business` };
-      const data = parseCommandData(orderCommandSchemas.ChangeStatus, { orderId, businessId: m.businessId, to: r.status, source: 'whatsapp', messageId: m.messageId }, 'status change');
-      await runOrderCommand(store, orderId, { type: 'ChangeStatus', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('StatusChanged', `${m.businessId}:${m.messageId}`));
-      return { kind: 'status', orderId };
+      if (!r.orderRef?.match(/\d+/)) return { kind: 'ignored', reason: 'status message without an order number' };
+      return undefined;
     }
     return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
+  } catch (error) {
+    // Invalid data, a refused order: the merchant sees why in the message log.
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/** The events of placing a new order (decided on the empty stream), ready to append. */
+function placeOrderEvents(orderId: string, data: PlaceOrderData, meta: Omit<EventMetadata, 'schemaVersion'>): NewEvent[] {
+  const decided = decideOrder({ type: 'PlaceOrder', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, initialOrderState());
+  return decided.map((event, i) => {
+    const valid = validateEvent(event.type, event.data);
+    if (!valid.ok) throw new Error(`${event.type} would be invalid: ${valid.error}`);
+    return {
+      id: i === 0 ? eventId('OrderPlaced', orderId) : eventId(event.type, `${orderId}:${i}`),
+      type: event.type,
+      data: valid.event.data,
+      metadata: { ...meta, schemaVersion: EVENT_SCHEMA_VERSION[event.type] },
+    };
+  });
+}
+
+/** A run of orders of one business: numbered in one append, then placed in parallel. */
+async function placeOrders(store: EventStore, ledger: NumberLedger, run: Work[]): Promise<void> {
+  const numbers = await reserveOrderNumbers(store, {
+    businessId: ledger.businessId,
+    orders: run.map((w) => ({ orderId: w.place!.orderId, metadata: w.place!.meta })),
+    ledger,
+    ...RELAXED,
+  });
+  await Promise.all(
+    run.map(async (w, i) => {
+      const { orderId, data, meta } = w.place!;
+      const number = numbers[i]!.number;
+      try {
+        // A new stream: no read. A redelivered message finds its OrderPlaced id stored and the
+        // store reports a duplicate whatever the expected revision.
+        await store.append(orderStreamId(orderId), placeOrderEvents(orderId, { ...data, number }, meta), { expectedRevision: 'no_stream', ...RELAXED });
+        w.outcome = { kind: 'order', orderId };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        // The stream exists without this OrderPlaced: let the command handler decide (and say why).
+        try {
+          await runOrderCommand(store, orderId, { type: 'PlaceOrder', data: { ...data, number }, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('OrderPlaced', orderId));
+          w.outcome = { kind: 'order', orderId };
+        } catch (e) {
+          if (!isDomainError(e)) throw e;
+          w.outcome = { kind: 'ignored', reason: e.message };
+        }
+      }
+    }),
+  );
+}
+
+async function changeStatus(store: EventStore, ledger: NumberLedger, w: Work): Promise<Outcome> {
+  const { m } = w;
+  const r = w.result!;
+  const meta = messageMetadata(w.event, m);
+  const digits = r.orderRef?.match(/\d+/)?.[0];
+  if (!digits || !r.status) return { kind: 'ignored', reason: 'status message without an order number' };
+  try {
+    const orderId = await ledger.orderByNumber(store, Number(digits));
+    if (!orderId) return { kind: 'ignored', reason: `no order #${digits} in this business` };
+    const data = parseCommandData(orderCommandSchemas.ChangeStatus, { orderId, businessId: m.businessId, to: r.status, source: 'whatsapp', messageId: m.messageId }, 'status change');
+    await runOrderCommand(store, orderId, { type: 'ChangeStatus', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('StatusChanged', `${m.businessId}:${m.messageId}`));
+    return { kind: 'status', orderId };
   } catch (error) {
     // Illegal transitions, unknown orders, invalid data: the merchant sees why in the message log.
     if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
@@ -317,6 +424,7 @@ async function runOrderCommand(store: EventStore, orderId: string, command: Orde
     command,
     metadata: meta,
     eventIds: [id],
+    ...RELAXED,
   });
 }
 
@@ -358,6 +466,8 @@ export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {
         await sleep(standbyMs);
         continue;
       }
+      // Numbering state starts afresh with each leadership (another leader may have numbered since).
+      const ledgers = new NumberLedgers();
       try {
         await ensureCheckpoint(rt, INTAKE_CHECKPOINT);
         let failures = 0;
@@ -387,11 +497,15 @@ export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {
           }
           try {
             if (valid.length > 0) {
-              await processMessages(rt.store, valid, parse, { concurrency: options.concurrency });
+              await processMessages(rt.store, valid, parse, { concurrency: options.concurrency, ledgers });
+              // A separate, durable commit after the batch's relaxed appends: it also flushes them,
+              // and a crash before it leaves the checkpoint behind whatever it could have lost.
               await setCheckpoint(rt, valid[valid.length - 1]!.event.position);
             }
             failures = 0;
           } catch (error) {
+            // What the ledgers learnt from this batch's appends may have been lost with them.
+            ledgers.clear();
             if (isTransient(error) || !leader.held()) {
               failures++;
               log.warn({ err: error }, 'intake batch failed; retrying');
@@ -400,6 +514,7 @@ export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {
             }
             // Which message? Re-run one at a time (every effect is idempotent) to pin the poison.
             poison = await pinPoison(rt, valid, parse, options.concurrency);
+            ledgers.clear();
             if (!poison) continue;
           }
           if (poison) await recordPoison(rt, INTAKE_CHECKPOINT, poison.position, poison.error);

@@ -48,6 +48,8 @@ export interface HandleCommandOptions<C, S, E extends NoviEvent> {
   eventIds?: readonly string[];
   /** Attempts when no expectedRevision is given. */
   maxAttempts?: number;
+  /** Passed to the append; 'relaxed' only for events re-derivable from a durable one (see AppendOptions). */
+  durability?: 'durable' | 'relaxed';
 }
 
 export interface HandleCommandResult<S> {
@@ -119,7 +121,7 @@ async function attemptCommand<C, S, E extends NoviEvent>(options: HandleCommandO
     };
   });
 
-  const result = await store.append(streamId, events, { expectedRevision: readRevision });
+  const result = await store.append(streamId, events, { expectedRevision: readRevision, durability: options.durability });
   for (const event of decided) state = options.evolve(state, event);
   return { events, nextExpectedRevision: result.nextExpectedRevision, state, written: result.written };
 }

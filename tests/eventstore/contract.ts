@@ -126,6 +126,29 @@ export function eventStoreContract(t: Test, makeStore: MakeStore): void {
     t.same(events.map((e) => e.revision), [0n, 1n, 2n, 3n, 4n], 'conflicting appends wrote nothing');
   });
 
+  withStore('relaxed appends are read, ordered, deduplicated and checked like durable ones', async (t, store) => {
+    const s = `order-${tag()}`;
+    const type = `Relaxed${tag()}`;
+    const a = newEvent(type, { n: 1 });
+    const b = newEvent(type, { n: 2 });
+    const c = newEvent(type, { n: 3 });
+    const d = newEvent(type, { n: 4 });
+    const r0 = await store.append(s, [a], { expectedRevision: 'no_stream', durability: 'relaxed' });
+    t.equal(r0.nextExpectedRevision, 0n);
+    const r1 = await store.append(s, [b], { expectedRevision: 0n }); // durable
+    const r2 = await store.append(s, [c, d], { expectedRevision: 1n, durability: 'relaxed' });
+    t.equal(r2.nextExpectedRevision, 3n);
+    t.ok(r0.position < r1.position && r1.position < r2.position, 'positions grow across relaxed and durable appends');
+    const read = await store.readStream(s);
+    t.same(read.map((e) => e.id), [a.id, b.id, c.id, d.id], 'readStream sees every event in order');
+    const all = await store.readAll({ filter: { eventTypes: [type] } });
+    t.same(all.map((e) => e.id), [a.id, b.id, c.id, d.id], 'readAll sees every event in commit order');
+    t.same(all.map((e) => e.data), [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    const again = await store.append(s, [c, d], { expectedRevision: 'no_stream', durability: 'relaxed' });
+    t.equal(again.written, false, 'a relaxed replay is an idempotent duplicate');
+    await expectWrongVersion(t, store.append(s, [newEvent()], { expectedRevision: 1n, durability: 'relaxed' }), 3n, 'relaxed stale revision');
+  });
+
   withStore('a multi-event append is atomic', async (t, store) => {
     const s = `order-${tag()}`;
     const batch = [newEvent('A', { n: 1 }), newEvent('B', { n: 2 }), newEvent('C', { n: 3 })];

@@ -63,3 +63,24 @@ t.test('reading through the catalog: an invalid stored event is reported with st
   t.same(got, [good.id], 'the subscription delivers up to the invalid event');
   t.ok(failure instanceof InvalidStoredEvent, 'then fails with InvalidStoredEvent instead of skipping it');
 });
+
+t.test('relaxed durability: synchronous_commit is off for that one transaction only', async (t) => {
+  const { randomUUID } = await import('node:crypto');
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  t.teardown(() => c.end());
+  const show = async () => (await c.query<{ synchronous_commit: string }>('show synchronous_commit')).rows[0]!.synchronous_commit;
+  t.equal(await show(), 'on', 'durable by default');
+  const call = (fn: string, id: string) =>
+    c.query(`select status from ${fn}($1, 'any', $2::uuid[], array['ContractTested'], array['{}'::jsonb], array['{}'::jsonb])`, [`relaxed-${randomUUID()}`, [id]]);
+  await c.query('begin');
+  await call('es_append_relaxed', randomUUID());
+  t.equal(await show(), 'off', 'es_append_relaxed turns it off in its transaction');
+  await c.query('commit');
+  t.equal(await show(), 'on', 'and it does not leak to the next transaction on the connection');
+  await call('es_append_relaxed', randomUUID()); // autocommit, as the adapter calls it
+  t.equal(await show(), 'on', 'nor after an autocommit call');
+  await call('es_append', randomUUID());
+  t.equal(await show(), 'on');
+});
