@@ -435,6 +435,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   // Drop a leading packaging/measure word left over ("plates of", "kg de").
   name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
   if (!name || !HAS_LETTER.test(name)) return null;
+  if (INQUIRY_START_RE.test(foldAligned(name))) return null;
   const nameWords = name.split(/\s+/);
   if (nameWords.length > 8) return null;
   const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
@@ -648,6 +649,16 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         if (!sentence.trim()) continue;
       }
       if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
+      // "A nombre de Ricardo Peña." / "In the name of Mrs Okoro" / "Em nome de Ana": a name in prose.
+      const nm = IN_NAME_OF_RE.exec(sentence.trim());
+      if (nm) {
+        const n = validSignoffName(cleanName(nm[1] ?? '') ?? '');
+        if (n && !res.labelledName) {
+          res.name = n;
+          res.labelledName = true;
+        }
+        continue;
+      }
       let segs = splitSegments(sentence);
       // "3 boerewors rolls and 2 cokes for R145": an amount after "for" closing a list of several items is what
       // they cost together, not the last item's price.
@@ -713,6 +724,10 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
   return res;
 }
 
+/** "Queria saber se…", "I'd like to know…", "quisiera preguntar…": a request to know, not for goods. */
+const INQUIRY_START_RE = /^(?:to\s+)?(?:know|ask|find out|check|enquire|inquire|confirm if|confirm whether|saber|preguntar|perguntar|consultar|tirar uma duvida|confirmar se|confirmar si|hablar|falar)\b/;
+const IN_NAME_OF_RE =
+  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
 const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con)\s/i;
 

@@ -21,7 +21,7 @@ export const FILLERS = new Set(
     'need it them am na dey go fit make abeg de sorry correct correction corrected updated update new revised ' +
     'actually ok okay alright so hmm ' +
     // WhatsApp spellings and would-like forms
-    'qiero kiero qero kero qro qer qria keria gostaria gostariamos gustaria gustarian xfa pf pfv porfis plis pliz'
+    've traz traga faz faca qiero kiero qero kero qro qer qria keria gostaria gostariamos gustaria gustarian xfa pf pfv porfis plis pliz'
   ).split(/\s+/),
 );
 
