@@ -83,6 +83,8 @@ if (!existsSync(CHROMIUM)) {
     await dash.waitForSelector('#recent-orders tr', { timeout: 30_000 });
     t.pass('the order appeared on the dashboard without a reload');
     t.equal(await dash.locator('#recent-orders img').count(), 0, 'no <img> injected');
+    // The charts redraw live too, not only the recent-orders table.
+    await dash.waitForSelector('#charts[data-orders-total="1"]', { timeout: 10_000 });
     await dash.screenshot({ path: 'tests/artifacts/dashboard-desktop.png', fullPage: true });
     await dash.setViewportSize({ width: 390, height: 844 });
     await dash.waitForTimeout(300);

@@ -15,8 +15,15 @@
     plots.push(new uPlot(o, data, el));
   }
 
+  // Counts are whole numbers: never draw 0.25 of an order.
+  var WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+  var countAxis = { incrs: WHOLE, values: function (u, splits) { return splits.map(function (v) { return String(Math.round(v)); }); } };
+
+  // Bars over categories: a fixed x range so one category still shows (uPlot needs a non-empty range).
+  function categoryScale(n) { return { time: false, range: function () { return [-0.5, Math.max(n, 1) - 0.5]; } }; }
+
   function indexAxis(labels) {
-    return { values: function (u, splits) { return splits.map(function (i) { return labels[i] === undefined ? '' : labels[i]; }); } };
+    return { incrs: [1], values: function (u, splits) { return splits.map(function (i) { return labels[i] === undefined ? '' : labels[i]; }); } };
   }
 
   function draw(a) {
@@ -28,24 +35,28 @@
     var days = a.orderTrends.map(function (d) { return Date.parse(d.date) / 1000; });
     chart(q('trend'), {
       series: [{}, { label: 'Orders', stroke: '#2563eb', scale: 'n' }, { label: 'Revenue', stroke: '#16a34a', scale: 'm' }],
-      axes: [{}, { scale: 'n' }, { scale: 'm', side: 1, grid: { show: false } }],
+      axes: [{}, Object.assign({ scale: 'n' }, countAxis), { scale: 'm', side: 1, grid: { show: false } }],
     }, [days, a.orderTrends.map(function (d) { return d.orders; }), a.revenueChart.map(function (d) { return d.revenue; })]);
 
     var st = a.statusDistribution;
     chart(q('status'), {
-      scales: { x: { time: false } },
+      scales: { x: categoryScale(st.length) },
       series: [{}, { label: 'Orders', fill: '#93c5fd', stroke: '#2563eb', paths: bars }],
-      axes: [indexAxis(st.map(function (s) { return s.status.replace(/_/g, ' '); })), {}],
+      axes: [indexAxis(st.map(function (s) { return s.status.replace(/_/g, ' '); })), countAxis],
     }, [st.map(function (_, i) { return i; }), st.map(function (s) { return s.count; })]);
 
     chart(q('hours'), {
-      scales: { x: { time: false } },
+      scales: { x: { time: false, range: function () { return [-0.5, 23.5]; } } },
       series: [{}, { label: 'Orders', fill: '#fcd34d', stroke: '#d97706', paths: bars }],
+      axes: [{ incrs: [1, 2, 3, 6], values: function (u, splits) { return splits.map(function (h) { return h + 'h'; }); } }, countAxis],
     }, [a.peakHours.map(function (h) { return h.hour; }), a.peakHours.map(function (h) { return h.orders; })]);
+
+    // Lets a reader (and the browser test) see which data the charts show.
+    root.setAttribute('data-orders-total', String(st.reduce(function (n, s) { return n + s.count; }, 0)));
 
     var tp = a.topProducts;
     chart(q('products'), {
-      scales: { x: { time: false } },
+      scales: { x: categoryScale(tp.length) },
       series: [{}, { label: 'Revenue', fill: '#86efac', stroke: '#16a34a', paths: bars }],
       axes: [indexAxis(tp.map(function (p) { return p.name; })), {}],
     }, [tp.map(function (_, i) { return i; }), tp.map(function (p) { return p.revenue; })]);

@@ -9,7 +9,7 @@ export function OrderRow(p: { order: OrderJson; compact?: boolean }): JSX.Elemen
   const items = o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ');
   return (
     <tr id={`order-row-${o.id}`} class="order-row">
-      <td>
+      <td class="nowrap">
         <a href={`/orders/${o.id}`}>#{String(o.number)}</a>
       </td>
       <td safe>{o.customerName ?? o.customerPhone ?? '—'}</td>
