@@ -12,7 +12,7 @@ import { isFinalStatus } from '../orders/status.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { sameData } from '../shared/equal.ts';
 import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
-import { PARSER_VERSION, parseMessage } from '../parser/index.ts';
+import { PARSER_VERSION as CURRENT_PARSER_VERSION, parseMessage } from '../parser/index.ts';
 import { createParserPool } from '../parser/pool.ts';
 import { Lookups, orderDraft, orderParsedEvent, parserInput, type Message, type ParseFn } from '../reactors/intake.ts';
 
@@ -37,8 +37,23 @@ async function readAllOfType(store: EventStore, type: string, keep: (e: Recorded
   }
 }
 
-export async function reparseBusiness(store: EventStore, opts: { businessId: string; since: Date; parse?: ParseFn; now?: Date }): Promise<ReparseSummary> {
+export interface ReparseOptions {
+  businessId: string;
+  since: Date;
+  /** The parser to replay messages through (default: this build's parser, on the main thread). */
+  parse?: ParseFn;
+  /**
+   * The version `parse` is (default PARSER_VERSION). Messages whose latest OrderParsed has this
+   * version are skipped; the corrections' event ids derive from it. Tests pass a stand-in "newer
+   * parser" through `parse` + `parserVersion`.
+   */
+  parserVersion?: string;
+  now?: Date;
+}
+
+export async function reparseBusiness(store: EventStore, opts: ReparseOptions): Promise<ReparseSummary> {
   const parse: ParseFn = opts.parse ?? (async (inputs) => inputs.map((i) => parseMessage(i)));
+  const PARSER_VERSION = opts.parserVersion ?? CURRENT_PARSER_VERSION;
   const summary: ReparseSummary = { parserVersion: PARSER_VERSION, scanned: 0, alreadyCurrent: 0, reparsed: 0, ordersUpdated: 0, ordersUnchanged: 0, ordersClosed: 0 };
   const ofBusiness = (e: RecordedEvent) => (e.data as { businessId?: string }).businessId === opts.businessId;
   const messages = (await readAllOfType(store, 'MessageReceived', ofBusiness)).filter((e) => Date.parse((e.data as Message).timestamp) >= opts.since.getTime());
