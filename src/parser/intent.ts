@@ -28,7 +28,7 @@ const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
   ],
   [
     'out_for_delivery',
-    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|a caminho|rider (?:is|go|don|has)|driver is|motoboy)\b/,
+    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|saiu com|ya salio|salio con|salio a (?:entregar|repartir)|a caminho|rider (?:is|go|don|has)|driver is|motoboy)\b/,
   ],
   [
     'processing',
