@@ -50,6 +50,8 @@ export async function rebuildProjection(
       const copy = rebuildTables(table);
       await rt.pool.query(write`drop table if exists ${sql.identifier([copy])}`);
       await rt.pool.query(write`create table ${sql.identifier([copy])} (like ${sql.identifier([table])} including all)`);
+      // Row-level security and its policies (sql/007_rls.sql) are not copied by `like`: carry them over.
+      await rt.pool.query(write`select novi_copy_tenant_rls(${table}::regclass, ${copy}::regclass)::text as done`);
     }
     await ensureCheckpoint(rt, name);
     const filter = { eventTypes: [...projection.eventTypes] };

@@ -1,11 +1,12 @@
 // Read-model queries of the merchant pages, always scoped to the businesses the user may see.
-import { sql, type FragmentSqlToken } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
 import { NotFound } from '../../src/shared/errors.ts';
 import type { OrderStatus } from '../../src/events/catalog.ts';
 import { orderStatus } from '../../src/events/catalog.ts';
 import type { AuthUser } from '../auth/plugin.ts';
+import { withTenant } from './tenant.ts';
 
 /** The businesses a user may see: their own, or all for an admin. */
 export type Scope = { all: true } | { all: false; businessIds: readonly string[] };
@@ -54,6 +55,14 @@ export async function userScope(rt: Runtime, user: AuthUser): Promise<Scope> {
   if (user.role === 'admin') return { all: true };
   const ids = await rt.pool.anyFirst(sql.type(z.object({ id: z.string() }))`select id from businesses where owner_id = ${user.id}`);
   return { all: false, businessIds: ids };
+}
+
+/**
+ * A merchant's reads run behind row-level security as well (sql/007_rls.sql, web/lib/tenant.ts):
+ * a query that forgot its business filter still sees only that merchant's rows. Admins read as the owner.
+ */
+function reader<T>(rt: Runtime, scope: Scope, fn: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+  return scope.all ? fn(rt.pool) : withTenant(rt.pool, scope.businessIds, fn);
 }
 
 function inScope(scope: Scope, column: string): FragmentSqlToken {
@@ -226,19 +235,23 @@ export async function listOrders(
   limit: number,
 ): Promise<{ orders: OrderJson[]; pagination: { page: number; limit: number; total: number; pages: number } }> {
   const where = orderWhere(scope, f);
-  const [rows, total] = await Promise.all([
-    rt.pool.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where}
+  const [rows, total] = await reader(rt, scope, async (db) => [
+    await db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where}
       order by created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
-    rt.pool.oneFirst(sql.type(z.object({ n: num }))`select count(*) as n from orders where ${where}`),
-  ]);
+    await db.oneFirst(sql.type(z.object({ n: num }))`select count(*) as n from orders where ${where}`),
+  ] as const);
   return { orders: rows.map(orderJson), pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } };
 }
 
 export async function getOrder(rt: Runtime, scope: Scope, id: string): Promise<OrderJson & { statusHistory: StatusEntry[] }> {
-  const row = await rt.pool.maybeOne(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where id = ${id} and ${inScope(scope, 'business_id')}`);
+  const [row, history] = await reader(rt, scope, async (db) => {
+    const found = await db.maybeOne(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where id = ${id} and ${inScope(scope, 'business_id')}`);
+    if (!found) return [null, []] as const;
+    const statuses = await db.any(sql.type(z.object({ status: orderStatus, at: iso, actor: z.string() }))`
+      select status, at, actor from order_status_history where order_id = ${id} order by seq`);
+    return [found, statuses] as const;
+  });
   if (!row) throw new NotFound(`Order ${id} not found`);
-  const history = await rt.pool.any(sql.type(z.object({ status: orderStatus, at: iso, actor: z.string() }))`
-    select status, at, actor from order_status_history where order_id = ${id} order by seq`);
   return { ...orderJson(row), statusHistory: [...history] };
 }
 

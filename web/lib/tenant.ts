@@ -1,0 +1,16 @@
+// Row-level security as a second wall (sql/007_rls.sql): runs merchant reads as the NOLOGIN role
+// novi_tenant, which sees only rows of the given businesses, whatever the query's own filter says.
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+
+const uuid = z.string().uuid();
+
+/** Runs `fn` in a transaction as novi_tenant restricted to `businessIds` (none: nothing visible). */
+export async function withTenant<T>(pool: DatabasePool, businessIds: readonly string[], fn: (tx: DatabaseTransactionConnection) => Promise<T>): Promise<T> {
+  const ids = businessIds.filter((id) => uuid.safeParse(id).success).join(',');
+  return pool.transaction(async (tx) => {
+    await tx.query(sql.type(z.object({}))`set local role novi_tenant`);
+    await tx.query(sql.type(z.object({ v: z.string().nullable() }))`select set_config('novi.business_ids', ${ids}, true) as v`);
+    return fn(tx);
+  });
+}
