@@ -3,24 +3,24 @@ import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { ParserPool } from '../parser/pool.ts';
 
-type ProcessLines = (lines: readonly string[]) => string;
+type ProcessChunk = (bytes: Uint8Array) => string;
 
 /**
  * The in-process parser for JSON Lines: the pre-bundled parser (the same file the pool's workers load) when
  * it is available, which spares the main thread transpiling the parser sources; else the sources through tsx.
  */
-async function loadProcessLines(): Promise<ProcessLines> {
+async function loadProcessChunk(): Promise<ProcessChunk> {
   const { bundledWorker } = await import('../parser/pool.ts');
   const url = bundledWorker();
   if (url) {
     try {
-      const mod = (await import(url)) as { processLines?: ProcessLines };
-      if (typeof mod.processLines === 'function') return mod.processLines;
+      const mod = (await import(url)) as { processChunk?: ProcessChunk };
+      if (typeof mod.processChunk === 'function') return mod.processChunk;
     } catch {
       // fall through to the sources
     }
   }
-  return (await import('../parser/lines.ts')).processLines;
+  return (await import('../parser/lines.ts')).processChunk;
 }
 
 export interface ParseIo {
@@ -29,9 +29,10 @@ export interface ParseIo {
   stderr: Writable;
 }
 
-/** Below this many lines a worker pool costs more to start than it saves. */
-const POOL_THRESHOLD = 20_000;
-const BATCH_LINES = 2_000;
+/** Below this much input a worker pool costs more to start than it saves (a few thousand messages). */
+const POOL_THRESHOLD_BYTES = 2 << 20;
+/** Bytes of whole lines per pool task: big enough that messaging is negligible, small enough to keep both cores busy. */
+const CHUNK_BYTES = 1 << 20;
 
 function opt(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -40,8 +41,8 @@ function opt(argv: string[], name: string): string | undefined {
   return eq ? eq.slice(name.length + 1) : undefined;
 }
 
-function write(out: Writable, chunk: string): Promise<void> | null {
-  if (!chunk) return null;
+function write(out: Writable, chunk: string | Uint8Array): Promise<void> | null {
+  if (!chunk.length) return null;
   if (out.write(chunk)) return null;
   return new Promise((resolve) => out.once('drain', resolve));
 }
@@ -71,12 +72,14 @@ export async function runParse(
   const forcePool = argv.includes('--pool');
 
   let pool: ParserPool | null = null;
-  let local: ProcessLines | null = null;
-  let carry = '';
-  const batch: string[] = [];
-  let seen = 0;
-  /** Results in input order; each entry is a batch's joined output (a promise when on the pool). */
-  const pending: Array<Promise<string>> = [];
+  let local: ProcessChunk | null = null;
+  // The main thread only cuts the input into blocks of whole lines (at the last newline byte) and writes the
+  // workers' output bytes: it never decodes, splits, or encodes, so both cores go to parsing.
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  let seenBytes = 0;
+  /** Results in input order; each entry is a block's output (a promise when on the pool). */
+  const pending: Array<Promise<Uint8Array>> = [];
   const maxInFlight = () => (pool ? pool.threads * 3 : 1);
 
   const drainOrdered = async (all: boolean) => {
@@ -89,48 +92,58 @@ export async function runParse(
     }
   };
 
-  const dispatch = async (lines: string[]) => {
-    if (!lines.length) return;
-    if (!pool && (forcePool || seen >= POOL_THRESHOLD)) {
+  const dispatch = async (bytes: Uint8Array) => {
+    if (!bytes.length) return;
+    if (!pool && (forcePool || seenBytes >= POOL_THRESHOLD_BYTES)) {
       const { createParserPool } = await import('../parser/pool.ts');
       pool = createParserPool({ threads });
     }
     if (pool) {
-      pending.push(pool.parseLines(lines));
+      pending.push(pool.parseChunk(bytes));
       await drainOrdered(false);
     } else {
-      // Small inputs stay in-process; earlier pool batches (none here) would already be queued in order.
+      // Small inputs stay in-process; earlier pool blocks (none here) would already be queued in order.
       await drainOrdered(true);
-      local ??= await loadProcessLines();
-      const w = write(io.stdout, local(lines));
+      local ??= await loadProcessChunk();
+      const w = write(io.stdout, local(bytes));
       if (w) await w;
     }
   };
 
   try {
     for await (const chunk of io.stdin) {
-      const s = carry + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
-      const parts = s.split('\n');
-      carry = parts.pop() ?? '';
-      for (const p of parts) {
-        batch.push(p.endsWith('\r') ? p.slice(0, -1) : p);
-        seen++;
-      }
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      held.push(buf);
+      heldBytes += buf.length;
+      seenBytes += buf.length;
       // Until we know the input is big, keep buffering so small inputs never pay for a pool.
-      if (batch.length >= BATCH_LINES && (pool || forcePool || seen >= POOL_THRESHOLD)) {
-        while (batch.length >= BATCH_LINES) await dispatch(batch.splice(0, BATCH_LINES));
+      if (heldBytes >= CHUNK_BYTES && (pool || forcePool || seenBytes >= POOL_THRESHOLD_BYTES)) {
+        const all = held.length === 1 && held[0] ? held[0] : Buffer.concat(held, heldBytes);
+        const cut = all.lastIndexOf(10);
+        if (cut >= 0) {
+          const rest = all.subarray(cut + 1);
+          held = rest.length ? [Buffer.from(rest)] : [];
+          heldBytes = rest.length;
+          await dispatch(all.subarray(0, cut + 1));
+        }
       }
     }
   } catch (e) {
     io.stderr.write(`novi parse: cannot read stdin: ${(e as Error).message}\n`);
     return 1;
   }
-  if (carry.trim()) batch.push(carry.endsWith('\r') ? carry.slice(0, -1) : carry);
   try {
-    for (let i = 0; i < batch.length; i += BATCH_LINES) {
-      const b = batch.slice(i, i + BATCH_LINES);
-      await dispatch(b);
+    const all = Buffer.concat(held, heldBytes);
+    held = [];
+    // The rest in blocks of whole lines; the last block also carries a final line without a newline.
+    let start = 0;
+    while (all.length - start > CHUNK_BYTES) {
+      const cut = all.lastIndexOf(10, start + CHUNK_BYTES);
+      if (cut < start) break;
+      await dispatch(all.subarray(start, cut + 1));
+      start = cut + 1;
     }
+    await dispatch(all.subarray(start));
     await drainOrdered(true);
   } finally {
     if (pool) await (pool as ParserPool).close();

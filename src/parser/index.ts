@@ -73,7 +73,6 @@ export function parseMessage(input: ParseInput): ParseResult {
   const country = typeof business?.country === 'string' ? business.country : null;
   const bizCurrency = typeof business?.currency === 'string' ? business.currency.toUpperCase() : null;
   const catalogArr = Array.isArray(business?.catalog) ? business.catalog : null;
-  const catalog: PreparedCatalog | null = catalogArr && catalogArr.length ? prepareCatalog(catalogArr) : null;
   const senderName = typeof input?.sender?.name === 'string' ? input.sender.name : null;
   const senderPhone = typeof input?.sender?.phone === 'string' ? input.sender.phone : null;
 
@@ -130,6 +129,8 @@ export function parseMessage(input: ParseInput): ParseResult {
     body = body.slice(0, start) + body.slice(p.end);
   }
   const lines = body.split('\n').slice(0, MAX_LINES).map((l) => l.replace(/[\s,;]+$/, '').trim());
+  // Prepared only now: status updates and enquiries never look at the catalog.
+  const catalog: PreparedCatalog | null = catalogArr && catalogArr.length ? prepareCatalog(catalogArr) : null;
   const ex = extract(body, catalog, lines);
   const wanted = ex.wantVerb || wantWord;
   // Items counted only by an article ("uma delícia", "a great meal") make an order only with a request verb.

@@ -70,6 +70,22 @@ export function processLine(line: string): string {
   }
 }
 
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * A block of raw JSON Lines bytes (cut after a newline, or the end of the input) -> the output lines joined.
+ * Lines end at "\n" (a "\r" before it is dropped); text after the last newline is a line when not blank.
+ * Taking bytes lets the CLI hand whole blocks to workers without decoding or splitting them itself.
+ */
+export function processChunk(bytes: Uint8Array): string {
+  const parts = decoder.decode(bytes).split('\n');
+  const last = parts.pop() ?? '';
+  let out = '';
+  for (const p of parts) out += processLine(p.endsWith('\r') ? p.slice(0, -1) : p) + '\n';
+  if (last.trim()) out += processLine(last.endsWith('\r') ? last.slice(0, -1) : last) + '\n';
+  return out;
+}
+
 /** A batch of raw lines -> their output lines joined, each ending with "\n". */
 export function processLines(lines: readonly string[]): string {
   let out = '';

@@ -13,6 +13,8 @@ export interface ParserPool {
   parseBatch(inputs: readonly ParseInput[]): Promise<ParseResult[]>;
   /** Raw JSON lines in, output JSON lines out (each ending "\n"), as `novi parse` prints them. */
   parseLines(lines: readonly string[]): Promise<string>;
+  /** A block of JSON Lines bytes (cut after a newline) in, the output lines as UTF-8 bytes out: no decoding on the caller. */
+  parseChunk(bytes: Uint8Array): Promise<Uint8Array>;
   readonly threads: number;
   close(): Promise<void>;
 }
@@ -80,6 +82,9 @@ export function createParserPool(opts: { threads?: number } = {}): ParserPool {
     },
     async parseLines(lines) {
       return (await pool.run({ kind: 'lines', lines })) as string;
+    },
+    async parseChunk(bytes) {
+      return (await pool.run({ kind: 'chunk', bytes })) as Uint8Array;
     },
     async close() {
       await pool.destroy();

@@ -5,9 +5,21 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** Lower-case and strip diacritics so "Açaí" and "acai" compare equal. */
 export function fold(s: string): string {
-  // Most messages are plain ASCII; skip Unicode normalisation for them.
+  // Most messages are plain ASCII; skip Unicode normalisation for them. Otherwise only the non-ASCII code
+  // points are decomposed (one cached lookup each), which equals decomposing the whole string once the marks go.
   if (ASCII_RE.test(s)) return s.toLowerCase();
-  return s.normalize('NFKD').replace(MARKS, '').toLowerCase();
+  return s.toLowerCase().replace(NON_ASCII_CP, foldCodePoint);
+}
+
+const NON_ASCII_CP = /[^\x00-\x7f]/gu;
+const foldCpCache = new Map<string, string>();
+function foldCodePoint(ch: string): string {
+  let f = foldCpCache.get(ch);
+  if (f === undefined) {
+    f = ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
+    if (foldCpCache.size < 5000) foldCpCache.set(ch, f);
+  }
+  return f;
 }
 
 export const ASCII_RE = /^[\x00-\x7f]*$/;
