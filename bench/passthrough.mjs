@@ -2,8 +2,10 @@
 // with the same I/O as `novi parse`: stdin bytes gathered into ~1 MB blocks cut after the last newline, each
 // block decoded and split into lines, a final line without a newline kept when not blank, "\r" dropped, and
 // each block's output written as one backpressured write. Only the parsing is left out.
+import { StringDecoder } from 'node:string_decoder';
+
 const CHUNK_BYTES = 1 << 20;
-const decoder = new TextDecoder('utf-8');
+const decoder = new StringDecoder('utf8');
 
 function passLine(line) {
   try {
@@ -14,7 +16,7 @@ function passLine(line) {
 }
 
 function processChunk(bytes) {
-  const parts = decoder.decode(bytes).split('\n');
+  const parts = decoder.end(bytes).split('\n');
   const last = parts.pop() ?? '';
   let out = '';
   for (const p of parts) out += passLine(p.endsWith('\r') ? p.slice(0, -1) : p) + '\n';
