@@ -16,6 +16,7 @@ const registry: Record<string, () => Promise<Bench>> = {
   pipeline: async () => (await import('./pipeline.ts')).benchPipeline,
   sessions: async () => (await import('./sessions.ts')).benchSessions,
   web: async () => (await import('./web.ts')).benchWeb,
+  e2e: async () => (await import('./e2e.ts')).benchE2e,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
