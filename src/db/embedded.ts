@@ -7,7 +7,7 @@
 // A run killed with SIGKILL leaves a running server behind: the next start adopts it. A server
 // killed with SIGKILL leaves a stale postmaster.pid: it is removed when its pid is not a postgres.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, chownSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, statSync, chownSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
@@ -128,6 +128,12 @@ export async function ensureEmbeddedPostgres(opts: EnsureOptions): Promise<Embed
   const log = opts.log ?? (() => undefined);
   const pgDir = join(opts.dataDir, 'pg');
   mkdirSync(opts.dataDir, { recursive: true });
+  // As root the server runs as `postgres`, which must be able to reach pg/ inside the data dir
+  // (a dir made by mkdtemp is 0700): let others traverse it, without listing or reading it.
+  if (process.getuid?.() === 0) {
+    const mode = statSync(opts.dataDir).mode & 0o777;
+    if ((mode & 0o001) === 0) chmodSync(opts.dataDir, mode | 0o001);
+  }
   const passwordFile = join(opts.dataDir, 'pg-password');
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
