@@ -466,7 +466,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
@@ -728,6 +728,8 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
 const INQUIRY_START_RE = /^(?:to\s+)?(?:know|ask|find out|check|enquire|inquire|confirm if|confirm whether|saber|preguntar|perguntar|consultar|tirar uma duvida|confirmar se|confirmar si|hablar|falar)\b/;
 const IN_NAME_OF_RE =
   /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
+const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
+const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
 const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con)\s/i;
 
@@ -779,7 +781,11 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     const startVal = m.index + m[0].length;
     let cand = sentence.slice(startVal);
     const generic = trig === 'to' || trig === 'deliver';
-    if (generic) {
+    // "I'm in / I dey / estoy en / moro na …" say where the customer is; what follows must look like a place.
+    const presence = PRESENCE_TRIGGER_RE.test(trig);
+    if (presence) {
+      if (!/^(?:\d|\p{Lu})/u.test(cand) && !STREET_WORD_START_RE.test(cand)) continue;
+    } else if (generic) {
       if (!/^(?:\d|\p{Lu})/u.test(cand)) continue;
       if (trig === 'deliver' && /^\d/.test(cand)) continue;
     } else if (!cand.trim()) continue;
@@ -787,7 +793,7 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
     cand = cand.replace(/[\s,.;:!?-]+$/, '');
     if (!cand || cand.length < 3) continue;
-    if (generic && !STREETISH_RE.test(cand)) continue;
+    if ((generic || presence) && !STREETISH_RE.test(cand)) continue;
     // Never swallow items: "deliver 4 Eva water and 2 Five Alive".
     if (/(?:^|\s)(?:\d{1,3}\s?[x×]\s|[x×]\s?\d)/i.test(cand)) continue;
     if (/^\s*(?:me|us|it|them|my|the|i|you|our)\b/i.test(cand)) continue;

@@ -177,6 +177,9 @@ const english: Case[] = [
     expect: { intent: 'status', status: 'delivered', orderRef: 'A77' } },
   { text: 'Is the fried rice still ₦2,500 or has it gone up?', business: NG, expect: { intent: 'other' } },
   { text: 'Wow the chicken last week was amazing, God bless you ma', business: NG, expect: { intent: 'other' } },
+  { text: "Pls 2 jollof. I'm in Lekki Phase 1, 5 Fola Osibo Road", business: NG,
+    expect: { intent: 'order', items: [['JR', 2]], address: 'Lekki Phase 1, 5 Fola Osibo Road' } },
+  { text: "I'm in a hurry, 2 jollof pls", business: NG, expect: { intent: 'order', items: [['JR', 2]], address: null } },
   { text: 'Pls 2 brownie n 3 cookie, collect at 5. Regards, Tom', business: US,
     expect: { intent: 'order', name: 'Tom', items: [['BR', 2], ['CC', 3]], total: 18.5, address: null } },
 ];
@@ -239,6 +242,8 @@ const spanish: Case[] = [
   { text: 'El repartidor ya salió con el pedido 7710', business: MX, expect: { intent: 'status', status: 'out_for_delivery', orderRef: '7710' } },
   { text: 'Oigan, el pedido de ayer llegó incompleto, faltó una gringa', business: MX, expect: { intent: 'other' } },
   { text: 'Nuevo menú! Pozole los viernes 🍲 Pregunta por nuestras promociones', business: MX, expect: { intent: 'other' } },
+  { text: 'Quiero 2 gringas, estoy en Insurgentes 300, Roma', business: MX,
+    expect: { intent: 'order', items: [['GRN', 2]], address: 'Insurgentes 300, Roma', total: 90 } },
   { text: 'Gracias, Carlos. Nos vemos', business: MX, expect: { intent: 'other' } },
 ];
 
@@ -300,6 +305,9 @@ const portuguese: Case[] = [
   { text: 'Bom dia, encomenda pra 2 de dezembro: 100 brigadeiros e 50 coxinhas', business: BR,
     expect: { intent: 'order', items: [['BRG', 100], ['COX', 50]], total: 550 } },
   { text: 'Gente, a coxinha de ontem tava fria 😕', business: BR, expect: { intent: 'other' } },
+  { text: 'quero 2 coxinhas, moro na rua bahia 45, centro', business: BR,
+    expect: { intent: 'order', items: [['COX', 2]], address: 'rua bahia 45, centro', total: 12 } },
+  { text: '2 coxinhas, estou no trabalho', business: BR, expect: { intent: 'order', items: [['COX', 2]], address: null } },
   { text: 'Queria saber se vocês aceitam pix', business: BR, expect: { intent: 'other' } },
 ];
 
