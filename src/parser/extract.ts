@@ -90,9 +90,12 @@ function validSignoffName(raw: string): string | null {
   const first = fold(s.split(/\s/)[0] ?? '').replace(/\.$/, '');
   if (NOT_NAMES.has(first)) return null;
   if (s.split(/\s/).length > 4) return null;
+  // "Thanks, Lekki Phase One" / "Gracias, Plaza Mayor": a place, not who is writing.
+  if (PLACE_WORD_RE.test(s)) return null;
   return s;
 }
 
+const PLACE_WORD_RE = /\b(?:phase|estate|street|road|close|avenue|lane|drive|crescent|junction|market|mall|plaza|gate|office|shop|rua|calle|avenida|colonia|bairro|centro|station|hospital|school|church|mosque)\b/i;
 const SIGNOFF_TAIL_RE = new RegExp(`(?:^|[.!?,;]\\s*)(?:${SIGNOFF_WORDS_SRC})[,.!]*\\s+([^\\n]{1,40})$`, 'i');
 const SIGNOFF_ONLY_RE = new RegExp(`^(?:${SIGNOFF_WORDS_SRC})[\\s,.!🙏]*$`, 'iu');
 const DASH_NAME_RE = /(?:^|\s)[-–—~]\s*(\p{Lu}[\p{L}'’.]{0,30}(?:\s\p{Lu}[\p{L}'’.]{0,30}){0,2})\s*(?:,\s*\+?[\d(][\d\s().-]{5,20})?\s*[.!]?$/u;

@@ -179,6 +179,7 @@ const english: Case[] = [
   { text: 'Wow the chicken last week was amazing, God bless you ma', business: NG, expect: { intent: 'other' } },
   { text: "Pls 2 jollof. I'm in Lekki Phase 1, 5 Fola Osibo Road", business: NG,
     expect: { intent: 'order', items: [['JR', 2]], address: 'Lekki Phase 1, 5 Fola Osibo Road' } },
+  { text: '2 jollof pls. Thanks, Lekki Phase One', business: NG, sender: { name: 'Segun' }, expect: { intent: 'order', name: 'Segun', items: [['JR', 2]] } },
   { text: "I'm in a hurry, 2 jollof pls", business: NG, expect: { intent: 'order', items: [['JR', 2]], address: null } },
   { text: 'Pls 2 brownie n 3 cookie, collect at 5. Regards, Tom', business: US,
     expect: { intent: 'order', name: 'Tom', items: [['BR', 2], ['CC', 3]], total: 18.5, address: null } },
