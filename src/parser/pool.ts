@@ -1,6 +1,6 @@
 // Runs the parser on worker threads for bulk work (large CLI inputs, re-parsing history).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,15 @@ export function bundledWorker(): string | null {
         logLevel: 'silent',
       });
       renameSync(tmp, out);
+      // Bundles of older parser sources: drop those not used for a day (best effort).
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        try {
+          if (p !== out && f.startsWith('worker-') && Date.now() - statSync(p).mtimeMs > 86_400_000) unlinkSync(p);
+        } catch {
+          // another process may be pruning too
+        }
+      }
     }
     bundled = pathToFileURL(out).href;
   } catch {
