@@ -30,6 +30,7 @@ export async function messagesThroughPipeline(t: Test, count: number): Promise<v
   const projector = await startProjections(rt, { pollMs: 100 });
   const stopIntake = await startIntakeReactor(rt);
   const stopNotifier = await startNotifier(rt);
+  // eslint-disable-next-line prefer-const -- assigned after the teardown that must stop it is registered
   let supervisor: Awaited<ReturnType<typeof startSupervisor>> | undefined;
   t.teardown(async () => {
     await supervisor?.stop();
