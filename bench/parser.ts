@@ -1,7 +1,7 @@
 // Parser throughput: 100k generated messages through `novi parse` versus a JSON pass-through of the same lines.
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,6 +105,35 @@ export function generateMessages(n: number, seed = 42): string[] {
   return out;
 }
 
+/**
+ * CPU seconds (user + system) used by this process's finished children, from /proc/self/stat (Linux; null
+ * elsewhere). Unlike wall time it hardly depends on what else the shared machine is running.
+ */
+function childrenCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat (cutime, cstime) are the 14th and 15th after the command name, in clock ticks.
+    const cutime = Number(fields[13]);
+    const cstime = Number(fields[14]);
+    return Number.isFinite(cutime) && Number.isFinite(cstime) ? (cutime + cstime) / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Timed {
+  wall: number;
+  cpu: number | null;
+}
+
+async function timeRun(cmd: string, args: string[], file: string): Promise<Timed> {
+  const cpu0 = childrenCpuSeconds();
+  const wall = await timeCommand(cmd, args, file);
+  const cpu1 = childrenCpuSeconds();
+  return { wall, cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null };
+}
+
 function timeCommand(cmd: string, args: string[], file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -127,12 +156,17 @@ export async function benchParser(opts: { messages?: number; rounds?: number } =
   const file = join(dir, 'messages.jsonl');
   try {
     writeFileSync(file, generateMessages(n).join('\n') + '\n');
-    const parseRuns: number[] = [];
-    const passRuns: number[] = [];
+    const parseTimed: Timed[] = [];
+    const passTimed: Timed[] = [];
     for (let r = 0; r < rounds; r++) {
-      parseRuns.push(await timeCommand(process.execPath, [join(root, 'bin/novi.mjs'), 'parse'], file));
-      passRuns.push(await timeCommand(process.execPath, [join(root, 'bench/passthrough.mjs')], file));
+      parseTimed.push(await timeRun(process.execPath, [join(root, 'bin/novi.mjs'), 'parse'], file));
+      passTimed.push(await timeRun(process.execPath, [join(root, 'bench/passthrough.mjs')], file));
     }
+    const parseRuns = parseTimed.map((x) => x.wall);
+    const passRuns = passTimed.map((x) => x.wall);
+    const cpuOf = (a: Timed[]) => (a.every((x) => x.cpu !== null) ? Math.min(...a.map((x) => x.cpu ?? 0)) : null);
+    const parseCpu = cpuOf(parseTimed);
+    const passCpu = cpuOf(passTimed);
     const best = (a: number[]) => Math.min(...a);
     const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
     const parseS = best(parseRuns);
@@ -149,12 +183,20 @@ export async function benchParser(opts: { messages?: number; rounds?: number } =
       parseSecondsMedian: r3(median(parseRuns)),
       passthroughSecondsMedian: r3(median(passRuns)),
       ratioMedian: Math.round((median(parseRuns) / median(passRuns)) * 100) / 100,
+      ...(parseCpu !== null && passCpu !== null && passCpu > 0
+        ? { parseCpuSeconds: r3(parseCpu), passthroughCpuSeconds: r3(passCpu), cpuRatio: Math.round((parseCpu / passCpu) * 100) / 100 }
+        : {}),
     };
     const lines = [
       `parser: ${n} messages through \`novi parse\`: ${figures.parseSeconds} s, ${figures.parseMessagesPerSecond} msg/s (best of ${rounds}; median ${figures.parseSecondsMedian} s)`,
       `parser: pass-through (JSON.parse + JSON.stringify per line): ${figures.passthroughSeconds} s, ${figures.passthroughMessagesPerSecond} msg/s (best of ${rounds}; median ${figures.passthroughSecondsMedian} s)`,
       `parser: ratio parse/pass-through = ${figures.ratio}x best, ${figures.ratioMedian}x median (goal <= 3x)`,
     ];
+    if (figures.cpuRatio !== undefined) {
+      lines.push(
+        `parser: CPU (user+sys, least of ${rounds}): parse ${figures.parseCpuSeconds} s, pass-through ${figures.passthroughCpuSeconds} s, ratio ${figures.cpuRatio}x (÷ ${availableParallelism()} cores = ${Math.round(((figures.parseCpuSeconds ?? 0) / Math.max(1, availableParallelism()) / (figures.passthroughCpuSeconds ?? 1)) * 100) / 100}x)`,
+      );
+    }
     return { lines, figures };
   } finally {
     rmSync(dir, { recursive: true, force: true });
