@@ -21,6 +21,13 @@ export interface SessionOptions {
   onState?: (state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING') => void;
   /** Outbox poll when no wake-up arrives. */
   outboxPollMs?: number;
+  /**
+   * While working, reconcile every linked group this often as well as on (re)connection: a
+   * safety net for a message the live feed never delivered (WhatsApp Web drops events now and
+   * then; a transport hiccup must not turn into a lost order). Idempotent, so it costs one
+   * history fetch per group.
+   */
+  reconcileEveryMs?: number;
 }
 
 const MAX_SEND_ATTEMPTS = 8;
@@ -50,6 +57,7 @@ export class Session {
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
   private outboxTimer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private drainAgain = false;
   private readonly groupCache = new Map<string, { groupId: string | null; until: number }>();
@@ -93,6 +101,7 @@ export class Session {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.outboxTimer);
+    clearInterval(this.reconcileTimer);
     this.finish(o);
   }
 
@@ -132,6 +141,11 @@ export class Session {
             this.setState('WORKING');
             await this.reconcile();
             this.poke();
+            clearInterval(this.reconcileTimer);
+            this.reconcileTimer = setInterval(() => {
+              if (this.state === 'WORKING') this.enqueue(() => this.reconcile().then(() => undefined));
+            }, this.o.reconcileEveryMs ?? 60_000);
+            this.reconcileTimer.unref?.();
           });
         },
         message: (m) => this.enqueue(() => this.ingest(m).then(() => undefined)),

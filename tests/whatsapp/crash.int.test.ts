@@ -33,7 +33,12 @@ t.test('SIGKILL mid-burst loses nothing and duplicates nothing', async (t) => {
   const events = await waitFor('all messages recorded', async () => {
     const ev = await received(rt, a.groupId);
     return ev.length >= N ? ev : null;
-  }, 60_000);
+  }, 90_000).catch(async (e: unknown) => {
+    // Say where it stood, so a failure on a loaded CI machine can be told from a lost message.
+    const sessionEvents = (await rt.store.readStream(`session-${s.id}`)).map((x) => x.type);
+    t.comment(`recorded ${(await received(rt, a.groupId)).length} of ${N}; session events ${sessionEvents.join(',')}; supervisor ${JSON.stringify(sup.status())}`);
+    throw e;
+  });
   await new Promise((r) => setTimeout(r, 500));
   const final = await received(rt, a.groupId);
   t.equal(final.length, N, 'every message exactly once');
