@@ -2,7 +2,7 @@
 // notification goes only to sockets of users who own that business (HTML OOB fragments
 // for htmx pages, or the JSON payload with ?format=json).
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import { updatesFeed } from './lib/updates.ts';
 import { z } from 'zod';
 import type { WebSocket } from 'ws';
 import type { Runtime } from '../src/runtime.ts';
@@ -34,9 +34,6 @@ interface Client {
 export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const clients = new Set<Client>();
   const owners = new Map<string, string>();
-  let listener: pg.Client | null = null;
-  let starting: Promise<void> | null = null;
-  let closed = false;
 
   async function ownerOf(businessId: string): Promise<string | null> {
     const cached = owners.get(businessId);
@@ -90,33 +87,17 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     }
   }
 
-  async function listen(): Promise<void> {
-    if (listener || closed) return;
-    starting ??= (async () => {
-      const client = new pg.Client({ connectionString: rt.database.url });
-      client.on('notification', (n) => {
-        if (n.channel === 'novi_updates' && n.payload) deliver(n.payload).catch((e: unknown) => rt.logger.warn({ err: e }, 'websocket update failed'));
-      });
-      client.on('error', (e) => {
-        rt.logger.warn({ err: e }, 'novi_updates listener lost; reconnecting');
-        listener = null;
-        starting = null;
-        void client.end().catch(() => undefined);
-        if (!closed && clients.size) setTimeout(() => void listen().catch(() => undefined), 1000);
-      });
-      await client.connect();
-      await client.query('listen novi_updates');
-      listener = client;
-    })().finally(() => {
-      starting = null;
-    });
-    return starting;
+  // Subscribed while merchants are connected; the feed shares one LISTEN with the admin hub.
+  const feed = updatesFeed(app, rt);
+  let unsubscribe: (() => void) | null = null;
+  const onUpdate = (payload: string) => deliver(payload).catch((e: unknown) => rt.logger.warn({ err: e }, 'websocket update failed'));
+  function listen(): Promise<void> {
+    unsubscribe ??= feed.subscribe(onUpdate);
+    return feed.ready();
   }
 
   app.addHook('onClose', async () => {
-    closed = true;
     for (const c of clients) c.socket.close(1001, 'server closing');
-    await listener?.end().catch(() => undefined);
   });
 
   app.get('/ws', { websocket: true }, (socket, req) => {

@@ -2,7 +2,7 @@
 // /admin/ws, users with deactivate/reactivate, all orders with the merchant list's filters, and
 // the audit timeline of every event (per order, business and WhatsApp session).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import pg from 'pg';
+import { updatesFeed } from '../lib/updates.ts';
 import { z } from 'zod';
 import type { WebSocket } from 'ws';
 import type { Runtime } from '../../src/runtime.ts';
@@ -318,8 +318,6 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
  */
 function adminSocket(app: FastifyInstance, rt: Runtime): void {
   const clients = new Set<{ socket: WebSocket; json: boolean }>();
-  let listener: pg.Client | null = null;
-  let starting: Promise<void> | null = null;
   let closed = false;
   let timer: NodeJS.Timeout | null = null;
 
@@ -344,33 +342,17 @@ function adminSocket(app: FastifyInstance, rt: Runtime): void {
     }, 500);
   }
 
-  async function listen(): Promise<void> {
-    if (listener || closed) return;
-    starting ??= (async () => {
-      const client = new pg.Client({ connectionString: rt.database.url });
-      client.on('notification', (n) => {
-        if (n.channel === 'novi_updates' && n.payload) onUpdate(n.payload);
-      });
-      client.on('error', (e) => {
-        rt.logger.warn({ err: e }, 'admin novi_updates listener lost; reconnecting');
-        listener = null;
-        void client.end().catch(() => undefined);
-        if (!closed && clients.size) setTimeout(() => void listen().catch(() => undefined), 1000);
-      });
-      await client.connect();
-      await client.query('listen novi_updates');
-      listener = client;
-    })().finally(() => {
-      starting = null;
-    });
-    return starting;
+  const feed = updatesFeed(app, rt);
+  let unsubscribe: (() => void) | null = null;
+  function listen(): Promise<void> {
+    unsubscribe ??= feed.subscribe(onUpdate);
+    return feed.ready();
   }
 
   app.addHook('onClose', async () => {
     closed = true;
     if (timer) clearTimeout(timer);
     for (const c of clients) c.socket.close(1001, 'server closing');
-    await listener?.end().catch(() => undefined);
   });
 
   app.get('/admin/ws', { websocket: true }, (socket, req) => {
