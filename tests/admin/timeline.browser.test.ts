@@ -3,40 +3,17 @@
 // status up to delivered, the bot's replies — and on to the events sharing its correlation id.
 // The customer's hostile text stays text.
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { createTestRuntime } from '../helpers/runtime.ts';
-import { startProjections } from '../../src/projector/role.ts';
-import { startWorker } from '../../src/whatsapp/role.ts';
-import { buildApp } from '../../web/app.ts';
+import { CHROMIUM, chromiumInstalled, startBrowserStack } from '../helpers/browser.ts';
 import { register } from '../web/harness.ts';
 import { ADMIN_PASSWORD, createAdmin, orderThroughPipeline } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 /** The data-type of the element the URL fragment points at (evaluated in the page). */
 const TARGET_TYPE = "document.querySelector(':target')?.getAttribute('data-type') ?? null";
-if (!existsSync(CHROMIUM)) {
+if (!chromiumInstalled()) {
   t.plan(0, `${CHROMIUM} is not installed`);
 } else {
-  const rt = await createTestRuntime();
-  const projector = await startProjections(rt);
-  const stopWorker = await startWorker(rt, { ready: () => undefined });
-  const app = await buildApp(rt);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  t.teardown(async () => {
-    await browser.close();
-    await app.close();
-    await stopWorker();
-    await projector.stop();
-    await rt.close();
-  });
+  const { rt, app, base, browser } = await startBrowserStack((fn) => t.teardown(fn));
 
   t.test('from the WhatsApp message to delivery in the timeline', async (t) => {
     const merchant = await register(app, 'ada');

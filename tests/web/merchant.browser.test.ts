@@ -2,35 +2,13 @@
 // session, a customer message from "Try it", the order live on the dashboard, a status move,
 // the bot's reply; a hostile customer name stays text. Screenshots go to tests/artifacts/.
 import t from 'tap';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { createTestRuntime } from '../helpers/runtime.ts';
-import { startProjections } from '../../src/projector/role.ts';
-import { startWorker } from '../../src/whatsapp/role.ts';
-import { buildApp } from '../../web/app.ts';
+import { CHROMIUM, chromiumInstalled, startBrowserStack } from '../helpers/browser.ts';
+import { mkdirSync } from 'node:fs';
 
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+if (!chromiumInstalled()) {
   t.plan(0, `${CHROMIUM} is not installed`);
 } else {
-  const rt = await createTestRuntime();
-  const projector = await startProjections(rt);
-  const stopWorker = await startWorker(rt, { ready: () => undefined });
-  const app = await buildApp(rt);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  t.teardown(async () => {
-    await browser.close();
-    await app.close();
-    await stopWorker();
-    await projector.stop();
-    await rt.close();
-  });
+  const { base, browser } = await startBrowserStack((fn) => t.teardown(fn));
   mkdirSync('tests/artifacts', { recursive: true });
 
   t.test('sign up → simulator order live on the dashboard → status → bot reply', async (t) => {
