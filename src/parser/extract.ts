@@ -100,7 +100,7 @@ const SIGNOFF_TAIL_RE = new RegExp(`(?:^|[.!?,;]\\s*)(?:${SIGNOFF_WORDS_SRC})[,.
 const SIGNOFF_ONLY_RE = new RegExp(`^(?:${SIGNOFF_WORDS_SRC})[\\s,.!🙏]*$`, 'iu');
 const DASH_NAME_RE = /(?:^|\s)[-–—~]\s*(\p{Lu}[\p{L}'’.]{0,30}(?:\s\p{Lu}[\p{L}'’.]{0,30}){0,2})\s*(?:,\s*\+?[\d(][\d\s().-]{5,20})?\s*[.!]?$/u;
 const AGENT_RE =
-  /\b(?:for (?:my |our |a |the )?(?:customer|client)|on behalf of|orders? for(?: (?:my|our|a|the))?(?: (?:customer|client))?|(?:pedido|encomenda|orden) (?:para|pra|de) (?:o |a |el |la |mi |mis |meu |minha )?(?:(?:cliente|clienta)\s)?|para (?:mi |el |la |o |a )?(?:cliente|clienta))\s*[:,-]?\s*([^\n,;:]{2,40})/i;
+  /\b(?:for (?:my |our |a |the )?(?:customer|client)|on behalf of|orders? for(?: (?:my|our|a|the))?(?: (?:customer|client))?|(?:pedido|encomenda|orden) (?:para|pra|de|da|do|del) (?:o |a |el |la |mi |mis |meu |minha )?(?:(?:cliente|clienta)\s)?|para (?:mi |el |la |o |a )?(?:cliente|clienta))\s*[:,-]?\s*([^\n,;:]{2,40})/i;
 
 /** Name of a customer an agent is ordering for ("order for Mrs Ade Bello: ..."). */
 export function agentName(text: string): string | null {
@@ -212,7 +212,7 @@ export function splitSegments(sentence: string): string[] {
     const one = sentence.trim();
     return one ? [one] : [];
   }
-  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u))\s(?:and|y|e|n|plus)\s/i);
+  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
@@ -469,11 +469,13 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
   /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
+/** "pra rua Aurora, 90", "a calle 5 #12": an unambiguous street word in lower case, after a preposition. */
+const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|calle|avenida|av\.|travessa|carrera|calzada|alameda|estrada|cerrada|privada)\s)/i;
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =
@@ -669,7 +671,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         const lastSeg = segs[segs.length - 1] ?? '';
         const hits = findMoney(lastSeg);
         const h = hits[hits.length - 1];
-        if (h && h.marked && LIST_FOR_BEFORE_RE.test(lastSeg.slice(0, h.index)) && /^[\s.!?]*$/.test(lastSeg.slice(h.end))) {
+        // Not when the other items carry their own prices ("1 TV por R$ 1.299,90 e 1 suporte por R$ 89,90").
+        const othersPriced = segs.slice(0, -1).some((x) => findMoney(x).some((mh) => mh.marked));
+        if (h && h.marked && !othersPriced && LIST_FOR_BEFORE_RE.test(lastSeg.slice(0, h.index)) && /^[\s.!?]*$/.test(lastSeg.slice(h.end))) {
           res.total = h.value;
           if (h.currencyToken) res.totalCurrency = h.currencyToken;
           segs = [...segs.slice(0, -1), lastSeg.slice(0, h.index).replace(LIST_FOR_BEFORE_RE, '')];
@@ -802,7 +806,7 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     if (/^\s*(?:me|us|it|them|my|the|i|you|our)\b/i.test(cand)) continue;
     return { address: cand, start: m.index };
   }
-  const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence);
+  const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence) ?? STREET_LC_RE.exec(sentence);
   if (sm && sm[1]) {
     const start = sm.index + sm[0].indexOf(sm[1]);
     let cand = sentence.slice(start);

@@ -4,11 +4,18 @@ import type { OrderStatus } from './types.ts';
 
 export const BOT_RE =
   /(auto-?reply|automated (?:message|reply)|automatic (?:message|reply)|mensaje automatico|respuesta automatica|mensagem automatica|resposta automatica|reply status|responde status|responda status|this is an automated|🤖)/;
+/** The shop's own receipt ("Thanks for your order! Order #N-5 received. Total …"), unless it reports a later state. */
+const RECEIPT_RE =
+  /\b(?:thanks? (?:you )?for your order|we(?:'ve| have)? received your order|your order (?:#\s?\S+ )?has been received|gracias por (?:tu|su) (?:pedido|compra|orden)|(?:hemos )?recibimos (?:tu|su) pedido|obrigad[oa] pel[oa] (?:seu |sua )?(?:pedido|encomenda|compra)|recebemos (?:o |a )?(?:seu |sua )?(?:pedido|encomenda))/;
 export const CONFIRMED_WORD_RE = /\b(confirmed|confirmado|confirmada)\b/;
 const CONFIRMED_BANG_RE = /\b(?:order|pedido|orden|encomenda)\s+(?:confirmed|confirmado|confirmada)\s*!/;
 
 export function looksLikeBot(folded: string, senderName: string): boolean {
   if (BOT_RE.test(folded)) return true;
+  if (RECEIPT_RE.test(folded) && /\d/.test(folded)) {
+    const st = detectStatus(folded);
+    if (st === null || st === 'confirmed') return true;
+  }
   const confirmed = CONFIRMED_WORD_RE.test(folded);
   if (!confirmed) return /\(bot\)|\bbot\b/.test(senderName) && /\b(total|order #|pedido #)/.test(folded);
   if (CONFIRMED_BANG_RE.test(folded)) return true;
@@ -37,11 +44,15 @@ const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
   ['confirmed', /\b(confirm|confirmed|confirmado|confirmada|confirmo|confirmar|confirme)\b/],
 ];
 
+const WHEN_CLAUSE_RE = /(?:\bwhen|\bonce|\bas soon as|\bcuando|\bquando|\bassim que|\ben cuanto|\btan pronto)\b[^.!?\n]{0,18}$/;
+
 export function detectStatus(folded: string): OrderStatus | null {
   for (const [status, re] of STATUS_PATTERNS) {
     const m = re.exec(folded);
     if (!m) continue;
     if (NEG_RE.test(folded.slice(Math.max(0, m.index - 16), m.index))) continue;
+    // "We'll message you when it's on the way" / "avisaremos quando sair": a future clause, not the order's state.
+    if (WHEN_CLAUSE_RE.test(folded.slice(Math.max(0, m.index - 24), m.index))) continue;
     return status;
   }
   return null;
@@ -49,7 +60,7 @@ export function detectStatus(folded: string): OrderStatus | null {
 
 /** "#A13", "order 1042", "pedido nº 1290", "order no. 5521": the reference must contain a digit. */
 const REF_RE =
-  /(?:#\s?([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))|(?:\b(?:order|pedido|orden|encomenda|ordem)\s{0,2}(no\.?|n[º°o]\.?|number|num\.?|#|:)?\s{0,2}([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))/giu;
+  /(?:#\s?([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))|(?:\b(?:order|pedido|orden|encomenda|ordem)\s{0,2}(no\.?|n[º°o]\.?|number|num\.?|n[uú]mero|nro\.?|#|:)?\s{0,2}([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))/giu;
 /** Words that may follow a bare "order 1042" when 1042 is a reference and not a count. */
 const REF_FOLLOW = new Set(
   'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls picked collected arrived reached left sent packed prepared received now just successfully still went entered por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada'.split(

@@ -15,6 +15,7 @@ export const FILLERS = new Set(
     'just only again then now today kindly pls and plus & with for the some ' +
     'quiero quisiera queria quería necesito necesitamos me mi mandas manda mande mandame mándame mandan ' +
     'envia envía envias envíame enviame encargo les le pido pedir ordenar da das dame deme regalas regala ' +
+    'encargar encarga encargas encargarte aparta apartas apartan apartame apártame apartenme reserva reservas reservan reservame resérvame separo separan ' +
     'traes trae puedes podrias podrías por favor porfa porfavor tambien también y el la los las lo ' +
     'quero queria vou vamos querer preciso precisamos manda mandar separa separe pra mim pro pode poderia ' +
     'fechar encomendar alugar comprar buy purchase also tambem também o os as favor ' +
@@ -27,7 +28,7 @@ export const FILLERS = new Set(
 
 /** Verbs that make the noun phrase after them a product even with no count ("vou querer o sofá"). */
 export const WANT_RE =
-  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like)\b/;
+  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like)\b/;
 
 /** Units written after a count. Measures and packaging are dropped from the product name. */
 export const COUNT_UNITS = new Set(
@@ -58,7 +59,7 @@ export const TRAILING_UNITS = new Set(
 
 /** Where a product phrase ends: purpose, timing or pickup clauses ("for my son's bday", "para llevar"). */
 export const CUT_RE =
-  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
+  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
 
 /** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
 export const HEADER_WORDS = new Set([
@@ -69,7 +70,7 @@ export const HEADER_WORDS = new Set([
 export const LABEL_NAME_RE = /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo)\s*[:=\-–]\s*(.*)$/i;
 export const LABEL_PHONE_RE = /^\s*(?:phone(?:\s*(?:no|number|#))?\.?|ph|tel|tele?fone|tel[eé]fono|mobile(?:\s*no)?|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|📞|☎️?|📱)\s*[:=\-–]?\s*(.*)$/iu;
 export const LABEL_ADDRESS_RE =
-  /^\s*(?:(?:delivery|shipping|full)\s+address|address|addr|adress|location|loc|deliver(?:y)?\s+to|send\s+to|ship\s+to|to|delivery|deliver|direcci[oó]n|direccion|domicilio|a domicilio|entregar en|entrega en|endere[cç]o|end\.?|entrega|entregar|local|📍)\s*[:=\-–]\s*(.*)$/iu;
+  /^\s*(?:(?:delivery|shipping|full)\s+address|address|addr|adress|location|loc|deliver(?:y)?\s+to|send\s+to|ship\s+to|to|delivery|deliver|direcci[oó]n|direccion|domicilio|a domicilio|entregar en|entrega en|endere[cç]o|end\.?|entrega|entregar|local|site|morada|ubicaci[oó]n|localiza[cç][aã]o|📍)\s*[:=\-–]\s*(.*)$/iu;
 export const LABEL_ADDRESS_NOCOLON_RE = /^\s*(?:📍|🏠|🏡)\s*(.*)$/u;
 export const LABEL_NOTE_RE = /^\s*(?:notes?|nb|n\.b\.|obs|observa[cç][aã]o|observaciones|nota|notas|instructions?|instrucciones|instru[cç][oõ]es|comment|comments|remark|remarks)\s*[:=\-–]\s*(.*)$/i;
 export const LABEL_ITEMS_RE = /^\s*(?:items?|order|orders|my order|pedido|pedidos|orden|encomenda|products?|productos?|produtos?|lista)\s*[:=\-–]\s*(.*)$/i;
@@ -78,12 +79,12 @@ export const LABEL_QTY_RE = /^\s*(?:qty|quantity|qtd|qtde|quantidade|cantidad|ca
 
 /** Sign-off words after which a name may follow ("Thanks, Mary O.", "Gracias, Rosa", "Atte. Silvia Méndez"). */
 export const SIGNOFF_WORDS_SRC =
-  'thanks|thank you|thank u|thx|tnx|tanx|regards|best regards|kind regards|best|cheers|ta|love|xoxo|gracias|muchas gracias|saludos|atte\\.?|atentamente|bendiciones|obrigad[oa]|obg|bjs|beijos|bjos|abs|abra[cç]os|att\\.?|valeu|asante|merci';
+  'thanks|thank you|thank u|thx|tnx|tanx|regards|best regards|kind regards|best|cheers|ta|love|xoxo|gracias|muchas gracias|un saludo|saludos|un abrazo|abrazos|besos|cumprimentos|atte\\.?|atentamente|bendiciones|obrigad[oa]|obg|bjs|beijos|bjos|abs|abra[cç]os|att\\.?|valeu|asante|merci';
 
 /** Sentences that are delivery notes or special instructions rather than products. */
 export const NOTE_RE =
-  /^(?:no |without |sin |sem |extra |less |more |add |leave |call |ring |please call|pls call|kindly call|don'?t |do not |make it |make sure |deliver (?:after|before|between|by)|entrega (?:so|somente|apenas|depois|antes)|entregar (?:despues|antes|depois)|llamar|ligar |tocar |toca |message on|write |escribir|escrever|size |talla |tamanho |color |colour |cor |gate code|buzz|knock|cash on delivery|cod\b|pay(?:ment)? on delivery|will pay|i will pay|pago (?:en|contra)|pagamento|pago al|pagar na|pix\b)/;
+  /^(?:no |without |sin |sem |extra |less |more |add |leave |call |ring |please call|pls call|kindly call|don'?t |do not |make it |make sure |deliver (?:after|before|between|by)|entrega (?:so|somente|apenas|depois|antes)|entregar (?:despues|antes|depois)|llamar|ligar |tocar |toca |message on|write |escribir|escrever|size |talla |tamanho |color |colour |cor |gate code|buzz|knock|cash on delivery|cod\b|pay(?:ment)? on delivery|will pay|i will pay|i go pay|i'?ll pay|we'?ll pay|pago (?:en|contra)|pagamento|pago al|pagar na|pix\b)/;
 
 /** Pickup / collection: the customer comes to the shop, so no address is needed. */
 export const PICKUP_RE =
-  /\b(pick ?up|pick it up|picking up|collect|collection|will come|i go come pick|come pick|swing by|takeaway|take away|to go|para llevar|paso a recoger|paso por|recoger|para recoger|pasar a recoger|retirar|vou buscar|passo ai|passo aí|passo a[ií]|passo em|buscar|pra viagem|para viagem|retiro|will collect|come and take|parcel)\b/;
+  /\b(pick ?up|pick it up|picking up|collect|collection|will come|i go come pick|come pick|swing by|takeaway|take away|to go|para llevar|paso a recoger|paso por|recoger|para recoger|pasar a recoger|retirar|levantar|vou buscar|passo ai|passo aí|passo a[ií]|passo em|buscar|pra viagem|para viagem|retiro|will collect|come and take|parcel)\b/;
