@@ -99,8 +99,12 @@ const PLACE_WORD_RE = /\b(?:phase|estate|street|road|close|avenue|lane|drive|cre
 const SIGNOFF_TAIL_RE = new RegExp(`(?:^|[.!?,;]\\s*)(?:${SIGNOFF_WORDS_SRC})[,.!]*\\s+([^\\n]{1,40})$`, 'i');
 const SIGNOFF_ONLY_RE = new RegExp(`^(?:${SIGNOFF_WORDS_SRC})[\\s,.!🙏]*$`, 'iu');
 const DASH_NAME_RE = /(?:^|\s)[-–—~]\s*(\p{Lu}[\p{L}'’.]{0,30}(?:\s\p{Lu}[\p{L}'’.]{0,30}){0,2})\s*(?:,\s*\+?[\d(][\d\s().-]{5,20})?\s*[.!]?$/u;
-const AGENT_RE =
-  /\b(?:for (?:my |our |a |the )?(?:customer|client)|on behalf of|orders? for(?: (?:my|our|a|the))?(?: (?:customer|client))?|(?:pedido|encomenda|orden) (?:para|pra|de|da|do|del) (?:o |a |el |la |mi |mis |meu |minha )?(?:(?:cliente|clienta)\s)?|para (?:mi |el |la |o |a )?(?:cliente|clienta))\s*[:,-]?\s*([^\n,;:]{2,40})/i;
+/** Who an agent orders for, before the name: "for my boss, Mrs X", "para mi jefa, Sra. Y", "da cliente Z". */
+const AGENT_REL_SRC = 'customer|client|cliente|clienta|boss|madam|oga|mum|mom|mother|wife|husband|sister|brother|jefa|jefe|patrona|patr[oó]n|mam[aá]|esposa|esposo|hermana|chefe|patroa|m[aã]e|irm[aã]';
+const AGENT_RE = new RegExp(
+  `\\b(?:for (?:my |our |a |the )?(?:customer|client)|on behalf of|orders? for(?: (?:my|our|a|the))?(?: (?:${AGENT_REL_SRC})\\b,?)?|(?:pedido|encomenda|orden) (?:para|pra|de|da|do|del) (?:o |a |el |la |mi |mis |meu |minha )?(?:(?:${AGENT_REL_SRC})\\b,?\\s)?|para (?:mi |el |la |o |a )?(?:cliente|clienta))\\s*[:,-]?\\s*([^\\n,;:]{2,40})`,
+  'i',
+);
 
 /** Name of a customer an agent is ordering for ("order for Mrs Ade Bello: ..."). */
 export function agentName(text: string): string | null {
@@ -175,7 +179,7 @@ const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|
 const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
-  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and)\s)?(?:pick|picking|collect|come|coming|swing|pass|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
+  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and)\s)?(?:pick|picking|collect|come|coming|swing|pass|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
 const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
@@ -212,12 +216,12 @@ export function splitSegments(sentence: string): string[] {
     const one = sentence.trim();
     return one ? [one] : [];
   }
-  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s&\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
+  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|twelve\b|half\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s))/i,
+      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|twelve\b|half\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s))/i,
     );
     for (const s of sub) if (s.trim()) out.push(s.trim());
   }
@@ -475,6 +479,8 @@ const ADDRESS_TAIL_RE =
 const STREET_START_RE =
   /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
 /** "pra rua Aurora, 90", "a calle 5 #12": an unambiguous street word in lower case, after a preposition. */
+const PLACE_SENTENCE_RE = /^\s*\p{Lu}[\p{L}'.-]*(?:\s[\p{L}'.-]+){0,3},\s[^\d]{3,80}$/u;
+const ROAD_WORD_RE = /\b(?:road|rd|street|avenue|lane|close|crescent|drive|estate|junction|roundabout|highway|rua|calle|avenida|travessa|bairro|colonia|carrera)\b/i;
 const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|calle|avenida|av\.|travessa|carrera|calzada|alameda|estrada|cerrada|privada)\s)/i;
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
@@ -635,6 +641,11 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
           if (HAS_LETTER.test(head) && /\d/.test(head)) kept.push(head);
           const money = findMoney(part).filter((h) => h.index >= tm.index - 16);
           const hit = money.find((h) => h.index >= tm.index) ?? money[money.length - 1];
+          if (!hit && HAS_LETTER.test(head)) {
+            // "opposite Total petrol station": the word names a place, not an amount.
+            kept.push(part.slice(head.length));
+            continue;
+          }
           if (hit) {
             res.total = hit.value;
             if (hit.currencyToken) res.totalCurrency = hit.currencyToken;
@@ -652,6 +663,11 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         if (!res.address) res.address = cleanAddress(addr.address);
         sentence = sentence.slice(0, addr.start);
         if (!sentence.trim()) continue;
+      }
+      // "Kasoa, new market road, blue gate.": a sentence of comma-separated place parts with a road word and no count.
+      if (!res.address && PLACE_SENTENCE_RE.test(sentence) && ROAD_WORD_RE.test(sentence) && !findMoney(sentence).length && !WANT_RE.test(foldAligned(sentence))) {
+        res.address = cleanAddress(sentence);
+        continue;
       }
       if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
       // "A nombre de Ricardo Peña." / "In the name of Mrs Okoro" / "Em nome de Ana": a name in prose.

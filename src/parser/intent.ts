@@ -31,7 +31,7 @@ const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
   ['cancelled', /\b(cancel+(?:ed|led|ation)?|cancel[ae](?:r|do|da|lo|n|m|mos)?|cancelo|anula(?:r|do|da|n)?|anule|anulen)\b/],
   [
     'delivered',
-    /\b(delivered|entregado|entregada|entregue|me llego|ya llego|llego el pedido|chegou|recebi (?:o|meu) pedido|received (?:my|the) order|got my order|left (?:at|in|with) (?:your|the))\b/,
+    /\b(delivered|don deliver(?:ed)?|don reach you|entregado|entregada|entregue|me llego|ya llego|llego el pedido|chegou|recebi (?:o|meu) pedido|received (?:my|the) order|got my order|left (?:at|in|with) (?:your|the))\b/,
   ],
   [
     'out_for_delivery',
@@ -63,7 +63,7 @@ const REF_RE =
   /(?:#\s?([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))|(?:\b(?:order|pedido|orden|encomenda|ordem)\s{0,2}(no\.?|n[º°o]\.?|number|num\.?|n[uú]mero|nro\.?|#|:)?\s{0,2}([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))/giu;
 /** Words that may follow a bare "order 1042" when 1042 is a reference and not a count. */
 const REF_FOLLOW = new Set(
-  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls picked collected arrived reached left sent packed prepared received now just successfully still went entered por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada'.split(
+  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls picked collected arrived reached left sent packed prepared received now just successfully still went entered por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada já ja don'.split(
     ' ',
   ),
 );

@@ -18,7 +18,7 @@ export const FILLERS = new Set(
     'encargar encarga encargas encargarte aparta apartas apartan apartame apártame apartenme reserva reservas reservan reservame resérvame separo separan ' +
     'traes trae puedes podrias podrías por favor porfa porfavor tambien también y el la los las lo ' +
     'quero queria vou vamos querer preciso precisamos manda mandar separa separe pra mim pro pode poderia ' +
-    'fechar encomendar alugar comprar buy purchase also tambem também o os as favor ' +
+    'fechar fecho encomendar alugar comprar buy purchase also tambem também o os as favor ' +
     'need it them am na dey go fit make abeg de sorry correct correction corrected updated update new revised ' +
     'actually ok okay alright so hmm ' +
     // WhatsApp spellings and would-like forms
@@ -39,7 +39,7 @@ export const COUNT_UNITS = new Set(
     'tray trays crate crates box boxes tin tins can cans bottle bottles btl btls bunch bunches dozen ' +
     'plato platos orden ordenes porcion porciones paquete paquetes bolsa bolsas caja cajas botella botellas lata latas ' +
     'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
-    'cup cups glass glasses loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets'
+    'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets'
   ).split(/\s+/),
 );
 
@@ -59,7 +59,7 @@ export const TRAILING_UNITS = new Set(
 
 /** Where a product phrase ends: purpose, timing or pickup clauses ("for my son's bday", "para llevar"). */
 export const CUT_RE =
-  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
+  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|(?:no|via|pelo|por) pix\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
 
 /** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
 export const HEADER_WORDS = new Set([
@@ -87,4 +87,4 @@ export const NOTE_RE =
 
 /** Pickup / collection: the customer comes to the shop, so no address is needed. */
 export const PICKUP_RE =
-  /\b(pick ?up|pick it up|picking up|collect|collection|will come|i go come pick|come pick|swing by|takeaway|take away|to go|para llevar|paso a recoger|paso por|recoger|para recoger|pasar a recoger|retirar|levantar|vou buscar|passo ai|passo aí|passo a[ií]|passo em|buscar|pra viagem|para viagem|retiro|will collect|come and take|parcel)\b/;
+  /\b(pick ?up|pick it up|picking up|collect|collection|will come|i go come pick|come pick|swing by|takeaway|take away|to go|para llevar|paso a recoger|paso por|recoger|para recoger|pasar a recoger|retirar|retirada|recogida|levantar|vou buscar|passo ai|passo aí|passo a[ií]|passo em|buscar|pra viagem|para viagem|retiro|will collect|come and take|parcel)\b/;

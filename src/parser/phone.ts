@@ -13,6 +13,8 @@ export interface PhoneHit {
   labelled: boolean;
 }
 
+const E164_RE = /^\+\d{6,15}$/;
+
 /** libphonenumber is the costliest step of a parse; the same numbers come back, so results are memoised. */
 const parsedCache = new Map<string, string | null>();
 
@@ -23,7 +25,8 @@ function parseCached(src: string, intl: boolean, cc: CountryCode | undefined, la
   const p = intl ? parsePhoneNumberFromString(src) : cc ? parsePhoneNumberFromString(src, cc) : undefined;
   // A valid number is always a possible one, so when possibility suffices the costlier validity check is skipped.
   const ok = p ? (labelled || intl || digits >= 10 ? p.isPossible() || p.isValid() : p.isValid()) : false;
-  const e164 = p && ok ? p.number : null;
+  // E.164 has at most 15 digits: a run that only "parses" by gluing a price onto a number ("0803 412 77897.500") is not one.
+  const e164 = p && ok && E164_RE.test(p.number) ? p.number : null;
   if (parsedCache.size >= 10_000) parsedCache.clear();
   parsedCache.set(key, e164);
   return e164;
@@ -70,5 +73,5 @@ export function normalizePhone(raw: string | null | undefined, country: string |
   if (/^\+\d{6,15}$/.test(t)) return t;
   const cc = country && /^[A-Za-z]{2}$/.test(country) ? (country.toUpperCase() as CountryCode) : undefined;
   const p = t.startsWith('+') ? parsePhoneNumberFromString(t) : cc ? parsePhoneNumberFromString(t, cc) : undefined;
-  return p ? p.number : null;
+  return p && E164_RE.test(p.number) ? p.number : null;
 }
