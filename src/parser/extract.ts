@@ -2,7 +2,7 @@
 import type { CatalogProduct, ParsedItem } from './types.ts';
 import { ASCII_RE, collapse, fold, trimPunct } from './text.ts';
 import { findMoney, type MoneyHit } from './money.ts';
-import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, parseNumberToken } from './numbers.ts';
+import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, parseNumberToken } from './numbers.ts';
 import { matchCatalog, type PreparedCatalog } from './catalog.ts';
 import {
   CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
@@ -165,6 +165,8 @@ const NUMBERED_RE = /^\s*\d{1,2}[.)]\s+/;
 const LEAD_JUNK_RE = /^[^\p{L}\p{N}$₦£€₹₵¿¡#]+/u;
 const HAS_LETTER = /\p{L}/u;
 const TIME_WORDS = new Set(['min', 'mins', 'minute', 'minutes', 'minutos', 'hr', 'hrs', 'hour', 'hours', 'horas', 'hora', 'am', 'pm', 'h', 'days', 'dias', 'weeks', 'semanas', 'o\'clock', 'oclock', 'pm.', 'am.', '%', 'th', 'st', 'nd', 'rd', 'years', 'anos', 'años', 'yrs']);
+const MONTH_RE =
+  /^(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)$/;
 const TIME_TOKEN_RE = /^\d{1,2}(?:[:.]\d{2})?(?:am|pm|h|hrs|hr|min|mins)$/i;
 const ATTACHED_UNIT_RE = /^(\d+(?:[.,]\d+)?)(kg|kgs|g|gm|l|lt|ltr|ml|pcs|pc|pkt|pkts|x|nos|dozen|kilos?|litres?|liters?)$/i;
 const X_QTY_RES: RegExp[] = [
@@ -180,7 +182,7 @@ const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|l
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
   /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and)\s)?(?:pick|picking|collect|come|coming|swing|pass|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
-const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c']);
+const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
 export function splitSentences(line: string): string[] {
@@ -221,7 +223,7 @@ export function splitSegments(sentence: string): string[] {
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|twelve\b|half\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s))/i,
+      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s))/i,
     );
     for (const s of sub) if (s.trim()) out.push(s.trim());
   }
@@ -269,6 +271,11 @@ function leadingQty(seg: string): QtyParse | null {
       else if ((n1 === 'a' || n1 === 'an') && DOZEN_WORDS.has(n2)) { qty = 6; j = i + 3; }
       else if (t === 'half' || t === 'media' || t === 'meia') { qty = null; }
       if (qty !== null) return finishQty(toks, j, qty, null, wanted);
+    } else if (ARTICLES.has(t) && PAIR_WORDS.has(foldTok(toks[i + 1] ?? '')) && toks.length > i + 2) {
+      // "a couple of meat pies", "un par de conchas", "um par de chinelos": two.
+      j = i + 2;
+      if (/^(?:of|de|do|da)$/.test(foldTok(toks[j] ?? ''))) j++;
+      return finishQty(toks, j, 2, null, wanted);
     } else if (NUMBER_WORDS.has(t)) {
       qty = NUMBER_WORDS.get(t) ?? null;
       // "a" / "o" style articles only count when they introduce a product, not "a lot", "a few".
@@ -285,6 +292,8 @@ function leadingQty(seg: string): QtyParse | null {
     if (qty === null || qty <= 0) return null;
     const nextF = foldAligned(toks[j] ?? '').replace(/[^\p{L}\p{N}'%]+$/u, '');
     if (TIME_WORDS.has(nextF) || TIME_TOKEN_RE.test(t)) return null;
+    // "2 de dezembro", "15 de mayo", "3rd of June", "2 December": a date, not a count.
+    if (MONTH_RE.test(nextF) || (/^(?:de|of)$/.test(nextF) && MONTH_RE.test(foldTok(toks[j + 1] ?? '')))) return null;
     if (DOZEN_WORDS.has(nextF)) {
       qty *= 12;
       j++;

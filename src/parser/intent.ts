@@ -28,18 +28,18 @@ export function looksLikeBot(folded: string, senderName: string): boolean {
 const NEG_RE = /(?:\bnot|n't|\bno|\bnao|\bnever|\byet to|\baun no|\bainda nao|\btodavia no)\s*(?:been\s*|yet\s*|ha\s*|foi\s*)?$/;
 
 const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
-  ['cancelled', /\b(cancel+(?:ed|led|ation)?|cancel[ae](?:r|do|da|lo|n|m|mos)?|cancelo|anula(?:r|do|da|n)?|anule|anulen)\b/],
+  ['cancelled', /\b(cancel+(?:ed|led|ation|ing)?|cancel[ae](?:r|do|da|dos|das|lo|la|n|m|mos)?|cancelo|cancelou|cancelei|cancelamos|cancelaron|cancell?ou|anula(?:r|do|da|n|lo|la)?|anule|anulen|anulo|anulamos|call (?:it )?off|called off|scrap (?:my|the|that)|no longer (?:need|want)|ya no (?:lo |la )?(?:quiero|necesito)|nao (?:quero|preciso) mais|desisti|desisto)\b/],
   [
     'delivered',
-    /\b(delivered|don deliver(?:ed)?|don reach you|entregado|entregada|entregue|me llego|ya llego|llego el pedido|chegou|recebi (?:o|meu) pedido|received (?:my|the) order|got my order|left (?:at|in|with) (?:your|the))\b/,
+    /\b(delivered|deliverd|delivred|don deliver(?:ed)?|don reach you|dropped (?:off|at)|handed (?:over|to)|has arrived|collected by (?:the )?(?:customer|client)|entregado|entregada|entregados|entregadas|entregue|entregues|entregamos|se entrego|ya (?:se )?(?:lo |la )?entrego|fue entregad[oa]|foi entregue|me llego|ya llego|llego el pedido|chegou|recebi (?:o|meu) pedido|received (?:my|the) order|got my order|left (?:at|in|with) (?:your|the))\b/,
   ],
   [
     'out_for_delivery',
-    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|saiu com|ya salio|salio con|salio a (?:entregar|repartir)|a caminho|rider (?:is|go|don|has)|driver is|motoboy)\b/,
+    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|saiu com|ya salio|salio con|salio a (?:entregar|repartir)|a caminho|rider (?:is|go|don|has|dey)|driver is|motoboy|en route|enroute|on route|on transit|in transit|shipped|out for dispatch|(?:picked up|collected) by (?:the |our )?(?:rider|driver|courier|dispatch|dispatcher|boda|delivery guy|bike man|bolt|uber)|va en camino|ya va|ya va en camino|va saliendo|ya salio|salio para|despachado|despachada|saiu|ja saiu|esta a caminho|vai a caminho|em rota|em transito|enviado|enviada|despachad[oa]|a ir (?:ai|ter consigo))\b/,
   ],
   [
     'processing',
-    /\b(being prepared|being processed|being packed|preparing your|in preparation|processing|in progress|se esta preparando|estamos preparando|preparando|en preparacion|em preparo|em preparacao|sendo preparad[oa]|being cooked|in the kitchen)\b/,
+    /\b(being prepared|being processed|being packed|preparing your|in preparation|processing|in progress|se esta preparando|estamos preparando|preparando|en preparacion|em preparo|em preparacao|sendo preparad[oa]|being cooked|in the kitchen|en proceso|en cocina|separando|a ser preparad[oa]|em producao|em separacao|a preparar|on the fire|packing (?:your|it|the))\b/,
   ],
   ['confirmed', /\b(confirm|confirmed|confirmado|confirmada|confirmo|confirmar|confirme)\b/],
 ];
@@ -63,7 +63,7 @@ const REF_RE =
   /(?:#\s?([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))|(?:\b(?:order|pedido|orden|encomenda|ordem)\s{0,2}(no\.?|n[º°o]\.?|number|num\.?|n[uú]mero|nro\.?|#|:)?\s{0,2}([A-Za-z]{0,4}-?\d[A-Za-z0-9-]{0,12}))/giu;
 /** Words that may follow a bare "order 1042" when 1042 is a reference and not a count. */
 const REF_FOLLOW = new Set(
-  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls picked collected arrived reached left sent packed prepared received now just successfully still went entered por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada já ja don'.split(
+  'is has have was were been delivered dispatched shipped cancelled canceled confirmed out on ready being will please pls picked collected arrived reached left sent packed prepared received now just successfully still went entered por favor ya esta fue foi saiu entregue entregado entregada chegou llego ha se already to for by de do da the has pls plz and i we if because was as e y o a ta tá está em en is, confirmado confirmada cancelado cancelada já ja don porfa porfavor pf pfv xfa plis pliz please kindly agora ahora hoy hoje today asap now thanks thank gracias obrigado obrigada urgente urgent que that which sff se lo la ok sir ma boss oga abeg jare'.split(
     ' ',
   ),
 );
@@ -102,4 +102,4 @@ export const MEDIA_RE =
   /^\s*(?:🎤|📷|📹|🎥|📎|🖼|🎵|📄|\[?(?:voice note|voice message|audio|photo|image|video|sticker|document|nota de voz|mensaje de voz|foto|imagen|imagem|mensagem de voz|gif)\b)/u;
 
 export const COMPLAINT_RE =
-  /\b(hasn'?t (?:arrived|come|reached)|has not (?:arrived|come)|not (?:yet )?(?:arrived|received)|never (?:arrived|came)|still waiting|where is my order|wrong order|refund|complain|complaint|disappointed|was (?:cold|bad|late|stale|spoilt|spoiled|missing|burnt)|were (?:cold|bad|stale|missing)|no ha llegado|no llego|aun no llega|todavia no llega|nao chegou|ainda nao chegou|veio errado|reclamacao|reclamo|devolucao|reembolso|not happy)\b/;
+  /\b(hasn'?t (?:arrived|come|reached)|has not (?:arrived|come)|not (?:yet )?(?:arrived|received)|never (?:arrived|came)|still waiting|where is my order|wrong order|refund|complain|complaint|disappointed|was (?:cold|bad|late|stale|spoilt|spoiled|missing|burnt)|were (?:cold|bad|stale|missing)|no ha llegado|no llego|aun no llega|todavia no llega|nao chegou|ainda nao chegou|veio errado|reclamacao|reclamo|devolucao|reembolso|not happy|(?:came|arrived|was|were|is|are) (?:cold|late|spoilt|spoiled|damaged|broken|crushed|leaking|missing|incomplete|wrong)|missing (?:from|in) my|llegaron? (?:frios?|frias?|tarde|mal|incompletos?|rotos?|aplastad[oa]s?|derramad[oa]s?|equivocad[oa]s?)|(?:me |nos )?falt(?:o|aron) |vino (?:mal|incompleto|equivocado|frio)|chega(?:ram|ou) (?:frios?|frias?|atrasad[oa]s?|amassad[oa]s?|errad[oa]s?|faltando|aberto)|veio (?:faltando|frio|fria|amassad[oa]|aberto)|faltou|nao veio|esta(?:va)? (?:frio|fria|cru|crua|estragad[oa]|podre)|estaba(?:n)? (?:frios?|frias?|crud[oa]s?|podrid[oa]s?))\b/;

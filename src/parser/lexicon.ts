@@ -22,13 +22,27 @@ export const FILLERS = new Set(
     'need it them am na dey go fit make abeg de sorry correct correction corrected updated update new revised ' +
     'actually ok okay alright so hmm ' +
     // WhatsApp spellings and would-like forms
-    've traz traga faz faca qiero kiero qero kero qro qer qria keria gostaria gostariamos gustaria gustarian xfa pf pfv porfis plis pliz'
+    've traz traga faz faca qiero kiero qero kero qro qer qria keria gostaria gostariamos gustaria gustarian xfa pf pfv porfis plis pliz ' +
+    // vocabulary round (1.3.2): request verbs per language and region
+    // en (incl. NG/GH pidgin, IN, KE, ZA): "get me", "can I have", "I'd like", "I wan buy", "do me", "drop"
+    'wanted needed requesting request ordered pls. kindly. plse plx pliss pleaz gimme lemme let drop put pack prepare ' +
+    'bring. na im dem una abeg. biko. ehn o oo ooo please. dis dat ' +
+    // sw (KE): "nataka", "naomba", "nipe", "niletee", "tafadhali"
+    'nataka tunataka naomba tunaomba nipe tupe niletee tuletee nitumie tafadhali tafadali ' +
+    // es: ponme/me pones/apúntame/anótame/ocupo (MX)/me regalas/tráeme/mándenme/hacer un pedido
+    'pon ponme pones poneme ponga pongame apunta apuntame apuntas anota anotame anotas ocupo ocupamos ocuparia ' +
+    'regalame regalan traeme traigame traiga traigan mandenme mandeme envien envienme enviar hacer realizar ' +
+    'quisieramos queremos querria querriamos podria podrian podes puede pueden me se te ' +
+    // pt: me vê/traz/manda/vou querer/separa/encomendar/fazer um pedido; pt-PT: queria encomendar/era/se faz favor
+    'era queriamos quer queira envia envie enviem enviar mandem manda-me envia-me traz-me traga-me arranja arranje ' +
+    'reserva reservar reserve separar separem anota anote fazer faço faco gostava encomendo ' +
+    'podia podem consegue consegues sff sfv obg vc voce voces vcs ai la'
   ).split(/\s+/),
 );
 
 /** Verbs that make the noun phrase after them a product even with no count ("vou querer o sofá"). */
 export const WANT_RE =
-  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like)\b/;
+  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like|get me|can i (?:have|get)|could i (?:have|get)|may i have|i'?ll have|lemme get|gimme|add|nataka|tunataka|naomba|nipe|niletee|nitumie|ponme|me pones|pone?me|apuntame|anotame|ocupo|ocupamos|me regalas?|regalame|traeme|me traes|mandame|mandenme|me mandas|envia(?:me)?|enviar|mandar|mandem|me ve|traz|traga|pode mandar|pode enviar|pode separar|queria encomendar|gostava|arranja|reserva|quisieramos|queremos|queriamos)\b/;
 
 /** Units written after a count. Measures and packaging are dropped from the product name. */
 export const COUNT_UNITS = new Set(
@@ -39,20 +53,27 @@ export const COUNT_UNITS = new Set(
     'tray trays crate crates box boxes tin tins can cans bottle bottles btl btls bunch bunches dozen ' +
     'plato platos orden ordenes porcion porciones paquete paquetes bolsa bolsas caja cajas botella botellas lata latas ' +
     'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
-    'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets'
+    'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets ' +
+    // vocabulary round (1.3.2)
+    'pair pairs par pares dozens pckt pckts pks pk ps psc pieces. pz pza pzas pieza piezas unid unids unidad. ' +
+    'cx cxs caixinha caixinhas bandeja bandejas fardo fardos pote potes frasco frascos vidro vidros maco macos ' +
+    'rolo rolos galao galoes duzias bolsita bolsitas charola charolas bote botes tarro tarros frasco rollo rollos ' +
+    'galon galones garrafon garrafones six-pack sixpack tray. punnet punnets bundle bundles pouch pouches kilo. ' +
+    'lb lbs satchet satchets bucket buckets mudu mudus basket baskets ' +
+    'bowl bowls'
   ).split(/\s+/),
 );
 
 /** Packaging words that can be part of a catalog name ("tray of eggs", "carton of indomie"). */
 export const CONTAINER_UNITS = new Set(
-  'bag bags sack sacks carton cartons ctn tray trays crate crates box boxes tin tins bottle bottles bunch bunches pack packs packet packets cup cups loaf loaves bolsa caja botella lata latas saco caixa garrafa pacote paquete'.split(
+  'bag bags sack sacks carton cartons ctn tray trays crate crates box boxes tin tins bottle bottles bunch bunches pack packs packet packets cup cups loaf loaves bolsa caja botella lata latas saco caixa garrafa pacote paquete bandeja charola fardo pote frasco bucket basket bowl'.split(
     ' ',
   ),
 );
 
 /** Units that only read as a quantity when written after the product with a space: "Sugar 2 kg", "Maggi 10 nos". */
 export const TRAILING_UNITS = new Set(
-  'pcs pc pieces nos no pkt pkts packet packets plates plate kg kgs kilo kilos litres liters litre liter ltrs ltr units unidades und uds peças pecas pçs bags trays crates cartons boxes tins bottles dozen quilos litros'.split(
+  'pcs pc pieces nos no pkt pkts packet packets plates plate kg kgs kilo kilos litres liters litre liter ltrs ltr units unidades und uds peças pecas pçs bags trays crates cartons boxes tins bottles dozen quilos litros pairs pares unid un cx caixas garrafas botellas latas paquetes pacotes bandejas sachets packs pkg pz pzas piezas kilo litro'.split(
     ' ',
   ),
 );
@@ -70,7 +91,7 @@ export const HEADER_WORDS = new Set([
 export const LABEL_NAME_RE = /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo)\s*[:=\-–]\s*(.*)$/i;
 export const LABEL_PHONE_RE = /^\s*(?:phone(?:\s*(?:no|number|#))?\.?|ph|tel|tele?fone|tel[eé]fono|mobile(?:\s*no)?|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|📞|☎️?|📱)\s*[:=\-–]?\s*(.*)$/iu;
 export const LABEL_ADDRESS_RE =
-  /^\s*(?:(?:delivery|shipping|full)\s+address|address|addr|adress|location|loc|deliver(?:y)?\s+to|send\s+to|ship\s+to|to|delivery|deliver|direcci[oó]n|direccion|domicilio|a domicilio|entregar en|entrega en|endere[cç]o|end\.?|entrega|entregar|local|site|morada|ubicaci[oó]n|localiza[cç][aã]o|📍)\s*[:=\-–]\s*(.*)$/iu;
+  /^\s*(?:(?:delivery|shipping|full)\s+address|address|addr|adress|location|loc|deliver(?:y)?\s+to|send\s+to|ship\s+to|to|delivery|deliver|(?:direcci[oó]n|endere[cç]o|morada|domicilio|address|location|lugar|local)\s+(?:de|para|da|of|for)\s+(?:entrega|envio|env[ií]o|delivery|entregar)|direcci[oó]n|direccion|domicilio|a domicilio|entregar en|entrega en|endere[cç]o|end\.?|entrega|entregar|local|site|morada|ubicaci[oó]n|localiza[cç][aã]o|📍)\s*[:=\-–]\s*(.*)$/iu;
 export const LABEL_ADDRESS_NOCOLON_RE = /^\s*(?:📍|🏠|🏡)\s*(.*)$/u;
 export const LABEL_NOTE_RE = /^\s*(?:notes?|nb|n\.b\.|obs|observa[cç][aã]o|observaciones|nota|notas|instructions?|instrucciones|instru[cç][oõ]es|comment|comments|remark|remarks)\s*[:=\-–]\s*(.*)$/i;
 export const LABEL_ITEMS_RE = /^\s*(?:items?|order|orders|my order|pedido|pedidos|orden|encomenda|products?|productos?|produtos?|lista)\s*[:=\-–]\s*(.*)$/i;
@@ -83,7 +104,7 @@ export const SIGNOFF_WORDS_SRC =
 
 /** Sentences that are delivery notes or special instructions rather than products. */
 export const NOTE_RE =
-  /^(?:no |without |sin |sem |extra |less |more |add |leave |call |ring |please call|pls call|kindly call|don'?t |do not |make it |make sure |deliver (?:after|before|between|by)|entrega (?:so|somente|apenas|depois|antes)|entregar (?:despues|antes|depois)|llamar|ligar |tocar |toca |message on|write |escribir|escrever|size |talla |tamanho |color |colour |cor |gate code|buzz|knock|cash on delivery|cod\b|pay(?:ment)? on delivery|will pay|i will pay|i go pay|i'?ll pay|we'?ll pay|pago (?:en|contra)|pagamento|pago al|pagar na|pix\b)/;
+  /^(?:no |without |sin |sem |extra |less |more |add (?!(?:\d|a |an |one |two |three |four |five |six |ten |a couple |another )) ?|leave |call |ring |please call|pls call|kindly call|don'?t |do not |make it (?!(?:\d|a |an |one |two |three |four |five |six |ten |another )) ?|make sure |deliver (?:after|before|between|by)|entrega (?:so|somente|apenas|depois|antes)|entregar (?:despues|antes|depois)|llamar|ligar |tocar |toca |message on|write |escribir|escrever|size |talla |tamanho |color |colour |cor |gate code|buzz|knock|cash on delivery|cod\b|pay(?:ment)? on delivery|will pay|i will pay|i go pay|i'?ll pay|we'?ll pay|pago (?:en|contra)|pagamento|pago al|pagar na|pix\b)/;
 
 /** Pickup / collection: the customer comes to the shop, so no address is needed. */
 export const PICKUP_RE =

@@ -47,7 +47,16 @@ export const NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
   ['um', 1], ['uma', 1], ['dois', 2], ['duas', 2], ['quatro', 4], ['sete', 7], ['oito', 8], ['nove', 9],
   ['dez', 10], ['onze', 11], ['doze', 12], ['quinze', 15], ['vinte', 20], ['trinta', 30], ['cinquenta', 50], ['cem', 100],
   ['couple', 2], ['pair', 2],
+  // teens and tens, so every count to twenty (and the round tens) reads in all three languages
+  ['thirteen', 13], ['fourteen', 14], ['sixteen', 16], ['seventeen', 17], ['eighteen', 18], ['nineteen', 19],
+  ['sixty', 60], ['seventy', 70], ['eighty', 80], ['ninety', 90],
+  ['trece', 13], ['catorce', 14], ['dieciseis', 16], ['diecisiete', 17], ['dieciocho', 18], ['diecinueve', 19],
+  ['veintiuno', 21], ['veinticinco', 25], ['cuarenta', 40],
+  ['treze', 13], ['catorze', 14], ['quatorze', 14], ['dezesseis', 16], ['dezasseis', 16], ['dezessete', 17],
+  ['dezassete', 17], ['dezoito', 18], ['dezenove', 19], ['dezanove', 19], ['quarenta', 40],
 ]);
+/** Words that mean two after an article: "a couple of", "un par de", "um par de", "a pair of". */
+export const PAIR_WORDS: ReadonlySet<string> = new Set(['couple', 'pair', 'par']);
 
 /** Words meaning twelve of something: "2 dozen", "una docena", "uma dúzia". */
 export const DOZEN_WORDS: ReadonlySet<string> = new Set(['dozen', 'dozens', 'doz', 'docena', 'docenas', 'duzia', 'duzias']);

@@ -1,0 +1,149 @@
+// Vocabulary coverage: one short realistic message per lexicon family (request verbs, labels, units, number words,
+// status words, enquiry/complaint/future cues) in en/es/pt and their regional variants. Each row names only the
+// fields it is about.
+import t from 'tap';
+import { parseMessage, type ParseResult } from '../../src/parser/index.ts';
+
+type Row = {
+  family: string;
+  text: string;
+  country?: string;
+  currency?: string;
+  intent: 'order' | 'status' | 'other';
+  items?: Array<[string, number]>;
+  status?: string;
+  ref?: string;
+  name?: string;
+  phone?: string;
+  address?: string | null;
+  notes?: string;
+  total?: number;
+};
+
+const NG = 'NG', KE = 'KE', IN = 'IN', ZA = 'ZA', GH = 'GH', MX = 'MX', ES = 'ES', BR = 'BR', PT = 'PT', GB = 'GB';
+
+export const ROWS: Row[] = [
+  // request verbs — en
+  { family: 'en pls send', text: 'pls send 2 loaves of bread and 1 milk', country: NG, intent: 'order', items: [['bread', 2], ['milk', 1]] },
+  { family: 'en kindly deliver', text: 'Kindly deliver 3 packs of Indomie', country: NG, intent: 'order', items: [['Indomie', 3]] },
+  { family: 'en get me', text: 'Get me 2 shawarma and 1 chapman', country: NG, intent: 'order', items: [['shawarma', 2], ['chapman', 1]] },
+  { family: 'en can I have', text: 'Can I have 2 chicken pies and a coke', country: GB, intent: 'order', items: [['chicken pies', 2], ['coke', 1]] },
+  { family: 'en make it', text: 'Make it 4 meat pies', country: NG, intent: 'order', items: [['meat pies', 4]] },
+  { family: 'en add', text: 'Add 2 samosas', country: KE, intent: 'order', items: [['samosas', 2]] },
+  { family: "en I'd like", text: "I'd like 3 croissants", country: GB, intent: 'order', items: [['croissants', 3]] },
+  { family: 'pidgin I wan buy', text: 'I wan buy 2 crates of eggs', country: NG, intent: 'order', items: [['eggs', 2]] },
+  { family: 'pidgin abeg', text: 'Abeg bring 2 plates of amala', country: NG, intent: 'order', items: [['amala', 2]] },
+  { family: 'sw nataka', text: 'Nataka 2kg sukuma na 1 unga', country: KE, intent: 'order', items: [['sukuma', 2], ['unga', 1]] },
+  { family: 'IN please do the needful', text: 'Please send 2 kg atta and 1 litre oil', country: IN, intent: 'order', items: [['atta', 2], ['oil', 1]] },
+  { family: 'ZA can I get', text: 'Can I get 2 kotas and 1 Stoney', country: ZA, intent: 'order', items: [['kotas', 2], ['Stoney', 1]] },
+  // request verbs — es
+  { family: 'es me das', text: 'Me das 2 kilos de tortillas y 1 refresco', country: MX, intent: 'order', items: [['tortillas', 2], ['refresco', 1]] },
+  { family: 'es mándame', text: 'Mándame 3 empanadas', country: MX, intent: 'order', items: [['empanadas', 3]] },
+  { family: 'es ponme', text: 'Ponme 2 cafés con leche', country: ES, intent: 'order', items: [['cafés con leche', 2]] },
+  { family: 'es me pones', text: 'Me pones 1 tortilla de patatas', country: ES, intent: 'order', items: [['tortilla de patatas', 1]] },
+  { family: 'es me regalas', text: 'Me regalas 2 arepas', country: 'CO', intent: 'order', items: [['arepas', 2]] },
+  { family: 'es apúntame', text: 'Apúntame 6 croquetas', country: ES, intent: 'order', items: [['croquetas', 6]] },
+  { family: 'es ocupo', text: 'Ocupo 3 tamales y 2 atoles', country: MX, intent: 'order', items: [['tamales', 3], ['atoles', 2]] },
+  { family: 'es necesito', text: 'Necesito 5 bolillos', country: MX, intent: 'order', items: [['bolillos', 5]] },
+  // request verbs — pt
+  { family: 'pt me vê', text: 'Me vê 2 pães de queijo e 1 café', country: BR, intent: 'order', items: [['pães de queijo', 2], ['café', 1]] },
+  { family: 'pt traz', text: 'Traz 3 coxinhas', country: BR, intent: 'order', items: [['coxinhas', 3]] },
+  { family: 'pt vou querer', text: 'Vou querer 2 marmitas', country: BR, intent: 'order', items: [['marmitas', 2]] },
+  { family: 'pt separa', text: 'Separa 2 kg de picanha pra mim', country: BR, intent: 'order', items: [['picanha', 2]] },
+  { family: 'pt pode mandar', text: 'Pode mandar 4 brigadeiros', country: BR, intent: 'order', items: [['brigadeiros', 4]] },
+  { family: 'pt fazer um pedido', text: 'Quero fazer um pedido: 2 pizzas calabresa', country: BR, intent: 'order', items: [['pizzas calabresa', 2]] },
+  { family: 'pt-PT queria encomendar', text: 'Queria encomendar 2 pastéis de nata, se faz favor', country: PT, intent: 'order', items: [['pastéis de nata', 2]] },
+  { family: 'pt-PT era', text: 'Era 1 bifana e 2 imperiais', country: PT, intent: 'order', items: [['bifana', 1], ['imperiais', 2]] },
+  { family: 'pt-PT pode enviar', text: 'Pode enviar 3 caixas de morangos', country: PT, intent: 'order', items: [['morangos', 3]] },
+  // labels
+  { family: 'label Nome completo', text: 'Nome completo: Ana Paula Souza\nTelemóvel: 912 345 678\nMorada: Rua Augusta 45, Lisboa\n2 bolos de arroz', country: PT, intent: 'order', name: 'Ana Paula Souza', phone: '+351912345678', address: 'Rua Augusta 45, Lisboa', items: [['bolos de arroz', 2]] },
+  { family: 'label Telf/Móvil/Dirección de entrega', text: 'Nombre: Lucía Gómez\nMóvil: 612 345 678\nDirección de entrega: Calle Mayor 12, 3ºB, Madrid\n2 tartas de queso', country: ES, intent: 'order', name: 'Lucía Gómez', phone: '+34612345678', address: 'Calle Mayor 12, 3ºB, Madrid', items: [['tartas de queso', 2]] },
+  { family: 'label Cel/Colonia', text: 'Nombre: Jorge Ruiz\nCel: 55 1234 5678\nDirección: Av. Juárez 50\nColonia: Centro\n3 tortas', country: MX, intent: 'order', name: 'Jorge Ruiz', phone: '+525512345678', items: [['tortas', 3]] },
+  { family: 'label Endereço de entrega/Obs', text: 'Nome: Carla Dias\nCelular: (11) 98765-4321\nEndereço de entrega: Rua das Flores 88, Pinheiros\n2 açaí 500ml\nObs: sem granola', country: BR, intent: 'order', name: 'Carla Dias', phone: '+5511987654321', address: 'Rua das Flores 88, Pinheiros', notes: 'sem granola' },
+  { family: 'label Landmark/Instructions', text: 'Name: Priya Nair\nMobile: 98450 12345\nAddress: 12, 3rd Cross, Indiranagar\nLandmark: near CMH Hospital\n2 masala dosa\nInstructions: less spicy', country: IN, intent: 'order', name: 'Priya Nair', phone: '+919845012345', notes: 'less spicy', items: [['masala dosa', 2]] },
+  { family: 'label Observação/Nota', text: '2 pizzas margherita\nObservação: sem cebola', country: BR, intent: 'order', notes: 'sem cebola', items: [['pizzas margherita', 2]] },
+  { family: 'label Notas (es)', text: '3 tacos al pastor\nNotas: sin cebolla', country: MX, intent: 'order', notes: 'sin cebolla', items: [['tacos al pastor', 3]] },
+  // units and count words
+  { family: 'unit pairs', text: 'I need 2 pairs of school socks', country: KE, intent: 'order', items: [['school socks', 2]] },
+  { family: 'unit pkts/nos', text: 'Send 3 pkts biscuits and 5 nos samosa', country: IN, intent: 'order', items: [['biscuits', 3], ['samosa', 5]] },
+  { family: 'unit un/unid', text: 'Quero 10 un de pão francês e 2 unid. de manteiga', country: BR, intent: 'order', items: [['pão francês', 10], ['manteiga', 2]] },
+  { family: 'unit cx/garrafas', text: 'Manda 2 cx de leite e 3 garrafas de vinho', country: BR, intent: 'order', items: [['leite', 2], ['vinho', 3]] },
+  { family: 'unit botellas/latas', text: 'Quiero 3 botellas de agua y 4 latas de coca', country: MX, intent: 'order', items: [['agua', 3], ['coca', 4]] },
+  { family: 'unit bags/tins/sachets', text: 'I need 2 bags of rice, 3 tins of milk and 10 sachets of water', country: GH, intent: 'order', items: [['rice', 2], ['milk', 3], ['water', 10]] },
+  { family: 'unit paquetes/bandejas', text: 'Quiero 2 paquetes de galletas y 1 bandeja de huevos', country: MX, intent: 'order', items: [['galletas', 2], ['huevos', 1]] },
+  { family: 'unit pacote/bandeja', text: 'Quero 2 pacotes de café e 1 bandeja de ovos', country: BR, intent: 'order', items: [['café', 2], ['ovos', 1]] },
+  { family: 'unit quilos/litros', text: 'Manda 2 quilos de arroz e 3 litros de leite', country: BR, intent: 'order', items: [['arroz', 2], ['leite', 3]] },
+  { family: 'unit dozens', text: 'I want 2 dozens of eggs', country: NG, intent: 'order', items: [['eggs', 24]] },
+  // number words
+  { family: 'num en thirteen..nineteen', text: 'I need sixteen cupcakes and eighteen doughnuts', country: GB, intent: 'order', items: [['cupcakes', 16], ['doughnuts', 18]] },
+  { family: 'num en a couple of', text: 'Send a couple of meat pies', country: NG, intent: 'order', items: [['meat pies', 2]] },
+  { family: 'num es trece..diecinueve', text: 'Quiero catorce tamales y dieciséis tortillas', country: MX, intent: 'order', items: [['tamales', 14], ['tortillas', 16]] },
+  { family: 'num es un par de', text: 'Quiero un par de conchas', country: MX, intent: 'order', items: [['conchas', 2]] },
+  { family: 'num es media docena', text: 'Quiero media docena de donas', country: MX, intent: 'order', items: [['donas', 6]] },
+  { family: 'num pt treze..dezenove', text: 'Quero dezesseis brigadeiros e treze beijinhos', country: BR, intent: 'order', items: [['brigadeiros', 16], ['beijinhos', 13]] },
+  { family: 'num pt-PT dezasseis', text: 'Queria dezassete pastéis de bacalhau', country: PT, intent: 'order', items: [['pastéis de bacalhau', 17]] },
+  { family: 'num pt um par de', text: 'Quero um par de chinelos', country: BR, intent: 'order', items: [['chinelos', 2]] },
+  { family: 'num pt meia dúzia', text: 'Quero meia dúzia de ovos', country: BR, intent: 'order', items: [['ovos', 6]] },
+  // status words
+  { family: 'status en dispatched', text: 'Order #A21 dispatched', intent: 'status', status: 'out_for_delivery', ref: 'A21' },
+  { family: 'status en en route', text: 'Order 1042 is en route', intent: 'status', status: 'out_for_delivery', ref: '1042' },
+  { family: 'status en picked up by rider', text: '#552 picked up by rider', intent: 'status', status: 'out_for_delivery', ref: '552' },
+  { family: 'status en dropped off', text: 'Order #77 dropped off at the gate', intent: 'status', status: 'delivered', ref: '77' },
+  { family: 'status en done', text: 'Order #B12 done and delivered', intent: 'status', status: 'delivered', ref: 'B12' },
+  { family: 'status en cancel', text: 'Pls cancel order 88', intent: 'status', status: 'cancelled', ref: '88' },
+  { family: 'status es va en camino', text: 'Tu pedido #305 va en camino', intent: 'status', status: 'out_for_delivery', ref: '305' },
+  { family: 'status es ya salió', text: 'El pedido 912 ya salió', intent: 'status', status: 'out_for_delivery', ref: '912' },
+  { family: 'status es ya se entregó', text: 'Pedido #44 ya se entregó', intent: 'status', status: 'delivered', ref: '44' },
+  { family: 'status es anula', text: 'Anula el pedido 650 porfa', intent: 'status', status: 'cancelled', ref: '650' },
+  { family: 'status pt saiu para entrega', text: 'Pedido #1290 saiu para entrega', intent: 'status', status: 'out_for_delivery', ref: '1290' },
+  { family: 'status pt entregamos', text: 'Entregamos o pedido 331 agora', intent: 'status', status: 'delivered', ref: '331' },
+  { family: 'status pt cancela', text: 'Cancela o pedido 512 por favor', intent: 'status', status: 'cancelled', ref: '512' },
+  { family: 'status pt preparando', text: 'Pedido #88 já está preparando', intent: 'status', status: 'processing', ref: '88' },
+  { family: 'status pt confirmado', text: 'Pedido 77 confirmado, obrigado', intent: 'status', status: 'confirmed', ref: '77' },
+  // other: enquiries, complaints, promos, future intent
+  { family: 'other en delivery fee', text: "What's the delivery fee to Ikeja?", country: NG, intent: 'other' },
+  { family: 'other en do you deliver', text: 'Do you deliver to Westlands? I need 2 cakes', country: KE, intent: 'order' },
+  { family: 'other es hacen envíos', text: '¿Hacen envíos a Coyoacán?', country: MX, intent: 'other' },
+  { family: 'other pt vocês entregam', text: 'Vocês entregam em Pinheiros?', country: BR, intent: 'other' },
+  { family: 'other pt qual o valor', text: 'Qual o valor da torta de limão?', country: BR, intent: 'other' },
+  { family: 'other es future', text: 'Mañana te hago el pedido de 3 pasteles', country: MX, intent: 'other' },
+  { family: 'other pt future', text: 'Amanhã faço o pedido de 2 bolos', country: BR, intent: 'other' },
+  { family: 'other en future', text: "I'll place my order for 3 cakes tomorrow", country: NG, intent: 'other' },
+  { family: 'other es complaint', text: 'Los 2 tacos llegaron fríos', country: MX, intent: 'other' },
+  { family: 'other pt complaint', text: 'Veio faltando 1 refrigerante no meu pedido', country: BR, intent: 'other' },
+  { family: 'other en thanks', text: 'Thanks, got the 3 cakes, they were lovely', country: GB, intent: 'other' },
+];
+
+const fold = (s: unknown) => String(s ?? '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+export function check(row: Row, r: ParseResult): string[] {
+  const bad: string[] = [];
+  if (r.intent !== row.intent) bad.push(`intent ${r.intent}`);
+  if (row.items) {
+    const got = r.items.map((i) => `${fold(i.name)}×${i.quantity}`).join(', ');
+    const want = row.items.map(([n, q]) => `${fold(n)}×${q}`).join(', ');
+    if (got !== want) bad.push(`items [${got}] != [${want}]`);
+  }
+  if (row.status !== undefined && r.status !== row.status) bad.push(`status ${r.status}`);
+  if (row.ref !== undefined && r.orderRef !== row.ref) bad.push(`ref ${r.orderRef}`);
+  if (row.name !== undefined && fold(r.customer.name) !== fold(row.name)) bad.push(`name ${r.customer.name}`);
+  if (row.phone !== undefined && r.customer.phone !== row.phone) bad.push(`phone ${r.customer.phone}`);
+  if (row.address !== undefined && fold(r.address) !== fold(row.address)) bad.push(`address ${r.address}`);
+  if (row.notes !== undefined && fold(r.notes) !== fold(row.notes)) bad.push(`notes ${r.notes}`);
+  if (row.total !== undefined && r.total !== row.total) bad.push(`total ${r.total}`);
+  return bad;
+}
+
+const probe = process.env['VOCAB_PROBE'] === '1';
+for (const row of ROWS) {
+  if (probe) {
+    const r = parseMessage({ id: row.family, text: row.text, business: { country: row.country ?? 'NG', currency: row.currency ?? 'NGN', catalog: [] } });
+    const bad = check(row, r);
+    if (bad.length) console.log(`FAIL ${row.family}: ${bad.join(' | ')}`);
+    continue;
+  }
+  t.test(row.family, async (tt) => {
+    const r = parseMessage({ id: row.family, text: row.text, business: { country: row.country ?? 'NG', currency: row.currency ?? 'NGN', catalog: [] } });
+    tt.same(check(row, r), [], row.text);
+  });
+}
