@@ -6,7 +6,8 @@ import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, parseNumberToken } f
 import { matchCatalog, type PreparedCatalog } from './catalog.ts';
 import {
   CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
-  LABEL_NAME_RE, LABEL_NOTE_RE, LABEL_PHONE_RE, LABEL_PRODUCT_RE, LABEL_QTY_RE, NOTE_RE, PICKUP_RE, SIGNOFF_WORDS_SRC,
+  LABEL_ADDRESS_EXTRA_RE, LABEL_NAME_RE, LABEL_NOTE_RE, LABEL_PHONE_RE, LABEL_PRODUCT_RE, LABEL_QTY_RE, NOT_PRODUCT_RE, NOTE_RE,
+  PICKUP_RE, SIGNOFF_WORDS_SRC,
   TRAILING_UNITS, WANT_RE,
 } from './lexicon.ts';
 
@@ -452,6 +453,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
   if (!name || !HAS_LETTER.test(name)) return null;
   if (INQUIRY_START_RE.test(foldAligned(name))) return null;
+  if (NOT_PRODUCT_RE.test(foldAligned(name))) return null;
   const nameWords = name.split(/\s+/);
   if (nameWords.length > 8) return null;
   const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
@@ -549,6 +551,15 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
     if (maybeLabel && (m = LABEL_NOTE_RE.exec(t))) {
       if (m[1]) res.notes.push(trimPunct(m[1]));
+      line.done = true;
+      continue;
+    }
+    if (maybeLabel && res.address && (m = LABEL_ADDRESS_EXTRA_RE.exec(t))) {
+      // "Colonia: Centro" / "Landmark: opp. Shell" after the address line: part of the same address.
+      const label = (m[1] ?? '').toLowerCase();
+      let value = trimPunct(m[2] ?? '');
+      if (/^(?:near|nearby|opp|opposite|behind|beside)/.test(label) && !/^(?:near|opp|opposite|behind|beside|by|next)/i.test(value)) value = `${m[1]} ${value}`;
+      if (value && res.address.length + value.length < 200) res.address = `${res.address}, ${value}`;
       line.done = true;
       continue;
     }

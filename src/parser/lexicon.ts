@@ -36,7 +36,15 @@ export const FILLERS = new Set(
     // pt: me vê/traz/manda/vou querer/separa/encomendar/fazer um pedido; pt-PT: queria encomendar/era/se faz favor
     'era queriamos quer queira envia envie enviem enviar mandem manda-me envia-me traz-me traga-me arranja arranje ' +
     'reserva reservar reserve separar separem anota anote fazer faço faco gostava encomendo ' +
-    'podia podem consegue consegues sff sfv obg vc voce voces vcs ai la'
+    'podia podem consegue consegues sff sfv obg vc voce voces vcs ai la ' +
+    // greetings and ways of addressing the merchant, per region
+    'howzit howsit bru bra bru. sharp shap eish heita sawubona molo ' + // ZA
+    'chale charley chaley maakye akwaaba ' + // GH
+    'bros broda ekaaro ekasan ekale nnoo sannu ' + // NG
+    'sasa niaje vipi poa ' + // KE
+    'ji sirji bhaiji anna akka bhaisaab namaskar ' + // IN
+    'oye oiga joven seno senor senora guero guera amigo amiga vecino vecina holaa holi disculpa disculpe buenass ' + // es
+    'moco moca querida querido flor amore boas viva opa eai blz beleza desculpa desculpe'
   ).split(/\s+/),
 );
 
@@ -88,7 +96,14 @@ export const HEADER_WORDS = new Set([
   'my', 'for', 'today', 'delivery', 'lunch', 'para', 'ya', 'do', 'dia', 'de', 'la', 'fiesta', 'sabado', 'new', 'novo', 'nuevo',
 ]);
 
-export const LABEL_NAME_RE = /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo)\s*[:=\-–]\s*(.*)$/i;
+export const LABEL_NAME_RE =
+  /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo|nombre completo|nombre y apellidos?|nome e sobrenome|your name|receiver(?:'s)?(?: name)?|recipient(?:'s)?(?: name)?|contact (?:person|name)|destinatari[oa]|destinat[aá]ri[oa]|a nombre de|em nome de|attn\.?)\s*[:=\-–]\s*(.*)$/i;
+/** Lines that add to an address already given: "Colonia: Centro", "Bairro: Pinheiros", "Landmark: opp. Shell", "CEP: 01310-100". */
+export const LABEL_ADDRESS_EXTRA_RE =
+  /^\s*(landmark|nearest landmark|near(?:by)?|opp\.?|opposite|behind|beside|colonia|col\.|bairro|barrio|urbanizaci[oó]n|urbanizacao|sector|cep|c\.p\.|cp|c[oó]digo postal|postal code|post code|pin ?code|zip(?: code)?|city|town|area|estate|ciudad|cidade|municipio|munic[ií]pio|alcald[ií]a|delegaci[oó]n|freguesia|localidade|concelho|distrito|county|punto de referencia|ponto de refer[eê]ncia|refer[eê]ncia|referencia|entre calles|complemento|compl\.?|apto|apt\.?|apartment|piso|andar|depto|departamento|bloco|bloque|block|floor)\s*[:=\-–]\s*(.+)$/i;
+/** Words that name the shop's information, not goods: "send me your menu", "manda o cardápio", "your account number". */
+export const NOT_PRODUCT_RE =
+  /^(?:(?:your|ur|the|me|us|el|la|los|las|o|a|os|as|su|sus|tu|tus|seu|sua|seus|suas|vosso|vossa|nos|their|full|updated|latest|current|new|nuevo|nueva|novo|nova)\s+){0,3}(?:menu|menus|price ?list|prices|rates|catalog(?:ue)?|catalogo|cardapio|carta|lista de precios|lista de precos|lista|tabela(?: de precos)?|account(?: number| details| no\.?)?|acct(?: no\.?| number)?|bank details|payment details|details|location|live location|pin|ubicacion|localizacao|numero de cuenta|cuenta|clabe|chave(?: do)? pix|pix|dados bancarios|dados|pictures?|pics?|photos?|fotos?|imagenes|imagens|opciones|opcoes|options|sabores|flavou?rs?|horario|horarios|hours|contacto|contato|number|numero|info|informacion|informacoes)(?:\s+(?:pls|please|por favor|porfa|pf|sff|again|too|also|de (?:hoy|hoje|la semana|precios|precos)|do dia|for (?:today|the week)))*\s*[.!?]*$/;
 export const LABEL_PHONE_RE = /^\s*(?:phone(?:\s*(?:no|number|#))?\.?|ph|tel|tele?fone|tel[eé]fono|mobile(?:\s*no)?|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|📞|☎️?|📱)\s*[:=\-–]?\s*(.*)$/iu;
 export const LABEL_ADDRESS_RE =
   /^\s*(?:(?:delivery|shipping|full)\s+address|address|addr|adress|location|loc|deliver(?:y)?\s+to|send\s+to|ship\s+to|to|delivery|deliver|(?:direcci[oó]n|endere[cç]o|morada|domicilio|address|location|lugar|local)\s+(?:de|para|da|of|for)\s+(?:entrega|envio|env[ií]o|delivery|entregar)|direcci[oó]n|direccion|domicilio|a domicilio|entregar en|entrega en|endere[cç]o|end\.?|entrega|entregar|local|site|morada|ubicaci[oó]n|localiza[cç][aã]o|📍)\s*[:=\-–]\s*(.*)$/iu;
