@@ -35,7 +35,7 @@ const STATUS_PATTERNS: ReadonlyArray<[OrderStatus, RegExp]> = [
   ],
   [
     'out_for_delivery',
-    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|saiu com|ya salio|salio con|salio a (?:entregar|repartir)|a caminho|rider (?:is|go|don|has|dey)|driver is|motoboy|en route|enroute|on route|on transit|in transit|shipped|out for dispatch|(?:picked up|collected) by (?:the |our )?(?:rider|driver|courier|dispatch|dispatcher|boda|delivery guy|bike man|bolt|uber)|va en camino|ya va|ya va en camino|va saliendo|ya salio|salio para|despachado|despachada|saiu|ja saiu|esta a caminho|vai a caminho|em rota|em transito|enviado|enviada|despachad[oa]|a ir (?:ai|ter consigo))\b/,
+    /\b(out for delivery|on (?:the|its|his|her) way|dispatched|has been shipped|en camino|en ruta|va para alla|saiu (?:para|pra) (?:a )?entrega|saiu para|saiu com|ya salio|salio con|salio a (?:entregar|repartir)|a caminho|rider (?:is|go|don|has|dey)|driver is|motoboy|en route|enroute|on route|on transit|in transit|shipped|out for dispatch|(?:picked up|collected) by (?:the |our )?(?:rider|driver|courier|dispatch|dispatcher|boda|delivery guy|bike man|bolt|uber)|va en camino|ya va|ya va en camino|va saliendo|ya salio|salio para|despachado|despachada|saiu|ja saiu|esta a caminho|vai a caminho|em rota|em transito|enviado|enviada|despachad[oa]|a ir (?:ai|ter consigo)|on the road|expedid[oa]|en reparto|(?:salio|sale) a reparto|con el (?:repartidor|motorizado|chofer)|com o (?:entregador|motoboy|estafeta|motoqueiro)|with (?:the|our|my) (?:rider|driver|courier|dispatch rider)|don carry|don comot)\b/,
   ],
   [
     'processing',

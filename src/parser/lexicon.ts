@@ -44,13 +44,20 @@ export const FILLERS = new Set(
     'sasa niaje vipi poa ' + // KE
     'ji sirji bhaiji anna akka bhaisaab namaskar ' + // IN
     'oye oiga joven seno senor senora guero guera amigo amiga vecino vecina holaa holi disculpa disculpe buenass ' + // es
-    'moco moca querida querido flor amore boas viva opa eai blz beleza desculpa desculpe'
+    'moco moca querida querido flor amore boas viva opa eai blz beleza desculpa desculpe ' +
+    // more request verbs: en "arrange/provide/supply/reserve/put me down for/send over", es "hazme/échame/véndeme/
+    // me llevas/me pone/me guardas/sería", pt "bota/coloca/tem como/precisava/mais/pode ser/arranja-me/dá-me"
+    'arrange organise organize provide supply reserve put down over do required requirement ' +
+    'haces hace hazme hagan hacerme preparas preparame prepara preparen echame echa echale pasame pasa vendeme vendes ' +
+    'vende vendan llevas llevame lleva llevan seria serian pone guardas guardame guarda guarden necesitaria ' +
+    'tem como bota bote coloca coloque poe acrescenta adiciona inclui mais precisava precisaria ser ' +
+    'arranja-me reserva-me separa-me guarda-me poe-me mande-me envie-me da-me de-me faz-me faca-me'
   ).split(/\s+/),
 );
 
 /** Verbs that make the noun phrase after them a product even with no count ("vou querer o sofá"). */
 export const WANT_RE =
-  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like|get me|can i (?:have|get)|could i (?:have|get)|may i have|i'?ll have|lemme get|gimme|add|nataka|tunataka|naomba|nipe|niletee|nitumie|ponme|me pones|pone?me|apuntame|anotame|ocupo|ocupamos|me regalas?|regalame|traeme|me traes|mandame|mandenme|me mandas|envia(?:me)?|enviar|mandar|mandem|me ve|traz|traga|pode mandar|pode enviar|pode separar|queria encomendar|gostava|arranja|reserva|quisieramos|queremos|queriamos)\b/;
+  /\b(want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like|get me|can i (?:have|get)|could i (?:have|get)|may i have|i'?ll have|lemme get|gimme|add|nataka|tunataka|naomba|nipe|niletee|nitumie|ponme|me pones|pone?me|apuntame|anotame|ocupo|ocupamos|me regalas?|regalame|traeme|me traes|mandame|mandenme|me mandas|envia(?:me)?|enviar|mandar|mandem|me ve|traz|traga|pode mandar|pode enviar|pode separar|queria encomendar|gostava|arranja|reserva|quisieramos|queremos|queriamos|arrange|provide|supply|reserve|put me down for|send over|hazme|me haces|preparame|me preparas|echame|pasame|vendeme|me vendes|me llevas|llevame|me pone|me guardas|guardame|tem como (?:mandar|enviar|entregar|separar|fazer)|bota|coloca|precisava|precisaria|necesitaria)\b/;
 
 /** Units written after a count. Measures and packaging are dropped from the product name. */
 export const COUNT_UNITS = new Set(
@@ -59,14 +66,14 @@ export const COUNT_UNITS = new Set(
     'kg kgs kilo kilos kilogram kilograms kgm g gm gms gram grams l lt lts ltr ltrs litre litres liter liters ml ' +
     'unit units unidad unidades und uds un u peca pecas pc pcs pcts pct bag bags sack sacks carton cartons ctn ctns ' +
     'tray trays crate crates box boxes tin tins can cans bottle bottles btl btls bunch bunches dozen ' +
-    'plato platos orden ordenes porcion porciones paquete paquetes bolsa bolsas caja cajas botella botellas lata latas ' +
+    'plato platos orden ordenes porcion porciones racion raciones dose doses paquete paquetes bolsa bolsas caja cajas botella botellas lata latas ' +
     'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
     'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets ' +
     // vocabulary round (1.3.2)
     'pair pairs par pares dozens pckt pckts pks pk ps psc pieces. pz pza pzas pieza piezas unid unids unidad. ' +
     'cx cxs caixinha caixinhas bandeja bandejas fardo fardos pote potes frasco frascos vidro vidros maco macos ' +
     'rolo rolos galao galoes duzias bolsita bolsitas charola charolas bote botes tarro tarros frasco rollo rollos ' +
-    'galon galones garrafon garrafones six-pack sixpack tray. punnet punnets bundle bundles pouch pouches kilo. ' +
+    'galon galones six-pack sixpack tray. punnet punnets bundle bundles pouch pouches kilo. ' +
     'lb lbs satchet satchets bucket buckets mudu mudus basket baskets ' +
     'bowl bowls'
   ).split(/\s+/),
@@ -88,7 +95,7 @@ export const TRAILING_UNITS = new Set(
 
 /** Where a product phrase ends: purpose, timing or pickup clauses ("for my son's bday", "para llevar"). */
 export const CUT_RE =
-  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|(?:no|via|pelo|por) pix\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
+  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|me|us|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|(?:no|via|pelo|por) pix\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
 
 /** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
 export const HEADER_WORDS = new Set([
