@@ -768,7 +768,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
 }
 
 /** "Queria saber se…", "I'd like to know…", "quisiera preguntar…": a request to know, not for goods. */
-const INQUIRY_START_RE = /^(?:to\s+)?(?:know|ask|find out|check|enquire|inquire|confirm if|confirm whether|saber|preguntar|perguntar|consultar|tirar uma duvida|confirmar se|confirmar si|hablar|falar)\b/;
+const INQUIRY_START_RE = /^(?:to\s+)?(?:know|ask|find out|check|enquire|inquire|confirm if|confirm whether|saber|preguntar|perguntar|consultar|tirar uma duvida|confirmar se|confirmar si|hablar|falar|kujua|kuuliza|kuulizia|pregunta|pergunta)\b/;
 const IN_NAME_OF_RE =
   /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
