@@ -277,6 +277,9 @@ function leadingQty(seg: string): QtyParse | null {
       j = i + 2;
       if (/^(?:of|de|do|da)$/.test(foldTok(toks[j] ?? ''))) j++;
       return finishQty(toks, j, 2, null, wanted);
+    } else if (NUMBER_WORDS.has(t) && i + 1 < toks.length && (isNumericToken(foldTok(toks[i + 1] ?? '')) || (FILLERS.has(foldTok(toks[i + 1] ?? '')) && WANT_RE.test(foldTok(toks[i + 1] ?? ''))))) {
+      // Pidgin "make una send 4 …", "una bring": a pronoun that spells like a count, before the real count or verb.
+      continue;
     } else if (NUMBER_WORDS.has(t)) {
       qty = NUMBER_WORDS.get(t) ?? null;
       // "a" / "o" style articles only count when they introduce a product, not "a lot", "a few".
@@ -484,7 +487,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
@@ -691,6 +694,18 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       }
       if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
       // "A nombre de Ricardo Peña." / "In the name of Mrs Okoro" / "Em nome de Ana": a name in prose.
+      // "Soy Karla", "Sou a Juliana", "Me llamo Rosa", "This is Mike": who is writing, when it is name-shaped.
+      const si = SELF_INTRO_RE.exec(sentence.trim());
+      if (si) {
+        const n = validSignoffName(si[1] ?? '');
+        if (n) {
+          if (!res.labelledName) {
+            res.name = n;
+            res.labelledName = true;
+          }
+          continue;
+        }
+      }
       const nm = IN_NAME_OF_RE.exec(sentence.trim());
       if (nm) {
         const n = validSignoffName(cleanName(nm[1] ?? '') ?? '');
@@ -769,10 +784,21 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
 
 /** "Queria saber se…", "I'd like to know…", "quisiera preguntar…": a request to know, not for goods. */
 const INQUIRY_START_RE = /^(?:to\s+)?(?:know|ask|find out|check|enquire|inquire|confirm if|confirm whether|saber|preguntar|perguntar|consultar|tirar uma duvida|confirmar se|confirmar si|hablar|falar|kujua|kuuliza|kuulizia|pregunta|pergunta)\b/;
+const SELF_INTRO_PREFIX_RE =
+  /^(?:(?:hi|hello|hola|oi|ola|olá|buenas|good (?:morning|afternoon|evening)),?\s+)?(?:soy|sou(?:\s+(?:a|o))?|me llamo|me chamo|my name'?s|this is|aqu[ií] (?:es|[eé]) (?:a |o )?|les? (?:habla|escribe)|te (?:habla|escribe))\s+/i;
+const SELF_INTRO_NAME_RE = /^(\p{Lu}[\p{L}'’.-]*(?:\s\p{Lu}[\p{L}'’.-]*){0,2})\s*[.!]?$/u;
+const SELF_INTRO_RE = {
+  exec(s: string): [string, string] | null {
+    const p = SELF_INTRO_PREFIX_RE.exec(s);
+    if (!p) return null;
+    const n = SELF_INTRO_NAME_RE.exec(s.slice(p[0].length));
+    return n && n[1] ? [s, n[1]] : null;
+  },
+};
 const IN_NAME_OF_RE =
   /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
-const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
+const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
 const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con)\s/i;
 

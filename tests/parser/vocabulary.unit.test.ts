@@ -123,6 +123,11 @@ export const ROWS: Row[] = [
   { family: 'status pt-PT expedida', text: 'A encomenda 771 já foi expedida', intent: 'status', status: 'out_for_delivery', ref: '771' },
   { family: 'status es en reparto', text: 'El pedido 12 ya está en reparto', intent: 'status', status: 'out_for_delivery', ref: '12' },
   { family: 'status pt com o entregador', text: 'Pedido 990 já está com o entregador', intent: 'status', status: 'out_for_delivery', ref: '990' },
+  { family: 'pidgin make una send … come my shop', text: 'Oga abeg make una send 4 meat pie come my shop, Shop 12 Balogun Market', country: NG, intent: 'order', address: 'Shop 12 Balogun Market', items: [['meat pie', 4]] },
+  { family: 'sw niko / nitalipa', text: 'Niaje, naomba 2 chapati na 1 pilau, niko Kasarani, Mwiki road. Nitalipa na mpesa', country: KE, intent: 'order', address: 'Kasarani, Mwiki road', notes: 'Nitalipa na mpesa', items: [['chapati', 2], ['pilau', 1]] },
+  { family: "es pa' la", text: "Ocupo 2 litros de salsa pa' la fiesta", country: MX, intent: 'order', items: [['salsa', 2]] },
+  { family: 'es soy (name)', text: 'Me regalas 2 gelatinas? Soy Karla', country: MX, intent: 'order', name: 'Karla', items: [['gelatinas', 2]] },
+  { family: 'pt me chamo (name)', text: 'Quero 2 esfihas. Me chamo Renata', country: BR, intent: 'order', name: 'Renata', items: [['esfihas', 2]] },
   // greetings and addressing words before a request
   { family: 'ZA howzit', text: 'Howzit bru can I get 2 bunny chows', country: ZA, intent: 'order', items: [['bunny chows', 2]] },
   { family: 'KE sasa', text: 'Sasa boss niletee 2 kg nyama', country: KE, intent: 'order', items: [['nyama', 2]] },
