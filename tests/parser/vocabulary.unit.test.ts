@@ -143,6 +143,9 @@ export const ROWS: Row[] = [
   { family: 'label Landmark appended', text: 'Address: Plot 4, Ring Road\nLandmark: opposite Shell filling station\n2 packs jollof', country: NG, intent: 'order', address: 'Plot 4, Ring Road, opposite Shell filling station', items: [['jollof', 2]] },
   { family: 'label Valor total', text: '2 pizzas R$ 40\nValor total: R$ 80', country: BR, currency: 'BRL', intent: 'order', total: 80 },
   { family: 'label Total a pagar', text: '3 tacos $20 c/u\nTotal a pagar: $60', country: MX, currency: 'MXN', intent: 'order', total: 60 },
+  { family: 'status en ready for pickup', text: 'Hi, your order #55 is ready for pickup', intent: 'status', status: 'processing', ref: '55' },
+  { family: 'status es listo para recoger', text: 'Pedido #882 listo para recoger', intent: 'status', status: 'processing', ref: '882' },
+  { family: 'status en has it left', text: 'Has my order #45 left?', intent: 'status', status: 'out_for_delivery', ref: '45' },
   // other: enquiries, complaints, promos, future intent
   { family: 'other en send menu', text: 'Pls send me your menu', country: NG, intent: 'other' },
   { family: 'other en price list', text: 'Kindly send your price list', country: IN, intent: 'other' },
