@@ -499,7 +499,7 @@ const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|c
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =
-  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|and call|thank|thanks|gracias|obrigad[oa]|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod)\b/i;
+  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|plz|porfa|porfavor|por favor|pf|pfv|xfa|sff|se faz favor|plis|kindly|and call|thank|thanks|thx|gracias|obrigad[oa]|obg|valeu|asante|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod)\b/i;
 const STREETISH_RE = /\d|,|\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|flat|plot|block|apt|apto|depto|centro|market|mall|gate|stage|hall|near|opposite|opp|behind|estate|phase|sector|nagar|colony|layout|junction|area|park|village|town|city)\b/i;
 
 export function extract(text: string, catalog: PreparedCatalog | null, rawLines: string[]): Extracted {
@@ -666,7 +666,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
           const hit = money.find((h) => h.index >= tm.index) ?? money[money.length - 1];
           if (!hit && HAS_LETTER.test(head)) {
             // "opposite Total petrol station": the word names a place, not an amount.
-            kept.push(part.slice(head.length));
+            kept.push(part);
             continue;
           }
           if (hit) {

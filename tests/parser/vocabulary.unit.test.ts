@@ -128,6 +128,8 @@ export const ROWS: Row[] = [
   { family: "es pa' la", text: "Ocupo 2 litros de salsa pa' la fiesta", country: MX, intent: 'order', items: [['salsa', 2]] },
   { family: 'es soy (name)', text: 'Me regalas 2 gelatinas? Soy Karla', country: MX, intent: 'order', name: 'Karla', items: [['gelatinas', 2]] },
   { family: 'pt me chamo (name)', text: 'Quero 2 esfihas. Me chamo Renata', country: BR, intent: 'order', name: 'Renata', items: [['esfihas', 2]] },
+  { family: 'address stops at porfa', text: 'Me mandas 2 gringas a Av. Universidad 300, Col. Narvarte porfa', country: MX, intent: 'order', address: 'Av. Universidad 300, Col. Narvarte', items: [['gringas', 2]] },
+  { family: "address 'near the Total station'", text: 'Please bring 10 mandazi to Kahawa West, near the Total petrol station', country: KE, intent: 'order', address: 'Kahawa West, near the Total petrol station', items: [['mandazi', 10]] },
   // greetings and addressing words before a request
   { family: 'ZA howzit', text: 'Howzit bru can I get 2 bunny chows', country: ZA, intent: 'order', items: [['bunny chows', 2]] },
   { family: 'KE sasa', text: 'Sasa boss niletee 2 kg nyama', country: KE, intent: 'order', items: [['nyama', 2]] },
