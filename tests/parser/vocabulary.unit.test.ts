@@ -172,6 +172,11 @@ export const ROWS: Row[] = [
   { family: 'other en reserve a table', text: 'Can I reserve a table for 4?', country: GB, intent: 'other' },
   { family: 'other sw kujua bei', text: 'Nataka kujua bei ya 2 kg', country: KE, intent: 'other' },
   { family: 'order es menú del día', text: 'Ponme 2 menús del día', country: ES, intent: 'order', items: [['menús del día', 2]] },
+  { family: 'other pt como faço pra pedir', text: 'Como faço pra pedir 2 bolos?', country: BR, intent: 'other' },
+  { family: 'other es se puede pedir', text: '¿Se puede pedir 2 tartas para el domingo?', country: ES, intent: 'other' },
+  { family: 'order after weekday question', text: 'Do you deliver on Sundays? Need 2 trays of small chops', country: NG, intent: 'order', items: [['small chops', 2]] },
+  { family: 'other es ya te deposité', text: 'Ya te deposité los $350', country: MX, intent: 'other' },
+  { family: 'other pt já fiz o pix', text: 'Já fiz o pix de R$ 80', country: BR, intent: 'other' },
   { family: 'other promo', text: 'PROMO: 2 pizzas por $199 solo hoy', country: MX, intent: 'other' },
 
   { family: 'other en delivery fee', text: "What's the delivery fee to Ikeja?", country: NG, intent: 'other' },
