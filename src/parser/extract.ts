@@ -166,6 +166,9 @@ const NUMBERED_RE = /^\s*\d{1,2}[.)]\s+/;
 const LEAD_JUNK_RE = /^[^\p{L}\p{N}$₦£€₹₵¿¡#]+/u;
 const HAS_LETTER = /\p{L}/u;
 const TIME_WORDS = new Set(['min', 'mins', 'minute', 'minutes', 'minutos', 'hr', 'hrs', 'hour', 'hours', 'horas', 'hora', 'am', 'pm', 'h', 'days', 'dias', 'weeks', 'semanas', 'o\'clock', 'oclock', 'pm.', 'am.', '%', 'th', 'st', 'nd', 'rd', 'years', 'anos', 'años', 'yrs']);
+const FRACTION_RE = /^(?:(\d{1,2})\s?)?(?:(\d)\/([248])|([½¼¾]))$/;
+const FRACTION_CHARS: Record<string, number> = { '½': 0.5, '¼': 0.25, '¾': 0.75 };
+const MEASURE_UNITS = new Set(['kg', 'kgs', 'kilo', 'kilos', 'quilo', 'quilos', 'litre', 'litres', 'liter', 'liters', 'litro', 'litros', 'l', 'lt', 'ltr', 'lb']);
 const MONTH_RE =
   /^(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)$/;
 const TIME_TOKEN_RE = /^\d{1,2}(?:[:.]\d{2})?(?:am|pm|h|hrs|hr|min|mins)$/i;
@@ -265,6 +268,15 @@ function leadingQty(seg: string): QtyParse | null {
         qty = (qty ?? 1) * 12;
         unit = null;
       }
+    } else if (FRACTION_RE.test(t)) {
+      // "1/2 kg paneer", "½ kilo", "1½ kg": a fraction of a measure.
+      const fm = FRACTION_RE.exec(t);
+      const whole = fm && fm[1] ? Number(fm[1]) : 0;
+      const frac = fm && fm[2] ? Number(fm[2]) / Number(fm[3]) : fm && fm[4] ? (FRACTION_CHARS[fm[4]] ?? 0) : 0;
+      qty = whole + frac;
+    } else if (HALF_WORDS.has(t) && MEASURE_UNITS.has(foldTok(toks[i + 1] ?? '').replace(/\.$/, ''))) {
+      // "half kg ginger", "medio kilo de queso", "meio quilo de carne".
+      return finishQty(toks, i + 1, 0.5, null, wanted);
     } else if (HALF_WORDS.has(t)) {
       const n1 = foldAligned(toks[i + 1] ?? '');
       const n2 = foldAligned(toks[i + 2] ?? '');
@@ -487,7 +499,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =

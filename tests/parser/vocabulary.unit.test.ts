@@ -88,6 +88,13 @@ export const ROWS: Row[] = [
   { family: 'num pt-PT dezasseis', text: 'Queria dezassete pastéis de bacalhau', country: PT, intent: 'order', items: [['pastéis de bacalhau', 17]] },
   { family: 'num pt um par de', text: 'Quero um par de chinelos', country: BR, intent: 'order', items: [['chinelos', 2]] },
   { family: 'num pt meia dúzia', text: 'Quero meia dúzia de ovos', country: BR, intent: 'order', items: [['ovos', 6]] },
+  { family: 'num fraction 1/2 kg', text: 'Pls send 1/2 kg paneer', country: IN, intent: 'order', items: [['paneer', 0.5]] },
+  { family: 'num half kg', text: '2 kg onion, 1 kg tomato, half kg ginger', country: IN, intent: 'order', items: [['onion', 2], ['tomato', 1], ['ginger', 0.5]] },
+  { family: 'num es medio kilo', text: 'Quiero medio kilo de queso oaxaca', country: MX, intent: 'order', items: [['queso oaxaca', 0.5]] },
+  { family: 'en could I grab', text: 'Could I grab 2 sausage rolls and a flat white?', country: GB, intent: 'order', items: [['sausage rolls', 2], ['flat white', 1]] },
+  { family: 'es-ES podéis', text: 'Buenas, ¿me podéis mandar 2 pizzas?', country: ES, intent: 'order', items: [['pizzas', 2]] },
+  { family: 'pt manda aí', text: 'Manda aí 2 x-burguer e 1 coca lata', country: BR, intent: 'order', items: [['x-burguer', 2], ['coca lata', 1]] },
+  { family: 'es unos', text: 'Me traes una coca de 600 y unos chicharrones', country: MX, intent: 'order', items: [['coca de 600', 1], ['chicharrones', 1]] },
   // status words
   { family: 'status en dispatched', text: 'Order #A21 dispatched', intent: 'status', status: 'out_for_delivery', ref: 'A21' },
   { family: 'status en en route', text: 'Order 1042 is en route', intent: 'status', status: 'out_for_delivery', ref: '1042' },
