@@ -8,7 +8,7 @@ import { findPhones, normalizePhone } from './phone.ts';
 import { prepareCatalog, type PreparedCatalog } from './catalog.ts';
 import { agentName, extract, toItems } from './extract.ts';
 import {
-  AVAIL_Q_RE, COMPLAINT_RE, FUTURE_RE, MEDIA_RE, MY_ORDER_RE, PRICE_Q_RE, PROMO_RE, detectStatus, findOrderRef, looksLikeBot,
+  AVAIL_Q_RE, COMPLAINT_RE, FEEDBACK_RE, FUTURE_RE, MEDIA_RE, MY_ORDER_RE, PRICE_Q_RE, PROMO_RE, detectStatus, findOrderRef, looksLikeBot,
 } from './intent.ts';
 import { WANT_RE } from './lexicon.ts';
 
@@ -114,6 +114,9 @@ export function parseMessage(input: ParseInput): ParseResult {
   const isQuestion = folded.includes('?');
   if (!wantWord) {
     if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+    // Feedback on a past order, in a one-line message that asks for nothing.
+    if (FEEDBACK_RE.test(folded) && !folded.includes('\n') && !/\b(?:pls|plz|please|por favor|porfa|pf|sff|again|otra vez|de novo|mais|more|another)\b/.test(folded))
+      return emptyResult(id, 'other', 0.7);
     if (isQuestion && AVAIL_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
   }
 
