@@ -248,6 +248,17 @@ interface QtyParse {
   explicit: boolean;
 }
 
+const wantTokCache = new Map<string, boolean>();
+/** A single folded filler token that is a request verb ("send", "quiero"); memoised, the vocabulary is small. */
+function wantTok(t: string): boolean {
+  let w = wantTokCache.get(t);
+  if (w === undefined) {
+    w = FILLERS.has(t) && WANT_RE.test(t);
+    if (wantTokCache.size < 5000) wantTokCache.set(t, w);
+  }
+  return w;
+}
+
 /** Finds the count at the start of a segment (after greetings and request verbs). */
 function leadingQty(seg: string): QtyParse | null {
   const toks = seg.split(/\s+/).slice(0, 40);
@@ -289,7 +300,7 @@ function leadingQty(seg: string): QtyParse | null {
       j = i + 2;
       if (/^(?:of|de|do|da)$/.test(foldTok(toks[j] ?? ''))) j++;
       return finishQty(toks, j, 2, null, wanted);
-    } else if (NUMBER_WORDS.has(t) && i + 1 < toks.length && (isNumericToken(foldTok(toks[i + 1] ?? '')) || (FILLERS.has(foldTok(toks[i + 1] ?? '')) && WANT_RE.test(foldTok(toks[i + 1] ?? ''))))) {
+    } else if (NUMBER_WORDS.has(t) && i + 1 < toks.length && (isNumericToken(foldTok(toks[i + 1] ?? '')) || wantTok(foldTok(toks[i + 1] ?? '')))) {
       // Pidgin "make una send 4 …", "una bring": a pronoun that spells like a count, before the real count or verb.
       continue;
     } else if (NUMBER_WORDS.has(t)) {
@@ -297,7 +308,7 @@ function leadingQty(seg: string): QtyParse | null {
       // "a" / "o" style articles only count when they introduce a product, not "a lot", "a few".
       if ((t === 'a' || t === 'an') && /^(lot|few|bit|little|while|moment|minute|question)$/.test(foldAligned(toks[i + 1] ?? ''))) return null;
     } else if (FILLERS.has(t) || t === '') {
-      if (WANT_RE.test(t)) wanted = true;
+      if (wantTok(t)) wanted = true;
       continue;
     } else if (/^\p{Lu}/u.test(tok) && skippedCaps < 2 && i < 4 && toks.slice(i + 1, i + 4).some((x) => NAME_SKIP_NEXT(foldTok(x)))) {
       skippedCaps++;
@@ -353,7 +364,7 @@ function stripLeadingFillers(s: string): { text: string; wanted: boolean } {
   while (i < toks.length - 1 || (i < toks.length && toks.length === 1 && false)) {
     const t = foldTok(toks[i] ?? '');
     if (!FILLERS.has(t) && t !== '') break;
-    if (WANT_RE.test(t)) wanted = true;
+    if (wantTok(t)) wanted = true;
     i++;
   }
   // A lone trailing filler ("please") is not a product either.
