@@ -31,23 +31,30 @@ const NAV: Array<[string, string]> = [
   ['/export', 'Export'],
 ];
 
+/** The <head> every page shares (merchant and admin): CSP-safe htmx config, CSRF meta, no inline script. */
+export function PageHead(p: { title: string; csrf: string; extra?: JSX.Element | undefined }): JSX.Element {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="htmx-config" content={HTMX_CONFIG} />
+      <meta name="csrf-token" content={p.csrf} />
+      <title safe>{p.title}</title>
+      <link rel="stylesheet" href="/static/app.css" />
+      <script src="/vendor/htmx/htmx.min.js" defer></script>
+      <script src="/vendor/htmx/ext/ws.js" defer></script>
+      <script src="/static/app.js" defer></script>
+      {p.extra ?? ''}
+    </head>
+  );
+}
+
 export function Layout(p: PageProps): JSX.Element {
   return (
     <>
       {'<!doctype html>'}
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="htmx-config" content={HTMX_CONFIG} />
-          <meta name="csrf-token" content={p.csrf ?? ''} />
-          <title safe>{`${p.title} · Novi`}</title>
-          <link rel="stylesheet" href="/static/app.css" />
-          <script src="/vendor/htmx/htmx.min.js" defer></script>
-          <script src="/vendor/htmx/ext/ws.js" defer></script>
-          <script src="/static/app.js" defer></script>
-          {p.head ?? ''}
-        </head>
+        <PageHead title={`${p.title} · Novi`} csrf={p.csrf ?? ''} extra={p.head} />
         <body {...(p.user ? { 'hx-ext': 'ws', 'ws-connect': '/ws' } : {})}>
           <header class="top">
             <a class="brand" href="/">Novi</a>

@@ -2,17 +2,7 @@
 // with the admin navigation. Admin pages open no merchant websocket; the dashboard opens /admin/ws.
 import Html from '@kitajs/html';
 import type { AuthUser } from '../../auth/plugin.ts';
-
-const HTMX_CONFIG = JSON.stringify({
-  includeIndicatorStyles: false,
-  allowEval: false,
-  allowScriptTags: false,
-  responseHandling: [
-    { code: '204', swap: false },
-    { code: '[23]..', swap: true },
-    { code: '[45]..', swap: true, error: true },
-  ],
-});
+import { PageHead } from '../layout.tsx';
 
 const NAV: Array<[string, string]> = [
   ['/admin/dashboard', 'System'],
@@ -26,18 +16,7 @@ export function AdminLayout(p: { title: string; user: AuthUser; csrf: string; ac
     <>
       {'<!doctype html>'}
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="htmx-config" content={HTMX_CONFIG} />
-          <meta name="csrf-token" content={p.csrf} />
-          <title safe>{`${p.title} · Novi admin`}</title>
-          <link rel="stylesheet" href="/static/app.css" />
-          <link rel="stylesheet" href="/static/admin.css" />
-          <script src="/vendor/htmx/htmx.min.js" defer></script>
-          <script src="/vendor/htmx/ext/ws.js" defer></script>
-          <script src="/static/app.js" defer></script>
-        </head>
+        <PageHead title={`${p.title} · Novi admin`} csrf={p.csrf} extra={<link rel="stylesheet" href="/static/admin.css" />} />
         <body class="admin">
           <header class="top">
             <a class="brand" href="/admin/dashboard">
