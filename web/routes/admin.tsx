@@ -3,6 +3,7 @@
 // the audit timeline of every event (per order, business and WhatsApp session).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { updatesFeed } from '../lib/updates.ts';
+import { FilterFields } from './orders.tsx';
 import { z } from 'zod';
 import type { WebSocket } from 'ws';
 import type { Runtime } from '../../src/runtime.ts';
@@ -15,12 +16,11 @@ import { projectionStatus } from '../health.ts';
 import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
 import { waitUntil } from '../lib/projection.ts';
 import { getBusiness, getOrder, listBusinesses, listOrders, orderFilters } from '../lib/queries.ts';
-import { statusLabel, StatusBadge, money } from '../views/layout.tsx';
+import { StatusBadge, money } from '../views/layout.tsx';
 import { AdminLayout } from '../views/admin/layout.tsx';
 import { ActivitySection, AdminDashboard, BotsSection, MetricsSection, type AdminDashboardData } from '../views/admin/dashboard.tsx';
 import { EventFiltersForm, EventItem, EventList } from '../views/admin/events.tsx';
 import { AdminOrdersTable, UserRow, UsersTable } from '../views/admin/users.tsx';
-import { ORDER_STATUSES } from '../../src/events/catalog.ts';
 
 export function requireAdmin(req: FastifyRequest): AuthUser {
   const user = requireUser(req);
@@ -181,34 +181,7 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
               <label>
                 Search <input type="search" name="q" value={filters.q ?? ''} placeholder="customer, phone or item" />
               </label>
-              <label>
-                Status
-                <select name="status">
-                  <option value="">Any</option>
-                  {ORDER_STATUSES.map((s) => (
-                    <option value={s} selected={filters.status === s}>
-                      {statusLabel(s)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                Business
-                <select name="businessId">
-                  <option value="">All</option>
-                  {businesses.map((b) => (
-                    <option value={b.id} selected={filters.businessId === b.id} safe>
-                      {b.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                From <input type="date" name="from" value={filters.from ?? ''} />
-              </label>
-              <label>
-                To <input type="date" name="to" value={filters.to ?? ''} />
-              </label>
+              <FilterFields businesses={businesses} f={filters} />
               <button type="submit">Filter</button>
             </form>
             <AdminOrdersTable orders={result.orders} businesses={byId} pagination={result.pagination} query={query} />

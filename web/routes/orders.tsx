@@ -147,7 +147,8 @@ function OrdersResults(p: { orders: OrderJson[]; pagination: { page: number; pag
   );
 }
 
-function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFilters> }): JSX.Element {
+/** The order list's filter fields, shared by the merchant and the admin lists. */
+export function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFilters> }): JSX.Element {
   return (
     <>
       <label>
