@@ -46,6 +46,7 @@ async function run(init: ChildInit): Promise<number> {
     transport,
     logger,
     onState: (state) => send({ type: 'state', state }),
+    ...(init.reconcileEveryMs ? { reconcileEveryMs: init.reconcileEveryMs } : {}),
   });
 
   const beat = () => send({ type: 'heartbeat', rss: process.memoryUsage.rss(), state: session.state });

@@ -11,6 +11,7 @@ export interface ChildInit {
   whatsappSessionPath: string;
   dataDir: string;
   logLevel: string;
+  reconcileEveryMs?: number;
 }
 
 export type ToChild = ChildInit | { type: 'poke' } | { type: 'stop'; logout: boolean };

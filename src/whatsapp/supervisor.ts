@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   memoryLimitMb?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Passed to each session: how often a working session reconciles its chats (default 60 s). */
+  reconcileEveryMs?: number;
 }
 
 export interface SupervisorStatus {
@@ -126,6 +128,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       whatsappSessionPath: rt.config.whatsappSessionPath,
       dataDir: rt.config.dataDir,
       logLevel: rt.config.logLevel,
+      ...(options.reconcileEveryMs ? { reconcileEveryMs: options.reconcileEveryMs } : {}),
     };
     child.send(init);
     child.on('message', (msg: FromChild) => {

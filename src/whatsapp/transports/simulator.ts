@@ -62,10 +62,20 @@ export interface SimulatorTransportOptions {
   pollMs?: number;
 }
 
+/** (xid, id): the transport's position in a business's inbox, in the order the fence settles rows. */
+interface InboxCursor {
+  xid: bigint;
+  id: bigint;
+}
+
+const fencedRow = inboxRow.extend({ xid: int8, fence: int8 });
+
 export class SimulatorTransport implements Transport {
   readonly kind = 'simulator' as const;
   readonly sendDelayMs = [5, 25] as const;
-  private cursor = 0n;
+  private cursor: InboxCursor = { xid: 0n, id: 0n };
+  /** Rows handed over before the fence passed them: not handed over again when it does. */
+  private readonly early = new Set<bigint>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private again = false;
@@ -76,11 +86,11 @@ export class SimulatorTransport implements Transport {
 
   async start(handlers: TransportHandlers): Promise<void> {
     this.handlers = handlers;
-    // Live delivery starts at what is there now; anything older (posted while the session was
+    // Live delivery starts at what is settled now; anything older (posted while the session was
     // down) is found by the session's reconciliation through fetchMessages, as with WhatsApp.
-    const head = await this.options.pool.oneFirst(sql.type(z.object({ head: int8 }))`
-      select coalesce(max(id), 0) as head from simulator_inbox where business_id = ${this.options.businessId}`);
-    this.cursor = head;
+    const fence = await this.options.pool.oneFirst(sql.type(z.object({ fence: int8 }))`
+      select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence`);
+    this.cursor = { xid: fence, id: 0n };
     handlers.ready({ phone: null });
     this.schedule();
   }
@@ -96,6 +106,13 @@ export class SimulatorTransport implements Transport {
     this.timer.unref?.();
   }
 
+  /**
+   * Reads the rows after the cursor in (xid, id) order. A row whose transaction is older than the
+   * fence (the oldest transaction still running) is settled: no row can become visible before it
+   * any more, so the cursor moves past it. A visible row beyond the fence is handed over at once
+   * (no waiting on an unrelated long transaction) and remembered, but the cursor stays, so a row
+   * of a transaction still running is read when it commits, never skipped.
+   */
   private async poll(): Promise<void> {
     if (this.stopped) return;
     if (this.polling) {
@@ -107,15 +124,29 @@ export class SimulatorTransport implements Transport {
     try {
       do {
         this.again = false;
-        const rows = await this.options.pool.any(sql.type(inboxRow)`
-          select id, chat_id, message_id, from_id, from_name, text, created_at from simulator_inbox
-          where business_id = ${this.options.businessId} and id > ${String(this.cursor)}
-          order by id limit 500`);
+        const { xid, id } = this.cursor;
+        const rows = await this.options.pool.any(sql.type(fencedRow)`
+          select id, chat_id, message_id, from_id, from_name, text, created_at, xid::text::bigint as xid,
+                 pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence
+          from simulator_inbox
+          where business_id = ${this.options.businessId} and (xid, id) > (${String(xid)}::text::xid8, ${String(id)}::bigint)
+          order by xid, id limit 500`);
+        // (xid, id) order puts every settled row (xid below the fence) before every unsettled one.
+        let blocked = false;
         for (const r of rows) {
-          this.cursor = r.id;
+          const settled = r.xid < r.fence;
+          if (settled) {
+            this.cursor = { xid: r.xid, id: r.id };
+            if (this.early.delete(r.id)) continue; // handed over while still unsettled
+          } else {
+            blocked = true;
+            if (this.early.has(r.id)) continue;
+            this.early.add(r.id);
+          }
           this.handlers?.message(toInbound(r));
         }
-        if (rows.length === 500) this.again = true;
+        // More settled rows may follow a full page; an unsettled page is re-read on the next wake-up or poll.
+        if (rows.length === 500 && !blocked) this.again = true;
       } while (this.again && !this.stopped);
     } catch (e) {
       if (!this.stopped) this.handlers?.disconnected(`simulator inbox unreadable: ${(e as Error).message}`);
