@@ -28,9 +28,27 @@ export interface SessionOptions {
    * history fetch per group.
    */
   reconcileEveryMs?: number;
+  /** How far back reconciliation compares a chat's history with what is recorded (default 24 h). */
+  reconcileWindowMs?: number;
 }
 
 const MAX_SEND_ATTEMPTS = 8;
+const DAY_MS = 86_400_000;
+/** Margin for WhatsApp timestamps against recording order and clocks. */
+const CLOCK_SKEW_MS = 3_600_000;
+/** Messages fetched from one chat's history per reconciliation at most. */
+const MAX_HISTORY = 3200;
+/** Events read back from a chat stream to learn what is recorded, at most. */
+const MAX_STREAM_SCAN = 20_000;
+/** Message ids remembered per chat (the window's worth on a busy group). */
+const MAX_REMEMBERED = 50_000;
+
+interface ChatMemory {
+  /** Start of the window the ids cover (ms). */
+  since: number;
+  /** Message id → WhatsApp timestamp (ms). */
+  ids: Map<string, number>;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const groupRow = z.object({ id: z.string(), whatsapp_id: z.string().nullable(), created_at: tsDate });
@@ -61,6 +79,8 @@ export class Session {
   private draining = false;
   private drainAgain = false;
   private readonly groupCache = new Map<string, { groupId: string | null; until: number }>();
+  /** Per group: the message ids recorded over the reconciliation window. */
+  private readonly memory = new Map<string, ChatMemory>();
   private readonly sim: boolean;
 
   constructor(private readonly o: SessionOptions) {
@@ -205,7 +225,9 @@ export class Session {
       kind: m.kind,
       ...(m.nativeOrder ? { nativeOrder: m.nativeOrder } : {}),
     };
-    return this.append(`chat-${groupId}`, messageReceivedEventId(this.o.businessId, m.id), 'MessageReceived', data, m.senderId);
+    const written = await this.append(`chat-${groupId}`, messageReceivedEventId(this.o.businessId, m.id), 'MessageReceived', data, m.senderId);
+    this.remember(groupId, m);
+    return written;
   }
 
   private async linkedChats(): Promise<Array<{ groupId: string; chatId: string; linkedAt: Date }>> {
@@ -219,41 +241,98 @@ export class Session {
     return out;
   }
 
-  /** The WhatsApp id of the last message recorded from a group (MessageSent replies sit in the same stream). */
-  private async lastRecorded(groupId: string): Promise<string | null> {
-    const events = await this.o.store.readStream(`chat-${groupId}`, { direction: 'backwards', maxCount: 500 });
-    for (const e of events) {
-      if (e.type === 'MessageReceived') return (e.data as { messageId: string }).messageId;
+  /**
+   * The ids recorded from a group's chat since `windowStart`, kept in memory after one backwards
+   * read of its stream (every message this session records is added as it goes). When the newest
+   * recorded message is older than the window (a session down for longer), the window reaches back
+   * to it, so a long downtime is still covered. Memory is only an optimisation: an id it misses
+   * costs an idempotent append, never a duplicate.
+   */
+  private async storedIds(groupId: string, windowStart: number): Promise<ChatMemory> {
+    const known = this.memory.get(groupId);
+    if (known && known.since <= windowStart) {
+      for (const [id, ts] of known.ids) if (ts < windowStart - CLOCK_SKEW_MS) known.ids.delete(id);
+      known.since = windowStart;
+      return known;
     }
-    return null;
+    const ids = new Map<string, number>();
+    let since = windowStart;
+    let newest: number | null = null;
+    let from: bigint | undefined;
+    let read = 0;
+    scan: for (;;) {
+      const page = await this.o.store.readStream(`chat-${groupId}`, { direction: 'backwards', maxCount: 500, ...(from === undefined ? {} : { fromRevision: from }) });
+      for (const e of page) {
+        if (e.type !== 'MessageReceived') continue;
+        const d = e.data as { messageId: string; timestamp: string };
+        const ts = Date.parse(d.timestamp);
+        if (newest === null) {
+          newest = ts;
+          if (ts < since) since = ts;
+        }
+        // Recording order is not WhatsApp's order (reconciled messages are recorded late): a margin.
+        if (ts < since - CLOCK_SKEW_MS) break scan;
+        ids.set(d.messageId, ts);
+      }
+      read += page.length;
+      const last = page[page.length - 1];
+      if (page.length < 500 || !last || last.revision === 0n || read >= MAX_STREAM_SCAN) break;
+      from = last.revision - 1n;
+    }
+    const memory = { since, ids };
+    this.memory.set(groupId, memory);
+    return memory;
+  }
+
+  private remember(groupId: string, m: InboundMessage): void {
+    const known = this.memory.get(groupId);
+    if (known && known.ids.size < MAX_REMEMBERED) known.ids.set(m.id, m.timestamp.getTime());
+  }
+
+  /** The chat's messages back to `since` (or as far as MAX_HISTORY allows), oldest first. */
+  private async history(chatId: string, since: number): Promise<InboundMessage[]> {
+    let limit = 50;
+    for (;;) {
+      const messages = await this.o.transport.fetchMessages(chatId, limit);
+      const oldest = messages[0];
+      if (messages.length < limit || !oldest || oldest.timestamp.getTime() < since || limit >= MAX_HISTORY) {
+        return messages.filter((m) => m.timestamp.getTime() >= since);
+      }
+      limit = Math.min(MAX_HISTORY, limit * 4);
+    }
   }
 
   /**
-   * No message lost across downtime: fetch each linked group's history back to the last
-   * recorded message and record what is missing. Appends are idempotent by message id.
+   * No message lost, wherever it falls: for each linked chat, the set of message ids WhatsApp (or
+   * the simulator) holds over the reconciliation window is compared with the set recorded, and
+   * every missing one is recorded (appends are idempotent by message id). The window is the last
+   * `reconcileWindowMs` (default 24 h), never before the group was linked, and reaches back to the
+   * last recorded message after a longer downtime. A message that fails to record is logged and
+   * the rest of the backlog goes on; the next reconciliation tries it again.
    */
   async reconcile(): Promise<number> {
     let added = 0;
+    let failed = 0;
+    const now = Date.now();
     for (const chat of await this.linkedChats()) {
       try {
-        const last = await this.lastRecorded(chat.groupId);
-        let limit = 50;
-        let messages: InboundMessage[] = [];
-        let at = -1;
-        for (;;) {
-          messages = await this.o.transport.fetchMessages(chat.chatId, limit);
-          at = last ? messages.findIndex((m) => m.id === last) : -1;
-          if (at >= 0 || messages.length < limit || limit >= 3200 || !last) break;
-          limit *= 4;
+        const linkedAt = chat.linkedAt.getTime() - CLOCK_SKEW_MS;
+        const stored = await this.storedIds(chat.groupId, Math.max(linkedAt, now - (this.o.reconcileWindowMs ?? DAY_MS)));
+        const since = Math.max(linkedAt, stored.since);
+        for (const m of await this.history(chat.chatId, since)) {
+          if (stored.ids.has(m.id)) continue;
+          try {
+            if (await this.record(chat.groupId, m)) added++;
+          } catch (e) {
+            failed++;
+            this.log.warn({ err: e, sessionId: this.o.sessionId, groupId: chat.groupId, messageId: m.id }, 'reconciliation could not record a message; will retry');
+          }
         }
-        // Nothing recorded yet: everything since the group was linked.
-        const missing = at >= 0 ? messages.slice(at + 1) : last ? messages : messages.filter((m) => m.timestamp >= chat.linkedAt);
-        for (const m of missing) if (await this.record(chat.groupId, m)) added++;
       } catch (e) {
         this.log.warn({ err: e, sessionId: this.o.sessionId, groupId: chat.groupId }, 'reconciliation of a group failed');
       }
     }
-    if (added) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added }, 'reconciled messages missed while down');
+    if (added || failed) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added, failed }, 'reconciled messages the live feed missed');
     return added;
   }
 

@@ -85,12 +85,12 @@ export class SimulatorTransport implements Transport {
   constructor(private readonly options: SimulatorTransportOptions) {}
 
   async start(handlers: TransportHandlers): Promise<void> {
-    this.handlers = handlers;
     // Live delivery starts at what is settled now; anything older (posted while the session was
     // down) is found by the session's reconciliation through fetchMessages, as with WhatsApp.
     const fence = await this.options.pool.oneFirst(sql.type(z.object({ fence: int8 }))`
       select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence`);
     this.cursor = { xid: fence, id: 0n };
+    this.handlers = handlers; // a wake-up before this point finds nothing to read into
     handlers.ready({ phone: null });
     this.schedule();
   }
@@ -114,7 +114,7 @@ export class SimulatorTransport implements Transport {
    * of a transaction still running is read when it commits, never skipped.
    */
   private async poll(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.handlers) return;
     if (this.polling) {
       this.again = true;
       return;
