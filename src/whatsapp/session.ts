@@ -21,6 +21,7 @@ export interface SessionOptions {
   onState?: (state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING') => void;
   /** Outbox poll when no wake-up arrives. */
   outboxPollMs?: number;
+  outboxRetry?: Partial<OutboxRetry>;
   /**
    * While working, reconcile every linked group this often as well as on (re)connection: a
    * safety net for a message the live feed never delivered (WhatsApp Web drops events now and
@@ -32,7 +33,20 @@ export interface SessionOptions {
   reconcileWindowMs?: number;
 }
 
-const MAX_SEND_ATTEMPTS = 8;
+/**
+ * Reply retries: a failed send waits base × 2^(attempt-1), at most maxMs, and the reply is given
+ * up after `attempts` tries (defaults: 5 s doubling to 10 min, 12 tries ≈ 50 minutes, so an outage
+ * of WhatsApp or of the network loses no reply). A claimed row is invisible for visibilityMs; a
+ * row still 'sending' after that (its sender crashed) is taken again, checking first whether the
+ * crashed attempt had sent it.
+ */
+export interface OutboxRetry {
+  baseMs: number;
+  maxMs: number;
+  attempts: number;
+  visibilityMs: number;
+}
+export const OUTBOX_RETRY: OutboxRetry = { baseMs: 5000, maxMs: 600_000, attempts: 12, visibilityMs: 60_000 };
 const DAY_MS = 86_400_000;
 /** Margin for WhatsApp timestamps against recording order and clocks. */
 const CLOCK_SKEW_MS = 3_600_000;
@@ -82,8 +96,10 @@ export class Session {
   /** Per group: the message ids recorded over the reconciliation window. */
   private readonly memory = new Map<string, ChatMemory>();
   private readonly sim: boolean;
+  private readonly retry: OutboxRetry;
 
   constructor(private readonly o: SessionOptions) {
+    this.retry = { ...OUTBOX_RETRY, ...o.outboxRetry };
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.sim = o.transport.kind === 'simulator';
   }
@@ -375,10 +391,11 @@ export class Session {
     const row = await this.o.pool.maybeOne(sql.type(outboxClaim)`
       with c as (
         select o.id, o.status as prev_status, o.last_attempt_at as prev_attempt_at from whatsapp_outbox o
-        where o.business_id = ${this.o.businessId} and o.status in ('pending', 'sending')
-        order by o.created_at, o.id limit 1 for update skip locked
+        where o.business_id = ${this.o.businessId} and o.status in ('pending', 'sending') and o.next_attempt_at <= now()
+        order by o.next_attempt_at, o.created_at, o.id limit 1 for update skip locked
       )
-      update whatsapp_outbox o set status = 'sending', attempts = o.attempts + 1, last_attempt_at = now()
+      update whatsapp_outbox o set status = 'sending', attempts = o.attempts + 1, last_attempt_at = now(),
+        next_attempt_at = now() + ${this.retry.visibilityMs} * interval '1 millisecond'
       from c
       where o.id = c.id
       returning o.id, o.group_id, o.kind, o.recipient, o.text, o.order_id, o.in_reply_to, o.source_received_at, o.attempts,
@@ -426,12 +443,18 @@ export class Session {
         where id = ${row.id}`);
       return true;
     } catch (e) {
-      const message = (e as Error).message;
-      if (row.attempts >= MAX_SEND_ATTEMPTS) await this.markFailed(row.id, message);
-      else
-        await this.o.pool.query(sql.type(z.object({}))`
-          update whatsapp_outbox set last_error = ${message} where id = ${row.id}`);
-      throw e;
+      const message = (e as Error).message.slice(0, 2000);
+      if (row.attempts >= this.retry.attempts) {
+        await this.markFailed(row.id, message);
+        return true;
+      }
+      // Stays 'sending': the attempt may have reached WhatsApp, so the retry looks before sending.
+      const waitMs = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (row.attempts - 1));
+      this.log.warn({ sessionId: this.o.sessionId, outboxId: row.id, attempt: row.attempts, retryInMs: waitMs, err: e }, 'reply not sent; will retry');
+      await this.o.pool.query(sql.type(z.object({}))`
+        update whatsapp_outbox set last_error = ${message}, next_attempt_at = now() + ${waitMs} * interval '1 millisecond'
+        where id = ${row.id}`);
+      return true; // the other due replies go on
     }
   }
 
