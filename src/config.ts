@@ -28,6 +28,8 @@ const schema = z.object({
   NOVI_SIMULATOR: z.enum(['on', 'off']).default('on'),
   /** Memory limit of one WhatsApp session child process, in MB, before the supervisor restarts it. */
   NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(400),
+  /** Database connections kept for Novi's own roles (web, worker, projector, CLI); the rest is the sessions' budget. */
+  NOVI_DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(4).max(10_000).default(80),
 });
 
 export interface Config {
@@ -43,6 +45,7 @@ export interface Config {
   whatsappSessionPath: string;
   simulator: boolean;
   sessionMemoryMb: number;
+  dbReservedConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     whatsappSessionPath: resolve(v.WHATSAPP_SESSION_PATH ?? join(dataDir, 'whatsapp')),
     simulator: v.NOVI_SIMULATOR === 'on',
     sessionMemoryMb: v.NOVI_SESSION_MEMORY_MB,
+    dbReservedConnections: v.NOVI_DB_RESERVED_CONNECTIONS,
   };
 }
 

@@ -253,7 +253,7 @@ export async function ensureEmbeddedPostgres(opts: EnsureOptions): Promise<Embed
   const logFile = join(pgDir, 'server.log');
   await run(join(binDir(opts.nativeDir), 'pg_ctl'), [
     'start', '-w', '-t', '60', '-D', pgDir, '-l', logFile,
-    '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`,
+    '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300`,
   ], ids);
   const url = makeUrl(port);
   await ensureDatabase(url('postgres'));

@@ -10,6 +10,7 @@ import { parseCommandData } from '../shared/command-handler.ts';
 import { tsDate, tsDateNullable } from './db.ts';
 import { simulatorChatId } from './transport.ts';
 import { deliverToSimulator } from './transports/simulator.ts';
+import { budgetReason, sessionBudget } from './budget.ts';
 
 const requestRow = z.object({
   session_id: z.string(),
@@ -41,6 +42,12 @@ export async function startSession(
       }
       return { id: existing.session_id, fresh: false };
     }
+    // Serialise starts, so two at once cannot both take the last slot of the connection budget.
+    await tx.query(sql.type(z.object({}))`select pg_advisory_xact_lock(hashtext('novi_session_budget'))`);
+    const budget = await sessionBudget(rt, tx);
+    const running = await tx.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`
+      select count(*) as n from whatsapp_session_requests where status = 'running' and business_id <> ${businessId}`);
+    if (running >= budget.maxSessions) throw new IllegalState(budgetReason(budget));
     const id = newId();
     await tx.query(sql.type(z.object({}))`
       insert into whatsapp_session_requests (business_id, session_id, transport, status, requested_by)

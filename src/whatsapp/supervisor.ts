@@ -8,6 +8,7 @@ import pg from 'pg';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
+import { budgetReason, sessionBudget } from './budget.ts';
 import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 
 import { childEntry } from './child-bundle.ts';
@@ -235,8 +236,17 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
 
     // 3. Claim free or expired sessions, in random order so hosts spread the load.
     const free = wanted.filter((w) => !held.has(w.session_id)).sort(() => Math.random() - 0.5);
+    // The connection budget is global: leases of every host count.
+    const budget = free.length ? await sessionBudget(rt, rt.pool) : undefined;
+    let leased = free.length
+      ? await rt.pool.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from whatsapp_session_leases where expires_at > now()`)
+      : 0;
     for (const w of free) {
       if (held.size >= maxSessions) break;
+      if (budget && leased >= budget.maxSessions) {
+        log.warn({ sessionId: w.session_id, tenantId: w.business_id, reason: budgetReason(budget) }, 'session not started: connection budget reached');
+        break;
+      }
       const got = await rt.pool.maybeOneFirst(sql.type(idRow)`
         insert into whatsapp_session_leases (session_id, owner, expires_at)
         values (${w.session_id}, ${owner}, now() + ${leaseMs} * interval '1 millisecond')
@@ -245,6 +255,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
         returning session_id`);
       if (got) {
         held.add(got);
+        leased++;
         log.info({ sessionId: got, tenantId: w.business_id }, 'session lease acquired');
       }
     }
