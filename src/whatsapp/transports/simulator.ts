@@ -69,11 +69,16 @@ interface InboxCursor {
 }
 
 const fencedRow = inboxRow.extend({ xid: int8, fence: int8 });
+const PAGE = 500;
+/** Rows handed over ahead of the fence at most (a transaction stuck open elsewhere bounds memory). */
+const MAX_EARLY = 20_000;
 
 export class SimulatorTransport implements Transport {
   readonly kind = 'simulator' as const;
   readonly sendDelayMs = [5, 25] as const;
   private cursor: InboxCursor = { xid: 0n, id: 0n };
+  /** Read-ahead position over rows not yet settled. */
+  private ahead: InboxCursor = { xid: 0n, id: 0n };
   /** Rows handed over before the fence passed them: not handed over again when it does. */
   private readonly early = new Set<bigint>();
   private timer: NodeJS.Timeout | undefined;
@@ -90,6 +95,7 @@ export class SimulatorTransport implements Transport {
     const fence = await this.options.pool.oneFirst(sql.type(z.object({ fence: int8 }))`
       select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence`);
     this.cursor = { xid: fence, id: 0n };
+    this.ahead = this.cursor;
     this.handlers = handlers; // a wake-up before this point finds nothing to read into
     handlers.ready({ phone: null });
     this.schedule();
@@ -107,11 +113,12 @@ export class SimulatorTransport implements Transport {
   }
 
   /**
-   * Reads the rows after the cursor in (xid, id) order. A row whose transaction is older than the
-   * fence (the oldest transaction still running) is settled: no row can become visible before it
-   * any more, so the cursor moves past it. A visible row beyond the fence is handed over at once
-   * (no waiting on an unrelated long transaction) and remembered, but the cursor stays, so a row
-   * of a transaction still running is read when it commits, never skipped.
+   * Two reads per wake-up. Settled rows (transaction older than the fence, the oldest transaction
+   * still running in the cluster) after the cursor, in (xid, id) order: no row can become visible
+   * before them any more, so the cursor moves past them; this path alone never skips a row. Then
+   * visible rows beyond the fence, read ahead with their own cursor and remembered: a long write
+   * transaction anywhere (a rebuild, another tenant's batch) delays no message, and when path one
+   * passes over a remembered row later it is not handed over twice.
    */
   private async poll(): Promise<void> {
     if (this.stopped || !this.handlers) return;
@@ -124,29 +131,42 @@ export class SimulatorTransport implements Transport {
     try {
       do {
         this.again = false;
+        // 1. Settled rows after the cursor: the authoritative path, it never skips.
         const { xid, id } = this.cursor;
-        const rows = await this.options.pool.any(sql.type(fencedRow)`
+        const settled = await this.options.pool.any(sql.type(fencedRow)`
           select id, chat_id, message_id, from_id, from_name, text, created_at, xid::text::bigint as xid,
                  pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence
           from simulator_inbox
           where business_id = ${this.options.businessId} and (xid, id) > (${String(xid)}::text::xid8, ${String(id)}::bigint)
-          order by xid, id limit 500`);
-        // (xid, id) order puts every settled row (xid below the fence) before every unsettled one.
-        let blocked = false;
-        for (const r of rows) {
-          const settled = r.xid < r.fence;
-          if (settled) {
-            this.cursor = { xid: r.xid, id: r.id };
-            if (this.early.delete(r.id)) continue; // handed over while still unsettled
-          } else {
-            blocked = true;
-            if (this.early.has(r.id)) continue;
-            this.early.add(r.id);
-          }
+            and xid < pg_snapshot_xmin(pg_current_snapshot())
+          order by xid, id limit ${PAGE}`);
+        for (const r of settled) {
+          this.cursor = { xid: r.xid, id: r.id };
+          if (this.early.delete(r.id)) continue; // handed over while still unsettled
           this.handlers?.message(toInbound(r));
         }
-        // More settled rows may follow a full page; an unsettled page is re-read on the next wake-up or poll.
-        if (rows.length === 500 && !blocked) this.again = true;
+        if (settled.length === PAGE) this.again = true;
+        // 2. Visible rows beyond the fence (a transaction anywhere in the cluster is still running):
+        //    handed over now and remembered, read ahead with a cursor of their own, so a long
+        //    transaction elsewhere delays nothing. Path 1 still passes over each of them later.
+        if (this.ahead.xid < this.cursor.xid || (this.ahead.xid === this.cursor.xid && this.ahead.id < this.cursor.id)) this.ahead = this.cursor;
+        if (this.early.size < MAX_EARLY) {
+          const { xid: ax, id: ai } = this.ahead;
+          const unsettled = await this.options.pool.any(sql.type(fencedRow)`
+            select id, chat_id, message_id, from_id, from_name, text, created_at, xid::text::bigint as xid,
+                   pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence
+            from simulator_inbox
+            where business_id = ${this.options.businessId} and (xid, id) > (${String(ax)}::text::xid8, ${String(ai)}::bigint)
+              and xid >= pg_snapshot_xmin(pg_current_snapshot())
+            order by xid, id limit ${PAGE}`);
+          for (const r of unsettled) {
+            this.ahead = { xid: r.xid, id: r.id };
+            if (this.early.has(r.id)) continue;
+            this.early.add(r.id);
+            this.handlers?.message(toInbound(r));
+          }
+          if (unsettled.length === PAGE) this.again = true;
+        }
       } while (this.again && !this.stopped);
     } catch (e) {
       if (!this.stopped) this.handlers?.disconnected(`simulator inbox unreadable: ${(e as Error).message}`);
