@@ -108,6 +108,7 @@ const groupRow = z.object({
   description: z.string().nullable(),
   group_type: z.enum(['sales', 'delivery', 'admin']),
   whatsapp_id: z.string().nullable(),
+  rider_phones: z.array(z.string()),
   created_at: iso,
   updated_at: iso,
 });
@@ -119,6 +120,8 @@ const groupJson = (g: z.infer<typeof groupRow>) => ({
   description: g.description,
   groupType: g.group_type,
   whatsappId: g.whatsapp_id,
+  /** Delivery groups: status messages count only from these numbers when any are listed. */
+  riderPhones: g.rider_phones,
   createdAt: g.created_at,
   updatedAt: g.updated_at,
 });
@@ -126,14 +129,14 @@ export type GroupJson = ReturnType<typeof groupJson>;
 
 export async function listGroups(rt: Runtime, scope: Scope): Promise<GroupJson[]> {
   const rows = await rt.pool.any(sql.type(groupRow)`
-    select id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at
+    select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
       from groups where ${inScope(scope, 'business_id')} order by created_at, name`);
   return rows.map(groupJson);
 }
 
 export async function getGroup(rt: Runtime, scope: Scope, id: string): Promise<GroupJson> {
   const row = await rt.pool.maybeOne(sql.type(groupRow)`
-    select id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at
+    select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
       from groups where id = ${id} and ${inScope(scope, 'business_id')}`);
   if (!row) throw new NotFound(`Group ${id} not found`);
   return groupJson(row);
