@@ -329,16 +329,18 @@ function preDecide(w: Work): Outcome | undefined {
   const intent = native ? 'order' : w.result?.intent;
   const meta = messageMetadata(w.event, m);
   try {
-    // In a sales group a status message can only be a customer cancelling their own order: the
-    // strict phrase matcher (`cancel my order`, `cancela mi pedido`, `cancela o meu pedido` …) or
-    // the parser's cancelled status (`#1001 cancelled`). Whether it is theirs is decided on the order.
+    // In a sales group a status message can only be a customer cancelling their own order, asked
+    // plainly (the strict matcher: `cancel my order`, `cancela mi pedido`, `cancela o meu pedido`,
+    // `#1001 cancelled` …). The parser's status intent alone is not enough: it also says
+    // "cancelled" for "why did you cancel my order?". Whether the order is theirs is decided on it.
     if (w.groupType === 'sales' && !native) {
       const asked = matchSelfCancel(m.text);
-      const r = w.result;
-      if (asked || (r?.intent === 'status' && r.status === 'cancelled')) {
-        const digits = r?.orderRef?.match(/\d{1,9}/)?.[0];
-        w.cancel = { number: asked ? asked.number : digits !== undefined ? Number(digits) : null, language: asked?.language ?? null };
+      if (asked) {
+        w.cancel = { number: asked.number, language: asked.language };
         return undefined;
+      }
+      if (intent === 'status' && w.result?.status === 'cancelled') {
+        return { kind: 'ignored', reason: 'not a cancellation request the bot acts on; a customer cancels with "cancel my order" (or "cancel my order #1001")' };
       }
     }
     if (intent === 'order') {

@@ -143,10 +143,16 @@ t.test('"cancel my order" in en, es and pt', async (t) => {
     ['Hi, I want to cancel my order no. 1003. Thanks', 1003, 'en'], ['CANCEL THE ORDER', null, 'en'],
     ['cancela mi pedido', null, 'es'], ['Cancela mi pedido #1001, por favor', 1001, 'es'], ['quiero cancelar mi pedido', null, 'es'], ['Anula el pedido número 1004', 1004, 'es'],
     ['cancela o meu pedido', null, 'pt'], ['Quero cancelar o meu pedido #1001', 1001, 'pt'], ['Olá, cancela o pedido 1005 por favor', 1005, 'pt'], ['cancelem a minha encomenda', null, 'pt'],
+    ['can you cancel my order?', null, 'en'],
   ];
   for (const [text, number, language] of yes) t.same(matchSelfCancel(text), { number, language }, text);
+  // The status-update form, with a number: any language.
+  for (const [text, number] of [['#1001 cancelled', 1001], ['1002 cancelado', 1002], ['cancel #1003', 1003], ['Pedido 1004 cancelada', 1004], ['order #1005 canceled please', 1005]] as const) {
+    t.same(matchSelfCancel(text), { number, language: null }, text);
+  }
   const no = [
-    '2 jollof rice and cancel my order', 'cancel my order of 2 jollof', '#1001 cancelled', 'can I change my order?', 'cancel', 'order cancelled',
+    '2 jollof rice and cancel my order', 'cancel my order of 2 jollof', '#1001 cancelled?', 'is #1001 cancelled', 'can I change my order?', 'cancel', 'order cancelled',
+    'why did you cancel my order', 'is my order cancelled?', "don't cancel my order", '#1001 delivered', 'cancelled',
     'no cancela mi pedido, quiero 2 más', `cancel my order ${'please '.repeat(40)}`, '', 'cancela o meu pedido e manda 3 coxinhas',
   ];
   for (const text of no) t.equal(matchSelfCancel(text), null, JSON.stringify(text.slice(0, 40)));

@@ -71,6 +71,14 @@ t.test('anyone in a sales group could cancel someone else\'s order; now only its
   await settle();
   t.equal(await statusOf(shop.businessId, 1001), 'pending');
 
+  // Asking is not cancelling (the parser reads a "cancelled" status in both).
+  const question = await say(ADA, shop, 'sales', 'is my order cancelled?');
+  const complaint = await say(ADA, shop, 'sales', 'why did you cancel my order');
+  await settle();
+  t.equal(await statusOf(shop.businessId, 1001), 'pending', 'a question cancels nothing');
+  t.match(await outcome(shop.businessId, question), { outcome: 'ignored', outcome_reason: /not a cancellation request/ });
+  t.match(await outcome(shop.businessId, complaint), { outcome: 'ignored', outcome_reason: /not a cancellation request/ });
+
   const stranger = await say(BOLA, shop, 'sales', '#1001 cancelled');
   const strangerDelivered = await say(BOLA, shop, 'sales', '#1001 delivered');
   await settle();
