@@ -57,11 +57,12 @@ export const businessesProjection: Projection = {
             await tx.query(write`update ${t('groups')} set whatsapp_id = null where whatsapp_id = ${d.whatsappId} and id <> ${d.groupId}`);
           }
           await tx.query(write`
-            insert into ${t('groups')} (id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at)
-            values (${d.groupId}, ${d.businessId}, ${d.name}, ${d.description}, ${d.groupType}, ${d.whatsappId}, ${at}, ${at})
+            insert into ${t('groups')} (id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at)
+            values (${d.groupId}, ${d.businessId}, ${d.name}, ${d.description}, ${d.groupType}, ${d.whatsappId},
+              ${sql.array(d.riderPhones ?? [], 'text')}, ${at}, ${at})
             on conflict (id) do update set business_id = excluded.business_id, name = excluded.name,
               description = excluded.description, group_type = excluded.group_type, whatsapp_id = excluded.whatsapp_id,
-              updated_at = excluded.updated_at`);
+              rider_phones = excluded.rider_phones, updated_at = excluded.updated_at`);
           touch({ type: 'business', businessId: d.businessId, event: e.type });
           break;
         }

@@ -25,7 +25,7 @@ const stateRow = z.object({
 
 export const customersProjection: Projection = {
   name: 'customers',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone'],
   tables: ['customers', 'customer_orders'],
   async apply({ tx, t }, events) {
     const orders = new Map<string, OrderState>();
@@ -77,6 +77,15 @@ export const customersProjection: Projection = {
           if (!o || o.cancelled || e.data.to !== 'cancelled') break;
           delta(o, -1, o.placed_at);
           o.cancelled = true;
+          dirty.add(o.order_id);
+          break;
+        }
+        case 'StatusChangeUndone': {
+          // An undone cancellation counts the order for its customer again.
+          const o = orders.get(e.data.orderId);
+          if (!o || !o.cancelled || e.data.from !== 'cancelled') break;
+          delta(o, 1, o.placed_at);
+          o.cancelled = false;
           dirty.add(o.order_id);
           break;
         }

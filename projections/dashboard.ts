@@ -19,7 +19,7 @@ export const productKey = (item: { sku: string | null; name: string }): string =
 
 export const dashboardProjection: Projection = {
   name: 'dashboard',
-  eventTypes: ['BusinessRegistered', 'BusinessUpdated', 'OrderPlaced', 'OrderUpdated', 'StatusChanged'],
+  eventTypes: ['BusinessRegistered', 'BusinessUpdated', 'OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone'],
   tables: ['daily_sales', 'hourly_orders', 'product_sales', 'dashboard_orders', 'dashboard_tz'],
   async apply({ tx, t, touch }, events) {
     const businessIds = [...new Set(events.map((e) => (e.data as { businessId: string }).businessId))];
@@ -31,7 +31,7 @@ export const dashboardProjection: Projection = {
     const tzDirty = new Set<string>();
     const orders = new Map<string, OrderState>();
     const placedHere = new Set(events.flatMap((e) => (e.type === 'OrderPlaced' ? [e.data.orderId] : [])));
-    const toLoad = [...new Set(events.flatMap((e) => (e.type === 'OrderUpdated' || e.type === 'StatusChanged' ? [e.data.orderId] : [])))].filter((id) => !placedHere.has(id));
+    const toLoad = [...new Set(events.flatMap((e) => (e.type === 'OrderUpdated' || e.type === 'StatusChanged' || e.type === 'StatusChangeUndone' ? [e.data.orderId] : [])))].filter((id) => !placedHere.has(id));
     if (toLoad.length > 0) {
       for (const r of await tx.any(sql.type(stateRow)`
         select order_id, business_id, to_char(day, 'YYYY-MM-DD') as day, total, items, cancelled
@@ -103,6 +103,19 @@ export const dashboardProjection: Projection = {
           dd.revenue -= o.total;
           countItems(o, -1);
           o.cancelled = true;
+          dirty.add(o.order_id);
+          touched.set(o.business_id, e.type);
+          break;
+        }
+        case 'StatusChangeUndone': {
+          // An undone cancellation puts the order back into its placement day.
+          const o = orders.get(e.data.orderId);
+          if (!o || !o.cancelled || e.data.from !== 'cancelled') break;
+          const dd = dayDelta(o.business_id, o.day);
+          dd.cancelled -= 1;
+          dd.revenue += o.total;
+          countItems(o, 1);
+          o.cancelled = false;
           dirty.add(o.order_id);
           touched.set(o.business_id, e.type);
           break;

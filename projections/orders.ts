@@ -7,7 +7,7 @@ const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_ph
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'MessageSent'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent'],
   tables: ['orders', 'order_items', 'order_status_history'],
   async apply({ tx, t, touch }, events) {
     // Placements first, set-based: every other event of an order comes after its placement in the
@@ -86,6 +86,17 @@ export const ordersProjection: Projection = {
           await tx.query(write`
             insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
             select ${d.orderId}, ${d.businessId}, coalesce(max(seq), -1) + 1, ${d.to}, ${at}, ${e.metadata.actor}, ${d.source}
+              from ${t('order_status_history')} where order_id = ${d.orderId}`);
+          touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
+          break;
+        }
+        case 'StatusChangeUndone': {
+          const d = e.data;
+          await tx.query(write`
+            update ${t('orders')} set status = ${d.to}, updated_at = ${at}, revision = ${e.revision.toString()} where id = ${d.orderId}`);
+          await tx.query(write`
+            insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source, undone_from)
+            select ${d.orderId}, ${d.businessId}, coalesce(max(seq), -1) + 1, ${d.to}, ${at}, ${e.metadata.actor}, ${d.source}, ${d.from}
               from ${t('order_status_history')} where order_id = ${d.orderId}`);
           touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
           break;

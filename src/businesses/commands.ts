@@ -1,6 +1,6 @@
 // Business and group commands: their zod schemas and the pure decides over each stream's state.
 import { z } from 'zod';
-import { countryCode, currencyCode, e164, groupType, language, product, userRole, uuid } from '../events/catalog.ts';
+import { countryCode, currencyCode, e164, groupType, language, MAX_RIDER_PHONES, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Conflict, NotFound, ValidationError } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
@@ -43,6 +43,8 @@ const groupFields = {
   description: optionalText(2000),
   groupType,
   whatsappId: z.string().trim().min(1).nullable().optional(),
+  /** Delivery groups: the riders' numbers (E.164, normalised by the caller), each once. */
+  riderPhones: z.array(e164).max(MAX_RIDER_PHONES).optional(),
 };
 
 /** Looked up by the caller: the chat id is unique across all groups, or messages would have two homes. */
@@ -85,6 +87,7 @@ export const groupCommandSchemas = {
     description: groupFields.description,
     groupType: groupType.optional(),
     whatsappId: groupFields.whatsappId,
+    riderPhones: groupFields.riderPhones,
   }),
 } as const;
 
@@ -194,6 +197,23 @@ function checkGroupAccess(d: { businessId: string; businessOwnerId: string | nul
   if (d.requestedBy.role !== 'admin' && d.businessOwnerId !== d.requestedBy.userId) throw new NotFound(`Business ${d.businessId} not found`);
 }
 
+/**
+ * Riders belong to delivery groups: listing them elsewhere is refused, and a group retyped away
+ * from delivery drops its list. Duplicates are folded.
+ */
+function ridersFor(type: GroupType, given: readonly string[] | undefined, current: readonly string[]): string[] {
+  if (type !== 'delivery') {
+    if (given !== undefined && given.length > 0) {
+      throw new ValidationError("rider phones can only be listed for a delivery group", [{ path: 'riderPhones', message: 'only for delivery groups' }]);
+    }
+    return [];
+  }
+  return [...new Set(given ?? current)];
+}
+
+/** An empty list is left out of the event: absent means no riders listed, as in events before riders existed. */
+const riders = (list: string[]): { riderPhones?: string[] } => (list.length > 0 ? { riderPhones: list } : {});
+
 function checkWhatsappId(groupId: string, whatsappId: string | null, linkedTo: string | null): void {
   if (whatsappId !== null && linkedTo !== null && linkedTo !== groupId) {
     throw new Conflict(`WhatsApp chat ${whatsappId} is already linked to another group`);
@@ -211,7 +231,10 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       return [
         {
           type: 'GroupLinked',
-          data: { groupId: d.groupId, businessId: d.businessId, name: d.name, description: d.description ?? null, groupType: d.groupType, whatsappId },
+          data: {
+            groupId: d.groupId, businessId: d.businessId, name: d.name, description: d.description ?? null, groupType: d.groupType, whatsappId,
+            ...riders(ridersFor(d.groupType, d.riderPhones, [])),
+          },
         },
       ];
     }
@@ -221,17 +244,19 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       if (state.kind !== 'linked' || state.groupId !== d.groupId || state.businessId !== d.businessId) {
         throw new NotFound(`Group ${d.groupId} not found`);
       }
+      const type = keep(d.groupType, state.groupType);
       const next = {
         groupId: state.groupId,
         businessId: state.businessId,
         name: keep(d.name, state.name),
         description: keep(d.description, state.description),
-        groupType: keep(d.groupType, state.groupType),
+        groupType: type,
         whatsappId: keep(d.whatsappId, state.whatsappId),
+        ...riders(ridersFor(type, d.riderPhones, state.riderPhones ?? [])),
       };
       checkWhatsappId(d.groupId, next.whatsappId, d.whatsappIdLinkedTo);
-      const { kind: _kind, ...current } = state;
-      if (sameData(next, current)) return [];
+      const { kind: _kind, riderPhones: currentRiders, ...rest } = state;
+      if (sameData(next, { ...rest, ...riders(currentRiders ?? []) })) return [];
       return [{ type: 'GroupUpdated', data: next }];
     }
     default: {

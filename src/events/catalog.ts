@@ -77,6 +77,8 @@ const businessProfile = {
   currency: currencyCode,
 };
 
+export const MAX_RIDER_PHONES = 50;
+
 const groupProfile = {
   groupId: uuid,
   businessId: uuid,
@@ -85,6 +87,11 @@ const groupProfile = {
   groupType,
   /** WhatsApp chat id of the group (`…@g.us`); null until the merchant picks the chat. */
   whatsappId: z.string().min(1).nullable(),
+  /**
+   * Delivery groups only: the riders' numbers. When listed, status messages in that group count
+   * only from them; absent or empty, from anyone in the group. Absent in events before riders existed.
+   */
+  riderPhones: z.array(e164).max(MAX_RIDER_PHONES).optional(),
 };
 
 // ── the catalog ─────────────────────────────────────────────────────────────────────
@@ -122,6 +129,19 @@ export const eventSchemas = {
     businessId: uuid,
     groupId: uuid,
     reason: z.string().min(1),
+    /**
+     * A customer's own request that was refused (today: a cancellation), so the notifier can tell
+     * them why in their language. Absent for messages nobody is answered about.
+     */
+    refusal: z
+      .object({
+        kind: z.enum(['cancel_not_yours', 'cancel_not_open', 'cancel_no_open_order', 'cancel_unknown_order']),
+        number: z.number().int().positive().nullable(),
+        status: orderStatus.nullable(),
+        /** The language the customer wrote in, when the request was recognised in one; else the business's. */
+        language: language.nullable(),
+      })
+      .optional(),
   }),
 
   // order-<orderId>
@@ -138,7 +158,8 @@ export const eventSchemas = {
     source: z.object({
       messageId: z.string().min(1),
       text: z.string(),
-      sender: z.object({ name: z.string().nullable(), phone: e164.nullable() }),
+      /** `id`: the WhatsApp sender id, so the customer who placed the order can be recognised later. */
+      sender: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().nullable(), phone: e164.nullable() }),
       receivedAt: isoTimestamp,
     }),
     parserVersion: z.string().nullable(),
@@ -165,6 +186,24 @@ export const eventSchemas = {
     reason: z.string().nullable(),
     source: z.enum(['dashboard', 'whatsapp', 'api']),
     messageId: z.string().nullable(),
+    /** The command time, so an undo can tell how old the change is; absent in events before undo existed. */
+    changedAt: isoTimestamp.optional(),
+  }),
+  /**
+   * The merchant took back the order's latest status change (within UNDO_WINDOW_MS): the order is
+   * in `to` again (the undone change's `from`). Who undid it is the event's actor.
+   */
+  StatusChangeUndone: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    /** The status being left: the undone change's `to`. */
+    from: orderStatus,
+    /** The status restored: the undone change's `from`. */
+    to: orderStatus,
+    /** When the undone change was made. */
+    undoneChangeAt: isoTimestamp,
+    reason: z.string().nullable(),
+    source: z.enum(['dashboard', 'api']),
   }),
 
   // ordernumbers-<businessId>
@@ -246,6 +285,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   OrderPlaced: 1,
   OrderUpdated: 1,
   StatusChanged: 1,
+  StatusChangeUndone: 1,
   OrderNumberReserved: 1,
   MessageSent: 1,
   SessionStarted: 1,

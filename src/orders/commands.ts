@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { currencyCode, e164, isoTimestamp, money, orderItem, orderStatus, uuid, type NoviEventOf } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
-import { IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
+import { Forbidden, IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
 import { itemsTotal, type OrderEvent, type OrderState } from './order.ts';
-import { checkTransition, isFinalStatus } from './status.ts';
+import { checkTransition, CUSTOMER_CANCELLABLE, isFinalStatus, statusLabel, UNDO_WINDOW_MS } from './status.ts';
 
 const customer = z.object({
   name: z.string().trim().max(200).nullable(),
@@ -28,7 +28,7 @@ export const orderCommandSchemas = {
     source: z.object({
       messageId: z.string().min(1),
       text: z.string(),
-      sender: z.object({ name: z.string().nullable(), phone: e164.nullable() }),
+      sender: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().nullable(), phone: e164.nullable() }),
       receivedAt: isoTimestamp,
     }),
     parserVersion: z.string().min(1).nullable(),
@@ -51,6 +51,24 @@ export const orderCommandSchemas = {
     reason: z.string().trim().max(500).nullable().default(null),
     source: z.enum(['dashboard', 'whatsapp', 'api']),
     messageId: z.string().min(1).nullable().default(null),
+    /**
+     * Who asks. `staff`: the merchant (dashboard, API) or a message whose group gives it authority
+     * (delivery or admin group, a listed rider; see authority.ts). `customer`: someone in a sales
+     * group, who may only cancel an order they placed themselves while it is still open.
+     * Absent means staff.
+     */
+    by: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('staff') }),
+        z.object({ kind: z.literal('customer'), senderId: z.string().min(1).max(200), phone: e164.nullable() }),
+      ])
+      .optional(),
+  }),
+  UndoStatusChange: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    reason: z.string().trim().max(500).nullable().default(null),
+    source: z.enum(['dashboard', 'api']),
   }),
 } as const;
 
@@ -58,7 +76,8 @@ type Data<K extends keyof typeof orderCommandSchemas> = z.output<(typeof orderCo
 export type PlaceOrder = Command<'PlaceOrder', Data<'PlaceOrder'>>;
 export type UpdateOrder = Command<'UpdateOrder', Data<'UpdateOrder'>>;
 export type ChangeStatus = Command<'ChangeStatus', Data<'ChangeStatus'>>;
-export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus;
+export type UndoStatusChange = Command<'UndoStatusChange', Data<'UndoStatusChange'>>;
+export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus | UndoStatusChange;
 
 type Placed = Extract<OrderState, { kind: 'placed' }>;
 
@@ -78,6 +97,8 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       return updateOrder(command, state);
     case 'ChangeStatus':
       return changeStatus(command, state);
+    case 'UndoStatusChange':
+      return undoStatusChange(command, state);
     default: {
       const unhandled: never = command;
       throw new ValidationError(`Unknown order command ${(unhandled as { type: string }).type}`);
@@ -149,8 +170,22 @@ function updateOrder({ data }: UpdateOrder, state: OrderState): NoviEventOf<'Ord
   return changed ? [{ type: 'OrderUpdated', data: change }] : [];
 }
 
-function changeStatus({ data }: ChangeStatus, state: OrderState): NoviEventOf<'StatusChanged'>[] {
+/** The customer who placed the order: the same WhatsApp sender, or the phone the order was placed with or for. */
+export function isOrderCustomer(order: Placed, who: { senderId: string; phone: string | null }): boolean {
+  if (order.placedBy.id !== null && order.placedBy.id === who.senderId) return true;
+  return who.phone !== null && (who.phone === order.placedBy.phone || who.phone === order.customer.phone);
+}
+
+function changeStatus({ data, metadata }: ChangeStatus, state: OrderState): NoviEventOf<'StatusChanged'>[] {
   const order = placedOrder(state, data.orderId, data.businessId);
+  if (data.by?.kind === 'customer') {
+    // Someone else's order: say nothing about its state.
+    if (!isOrderCustomer(order, data.by)) throw new Forbidden(`only the customer who placed #${order.number} can cancel it`);
+    if (data.to !== 'cancelled') throw new Forbidden(`customers can only cancel their own order; #${order.number} was not changed`);
+    if (!CUSTOMER_CANCELLABLE.includes(order.status)) {
+      throw new IllegalStatusTransition(order.status, 'cancelled', `#${order.number} is already ${statusLabel(order.status)}; it can no longer be cancelled from the chat`);
+    }
+  }
   const check = checkTransition(order.status, data.to);
   if (!check.ok) throw new IllegalStatusTransition(order.status, data.to, `Order #${order.number} ${check.message}`);
   return [
@@ -164,7 +199,25 @@ function changeStatus({ data }: ChangeStatus, state: OrderState): NoviEventOf<'S
         reason: data.reason,
         source: data.source,
         messageId: data.messageId,
+        changedAt: metadata.now.toISOString(),
       },
+    },
+  ];
+}
+
+function undoStatusChange({ data, metadata }: UndoStatusChange, state: OrderState): NoviEventOf<'StatusChangeUndone'>[] {
+  const order = placedOrder(state, data.orderId, data.businessId);
+  const last = order.lastStatusChange;
+  if (!last) throw new IllegalState(`Order #${order.number} has no status change to undo`);
+  if (last.at === null) throw new IllegalState(`Order #${order.number} became ${statusLabel(last.to)} before undo was recorded; it cannot be undone`);
+  const age = metadata.now.getTime() - Date.parse(last.at);
+  if (age > UNDO_WINDOW_MS) {
+    throw new IllegalState(`Order #${order.number} became ${statusLabel(last.to)} more than ${UNDO_WINDOW_MS / 3_600_000} hours ago; it can no longer be undone`);
+  }
+  return [
+    {
+      type: 'StatusChangeUndone',
+      data: { orderId: order.orderId, businessId: order.businessId, from: order.status, to: last.from, undoneChangeAt: last.at, reason: data.reason, source: data.source },
     },
   ];
 }

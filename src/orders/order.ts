@@ -1,7 +1,7 @@
 // Order stream (`order-<id>`): its events, its state and how events fold into it.
 import type { NoviEventOf, OrderItem, OrderStatus } from '../events/catalog.ts';
 
-export type OrderEvent = NoviEventOf<'OrderPlaced' | 'OrderUpdated' | 'StatusChanged'>;
+export type OrderEvent = NoviEventOf<'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone'>;
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
 
@@ -26,6 +26,10 @@ export type OrderState =
       currency: string | null;
       deliveryNotes: string | null;
       sourceMessageId: string;
+      /** Who posted the order message (WhatsApp sender id and phone): the customer who may cancel it. */
+      placedBy: { id: string | null; phone: string | null };
+      /** The latest status change not undone yet: what an undo would take back (null: nothing to undo). */
+      lastStatusChange: { from: OrderStatus; to: OrderStatus; at: string | null } | null;
     };
 
 export const initialOrderState = (): OrderState => ({ kind: 'empty' });
@@ -47,6 +51,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         currency: d.currency,
         deliveryNotes: d.deliveryNotes,
         sourceMessageId: d.source.messageId,
+        placedBy: { id: d.source.sender.id ?? null, phone: d.source.sender.phone },
+        lastStatusChange: null,
       };
     }
     case 'OrderUpdated': {
@@ -61,7 +67,12 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       };
     }
     case 'StatusChanged':
-      return state.kind === 'placed' ? { ...state, status: event.data.to } : state;
+      return state.kind === 'placed'
+        ? { ...state, status: event.data.to, lastStatusChange: { from: event.data.from, to: event.data.to, at: event.data.changedAt ?? null } }
+        : state;
+    case 'StatusChangeUndone':
+      // One step back only: the undo itself is not undone, the merchant moves the status on instead.
+      return state.kind === 'placed' ? { ...state, status: event.data.to, lastStatusChange: null } : state;
     default: {
       // Compile-time: a new order event must be handled above. Runtime: unknown events leave state as is.
       const unhandled: never = event;

@@ -34,3 +34,11 @@ export function nextStatuses(from: OrderStatus): OrderStatus[] {
   const candidates: OrderStatus[] = [...STATUS_CHAIN, 'cancelled'];
   return candidates.filter((to) => checkTransition(from, to).ok);
 }
+
+/** What a customer may still cancel themselves from the sales group: nothing has been prepared yet. */
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['pending', 'confirmed'];
+
+/** How long after a status change the merchant can still undo it from the dashboard. */
+export const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export const statusLabel = label;

@@ -9,14 +9,17 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
 import { InvalidStoredEvent, WrongExpectedVersion } from '../eventstore/types.ts';
-import { EVENT_SCHEMA_VERSION, e164, validateEvent, type NoviEventData, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
+import { EVENT_SCHEMA_VERSION, e164, validateEvent, type Language, type NoviEventData, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
 import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
 import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessEvent, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
 import { evolveOrder, initialOrderState, itemsTotal, orderStreamId, type OrderEvent } from '../orders/order.ts';
 import { FIRST_ORDER_NUMBER, NumberLedgers, reserveOrderNumbers, type NumberLedger } from '../orders/numbers.ts';
+import { statusAuthority } from '../orders/authority.ts';
+import { matchSelfCancel } from '../orders/self-cancel.ts';
+import { CUSTOMER_CANCELLABLE } from '../orders/status.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
-import { isDomainError } from '../shared/errors.ts';
+import { Forbidden, IllegalStatusTransition, isDomainError } from '../shared/errors.ts';
 import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
 import { PARSER_VERSION, parseMessage, type ParseInput, type ParseResult } from '../parser/index.ts';
 import { createParserPool, type ParserPool } from '../parser/pool.ts';
@@ -31,10 +34,14 @@ export const INTAKE_CHECKPOINT = 'reactor:intake';
 export type Message = NoviEventData<'MessageReceived'>;
 export type ParseFn = (inputs: readonly ParseInput[]) => Promise<ParseResult[]>;
 
+export type Refusal = NonNullable<NoviEventData<'MessageIgnored'>['refusal']>;
+
 export interface Outcome {
   kind: 'order' | 'status' | 'ignored';
   reason?: string;
   orderId?: string;
+  /** A customer's own request refused: recorded on the MessageIgnored so the notifier tells them why. */
+  refusal?: Refusal;
 }
 
 // ── stream lookups (cached per batch) ───────────────────────────────────────────────────
@@ -118,8 +125,10 @@ export function orderParsedEvent(event: RecordedEvent, m: Message, result: Parse
   return newEvent('OrderParsed', `${m.businessId}:${m.messageId}:${parserVersion}`, v.event.data as NoviEventData<'OrderParsed'>, messageMetadata(event, m));
 }
 
-export function ignoredEvent(event: RecordedEvent, m: Message, reason: string): NewEvent {
-  return newEvent('MessageIgnored', `${m.businessId}:${m.messageId}`, { messageId: m.messageId, businessId: m.businessId, groupId: m.groupId, reason: reason.slice(0, 1000) }, messageMetadata(event, m));
+export function ignoredEvent(event: RecordedEvent, m: Message, reason: string, refusal?: Refusal): NewEvent {
+  const data: NoviEventData<'MessageIgnored'> = { messageId: m.messageId, businessId: m.businessId, groupId: m.groupId, reason: reason.slice(0, 1000) };
+  if (refusal) data.refusal = refusal;
+  return newEvent('MessageIgnored', `${m.businessId}:${m.messageId}`, data, messageMetadata(event, m));
 }
 
 /** What an order message asks for: parser output, or the WhatsApp catalog cart as is. */
@@ -154,6 +163,9 @@ interface Work {
   m: Message;
   business?: Registered;
   groupType?: 'sales' | 'delivery' | 'admin';
+  riderPhones?: readonly string[];
+  /** A customer in a sales group asking to cancel their own order (by number, or their latest open one). */
+  cancel?: { number: number | null; language: Language | null };
   result?: ParseResult;
   outcome?: Outcome;
   /** An order to place, validated and decided with a placeholder number; numbered in its business's batch. */
@@ -208,7 +220,7 @@ export async function processMessages(
   };
   const ignore = (w: Work, outcome: Outcome) => {
     w.outcome = outcome;
-    later(w.event.streamId, ignoredEvent(w.event, w.m, outcome.reason ?? 'ignored'));
+    later(w.event.streamId, ignoredEvent(w.event, w.m, outcome.reason ?? 'ignored', outcome.refusal));
   };
 
   // 1. Which messages come from a linked group of a known business.
@@ -219,11 +231,11 @@ export async function processMessages(
         w.outcome = { kind: 'ignored', reason: 'group is not linked to this business' };
       } else if (business.kind !== 'registered') {
         w.outcome = { kind: 'ignored', reason: 'business not found' };
-      } else if (group.groupType === 'admin') {
-        w.outcome = { kind: 'ignored', reason: 'messages in admin groups are not processed' };
       } else {
+        // Admin groups too: the merchant's staff may move orders from there (statusAuthority).
         w.business = business;
         w.groupType = group.groupType;
+        w.riderPhones = group.riderPhones ?? [];
       }
     }),
   );
@@ -255,7 +267,7 @@ export async function processMessages(
     if (!w.outcome) w.outcome = preDecide(w);
     const p = parsed.get(w);
     if (p) later(w.event.streamId, p);
-    if (w.outcome?.kind === 'ignored') later(w.event.streamId, ignoredEvent(w.event, w.m, w.outcome.reason ?? 'ignored'));
+    if (w.outcome?.kind === 'ignored') later(w.event.streamId, ignoredEvent(w.event, w.m, w.outcome.reason ?? 'ignored', w.outcome.refusal));
   }
   await appendAll(store, appendLater);
   appendLater.clear();
@@ -317,6 +329,20 @@ function preDecide(w: Work): Outcome | undefined {
   const intent = native ? 'order' : w.result?.intent;
   const meta = messageMetadata(w.event, m);
   try {
+    // In a sales group a status message can only be a customer cancelling their own order, asked
+    // plainly (the strict matcher: `cancel my order`, `cancela mi pedido`, `cancela o meu pedido`,
+    // `#1001 cancelled` …). The parser's status intent alone is not enough: it also says
+    // "cancelled" for "why did you cancel my order?". Whether the order is theirs is decided on it.
+    if (w.groupType === 'sales' && !native) {
+      const asked = matchSelfCancel(m.text);
+      if (asked) {
+        w.cancel = { number: asked.number, language: asked.language };
+        return undefined;
+      }
+      if (intent === 'status' && w.result?.status === 'cancelled') {
+        return { kind: 'ignored', reason: 'not a cancellation request the bot acts on; a customer cancels with "cancel my order" (or "cancel my order #1001")' };
+      }
+    }
     if (intent === 'order') {
       if (w.groupType !== 'sales') return { kind: 'ignored', reason: 'orders are taken in sales groups only' };
       const draft = orderDraft(m, w.result, business);
@@ -326,7 +352,7 @@ function preDecide(w: Work): Outcome | undefined {
         orderCommandSchemas.PlaceOrder,
         {
           orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER, ...draft,
-          source: { messageId: m.messageId, text: m.text, sender: { name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
+          source: { messageId: m.messageId, text: m.text, sender: { id: m.sender.id.slice(0, 200), name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
         },
         'order',
       );
@@ -337,9 +363,12 @@ function preDecide(w: Work): Outcome | undefined {
     if (intent === 'status') {
       const r = w.result!;
       if (!r.status) return { kind: 'ignored', reason: 'status message without a recognisable status' };
+      const authority = statusAuthority({ groupType: w.groupType!, riderPhones: w.riderPhones }, m.sender.phone, r.status);
+      if (authority.kind === 'refused') return { kind: 'ignored', reason: authority.reason };
       if (!r.orderRef?.match(/\d+/)) return { kind: 'ignored', reason: 'status message without an order number' };
       return undefined;
     }
+    if (w.groupType === 'admin') return { kind: 'ignored', reason: 'admin groups are read for status updates only' };
     return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
   } catch (error) {
     // Invalid data, a refused order: the merchant sees why in the message log.
@@ -396,6 +425,7 @@ async function placeOrders(store: EventStore, ledger: NumberLedger, run: Work[])
 }
 
 async function changeStatus(store: EventStore, ledger: NumberLedger, w: Work): Promise<Outcome> {
+  if (w.cancel) return selfCancel(store, ledger, w, w.cancel);
   const { m } = w;
   const r = w.result!;
   const meta = messageMetadata(w.event, m);
@@ -412,6 +442,74 @@ async function changeStatus(store: EventStore, ledger: NumberLedger, w: Work): P
     if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
     throw error;
   }
+}
+
+/** How far back in the chat a "cancel my order" without a number looks for the sender's order. */
+const SELF_CANCEL_SCAN = { events: 500, orders: 20 } as const;
+
+async function selfCancel(store: EventStore, ledger: NumberLedger, w: Work, c: NonNullable<Work['cancel']>): Promise<Outcome> {
+  const { m } = w;
+  const meta = messageMetadata(w.event, m);
+  const id = eventId('StatusChanged', `${m.businessId}:${m.messageId}`);
+  const refuse = (kind: Refusal['kind'], reason: string, number: number | null, status: Refusal['status'] = null): Outcome => ({
+    kind: 'ignored',
+    reason,
+    refusal: { kind, number, status, language: c.language },
+  });
+  let target: { orderId: string; number: number | null } | undefined;
+  if (c.number !== null) {
+    const orderId = await ledger.orderByNumber(store, c.number);
+    if (!orderId) return refuse('cancel_unknown_order', `no order #${c.number} in this business`, c.number);
+    target = { orderId, number: c.number };
+  } else {
+    target = await latestOpenOrder(store, w, id);
+    if (!target) return refuse('cancel_no_open_order', 'no pending or confirmed order of this customer in this chat to cancel', null);
+  }
+  try {
+    const data = parseCommandData(
+      orderCommandSchemas.ChangeStatus,
+      {
+        orderId: target.orderId, businessId: m.businessId, to: 'cancelled', reason: 'cancelled by the customer', source: 'whatsapp', messageId: m.messageId,
+        by: { kind: 'customer', senderId: m.sender.id.slice(0, 200), phone: m.sender.phone },
+      },
+      'cancellation',
+    );
+    await runOrderCommand(store, target.orderId, { type: 'ChangeStatus', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, id);
+    return { kind: 'status', orderId: target.orderId };
+  } catch (error) {
+    if (error instanceof Forbidden) return refuse('cancel_not_yours', error.message, target.number);
+    if (error instanceof IllegalStatusTransition) return refuse('cancel_not_open', error.message, target.number, error.from as Refusal['status']);
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The sender's latest order placed from this chat before this message that is still pending or
+ * confirmed (or the one this very message already cancelled, on a redelivery). Orders derive their
+ * id from their message, so the chat stream itself says which messages became whose orders; reading
+ * it backwards is bounded (SELF_CANCEL_SCAN) and never waits for a projection.
+ */
+async function latestOpenOrder(store: EventStore, w: Work, cancelEventId: string): Promise<{ orderId: string; number: number } | undefined> {
+  if (w.event.revision === 0n) return undefined;
+  const { m } = w;
+  const recent = await store.readStream(w.event.streamId, { direction: 'backwards', fromRevision: w.event.revision - 1n, maxCount: SELF_CANCEL_SCAN.events });
+  let looked = 0;
+  for (const r of recent) {
+    if (r.type !== 'MessageReceived') continue;
+    const v = validateEvent(r.type, r.data, r.metadata.schemaVersion);
+    if (!v.ok || v.event.type !== 'MessageReceived') continue;
+    const sender = v.event.data.sender;
+    if (sender.id !== m.sender.id && (m.sender.phone === null || sender.phone !== m.sender.phone)) continue;
+    if (++looked > SELF_CANCEL_SCAN.orders) break;
+    const orderId = orderIdForMessage(m.businessId, v.event.data.messageId);
+    const stream = await store.readStream(orderStreamId(orderId));
+    if (stream.length === 0) continue;
+    const state = fold<ReturnType<typeof initialOrderState>, OrderEvent>(stream, orderStreamId(orderId), initialOrderState(), evolveOrder);
+    if (state.kind !== 'placed') continue;
+    if (stream.some((e) => e.id === cancelEventId) || CUSTOMER_CANCELLABLE.includes(state.status)) return { orderId, number: state.number };
+  }
+  return undefined;
 }
 
 async function runOrderCommand(store: EventStore, orderId: string, command: OrderCommand, meta: Omit<EventMetadata, 'schemaVersion'>, id: string) {

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import type { Language, NoviEventData } from '../events/catalog.ts';
 import { NS, uuidFromName } from '../shared/ids.ts';
-import { detectLanguage, formatMoney, languageForCountry, render, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
+import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { int8 } from '../whatsapp/db.ts';
 
 const CHECKPOINT = 'notifier';
@@ -16,7 +16,7 @@ interface Reply {
   id: string;
   businessId: string;
   groupId: string;
-  kind: 'confirmation' | 'question' | 'status';
+  kind: 'confirmation' | 'question' | 'status' | 'other';
   recipient: string;
   text: string;
   orderId: string | null;
@@ -119,6 +119,31 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
         },
       ];
     }
+    if (e.type === 'MessageIgnored') {
+      // Only a customer's own request that was refused is answered (why their cancel did not happen);
+      // every other ignored message stays silent, as before.
+      const d = e.data as NoviEventData<'MessageIgnored'>;
+      const refusal = d.refusal;
+      if (!refusal) return [];
+      const b = await businessReplies(d.businessId);
+      const lang = b.fixedLanguage ? b.language : (refusal.language ?? b.language);
+      const key = `order.${refusal.kind.replace('cancel_', 'cancel.')}` as TemplateKey;
+      const vars = { number: refusal.number === null ? '' : String(refusal.number), status: refusal.status ? STATUS_NAMES[lang][refusal.status] : '' };
+      return [
+        {
+          id: outboxId(e.id, 'refusal'),
+          businessId: d.businessId,
+          groupId: d.groupId,
+          kind: 'other',
+          recipient: e.metadata.actor,
+          text: render(lang, key, vars, b.overrides),
+          orderId: null,
+          inReplyTo: d.messageId,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
     if (e.type === 'StatusChanged') {
       const d = e.data as NoviEventData<'StatusChanged'>;
       if (d.to === 'pending' || d.from === d.to) return [];
@@ -167,7 +192,7 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
     select position from notifier_checkpoint where name = ${CHECKPOINT}`);
   const sub = rt.store.subscribeToAll({
     fromPosition: from ?? 0n,
-    filter: { eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged'] },
+    filter: { eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored'] },
   });
   let closing = false;
   const loop = (async () => {

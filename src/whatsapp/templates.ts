@@ -6,7 +6,11 @@ export type TemplateKey =
   | 'order.missing.address'
   | 'order.missing.phone'
   | 'order.question.items'
-  | `order.status.${Exclude<OrderStatus, 'pending'>}`;
+  | `order.status.${Exclude<OrderStatus, 'pending'>}`
+  | 'order.cancel.not_yours'
+  | 'order.cancel.not_open'
+  | 'order.cancel.no_open_order'
+  | 'order.cancel.unknown_order';
 
 export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
   en: {
@@ -19,6 +23,10 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.status.out_for_delivery': 'Order #{number} is on its way.',
     'order.status.delivered': 'Order #{number} has been delivered. Thank you!',
     'order.status.cancelled': 'Order #{number} has been cancelled.',
+    'order.cancel.not_yours': 'Sorry, only the customer who placed order #{number} can cancel it.',
+    'order.cancel.not_open': 'Order #{number} is already {status} and can no longer be cancelled here. Please contact the shop.',
+    'order.cancel.no_open_order': 'We could not find an open order of yours to cancel here. Please send its number, like "cancel my order #1001".',
+    'order.cancel.unknown_order': 'We could not find order #{number}.',
   },
   es: {
     'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
@@ -30,6 +38,10 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.status.out_for_delivery': 'El pedido #{number} va en camino.',
     'order.status.delivered': 'El pedido #{number} fue entregado. ¡Gracias!',
     'order.status.cancelled': 'El pedido #{number} fue cancelado.',
+    'order.cancel.not_yours': 'Lo sentimos. Solo quien hizo el pedido #{number} puede cancelarlo.',
+    'order.cancel.not_open': 'El pedido #{number} ya está {status} y ya no se puede cancelar por aquí. Por favor, contacta a la tienda.',
+    'order.cancel.no_open_order': 'No encontramos ningún pedido tuyo abierto para cancelar aquí. Envía su número, así: "cancela mi pedido #1001".',
+    'order.cancel.unknown_order': 'No encontramos el pedido #{number}.',
   },
   pt: {
     'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
@@ -41,7 +53,18 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.status.out_for_delivery': 'O pedido #{number} saiu para entrega.',
     'order.status.delivered': 'O pedido #{number} foi entregue. Obrigado!',
     'order.status.cancelled': 'O pedido #{number} foi cancelado.',
+    'order.cancel.not_yours': 'Desculpe, só quem fez o pedido #{number} pode cancelá-lo.',
+    'order.cancel.not_open': 'O pedido #{number} já está {status} e não pode mais ser cancelado por aqui. Por favor, fale com a loja.',
+    'order.cancel.no_open_order': 'Não encontramos nenhum pedido seu em aberto para cancelar aqui. Envie o número, assim: "cancela o meu pedido #1001".',
+    'order.cancel.unknown_order': 'Não encontramos o pedido #{number}.',
   },
+};
+
+/** A status as the customer reads it, for `{status}` in a reply. */
+export const STATUS_NAMES: Record<Language, Record<OrderStatus, string>> = {
+  en: { pending: 'pending', confirmed: 'confirmed', processing: 'processing', out_for_delivery: 'out for delivery', delivered: 'delivered', cancelled: 'cancelled' },
+  es: { pending: 'pendiente', confirmed: 'confirmado', processing: 'en preparación', out_for_delivery: 'en camino', delivered: 'entregado', cancelled: 'cancelado' },
+  pt: { pending: 'pendente', confirmed: 'confirmado', processing: 'em preparação', out_for_delivery: 'saiu para entrega', delivered: 'entregue', cancelled: 'cancelado' },
 };
 
 const PT = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);

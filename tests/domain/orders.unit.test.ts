@@ -38,7 +38,7 @@ const place: PlaceOrder = { type: 'PlaceOrder', data: placeData, metadata };
 const placed: NoviEventOf<'OrderPlaced'> = { type: 'OrderPlaced', data: { ...placeData, placedAt: now.toISOString() } };
 
 function statusChanged(from: OrderStatus, to: OrderStatus): NoviEventOf<'StatusChanged'> {
-  return { type: 'StatusChanged', data: { orderId: ORDER, businessId: BUSINESS, from, to, reason: null, source: 'dashboard', messageId: null } };
+  return { type: 'StatusChanged', data: { orderId: ORDER, businessId: BUSINESS, from, to, reason: null, source: 'dashboard', messageId: null, changedAt: now.toISOString() } };
 }
 
 /** The events that bring a fresh order to `status` along the chain. */

@@ -18,6 +18,7 @@ const g = await api(app, m, 'POST', '/groups', { name: 'Sales', groupType: 'sale
 const groupId = g.json().group.id as string;
 await api(app, m, 'POST', `/business/${businessId}/whatsapp`, { transport: 'simulator' });
 const orderId = await placeOrder(rt, { businessId, groupId });
+const deliveryId = (await api(app, m, 'POST', '/groups', { name: 'Riders', groupType: 'delivery', businessId })).json().group.id as string;
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const nasty = fc.oneof(
@@ -54,6 +55,8 @@ const bodies: Array<[string, 'POST' | 'PUT', string, fc.Arbitrary<unknown>]> = [
   ['catalog', 'PUT', `/business/${businessId}/catalog`, obj({ products: fc.oneof(anyValue, fc.array(obj({ sku: anyValue, name: anyValue, price: anyValue, aliases: anyValue }), { maxLength: 3 })) })],
   ['group', 'POST', '/groups', obj({ name: anyValue, description: anyValue, groupType: anyValue, businessId: fc.oneof(anyValue, fc.constant(businessId)), whatsappId: anyValue })],
   ['order update', 'PUT', `/orders/${orderId}`, obj({ status: anyValue, items: fc.oneof(anyValue, fc.array(obj({ name: anyValue, sku: anyValue, quantity: anyValue, unitPrice: anyValue }), { maxLength: 2 })), customerInfo: fc.oneof(anyValue, obj({ name: anyValue, phone: anyValue, address: anyValue })) })],
+  ['order undo', 'POST', `/orders/${orderId}/undo`, obj({ reason: anyValue, revision: anyValue })],
+  ['rider phones', 'POST', `/groups/${deliveryId}/riders`, obj({ riderPhones: fc.oneof(anyValue, fc.array(anyValue, { maxLength: 3 })) })],
   ['export', 'POST', '/orders/export', obj({ format: anyValue, dateRange: fc.oneof(anyValue, obj({ from: anyValue, to: anyValue })), filters: fc.oneof(anyValue, obj({ status: anyValue, businessId: anyValue })) })],
   ['start session', 'POST', `/business/${businessId}/whatsapp`, obj({ transport: anyValue })],
   ['simulator message', 'POST', '/api/simulator/messages', obj({ groupId: fc.oneof(anyValue, fc.constant(groupId)), from: fc.oneof(anyValue, obj({ name: anyValue, phone: anyValue })), text: anyValue, id: anyValue })],

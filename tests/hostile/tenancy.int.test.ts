@@ -31,6 +31,9 @@ const mk = async (m: Merchant, name: string) => {
 const A = await mk(alice, 'Alice Foods');
 const B = await mk(bob, 'Bob Foods');
 await api(app, alice, 'POST', `/business/${A.businessId}/whatsapp`, { transport: 'simulator' });
+// Alice's order has a status change bob could try to undo, and a delivery group he could try to give riders.
+await api(app, alice, 'PUT', `/orders/${A.orderId}`, { status: 'confirmed' });
+const aliceDelivery = (await api(app, alice, 'POST', '/groups', { name: 'Riders', groupType: 'delivery', businessId: A.businessId })).json().group.id as string;
 
 const rowsOf = async (table: string) =>
   [...(await rt.pool.anyFirst(sql.type(z.object({ row: z.string() }))`select to_jsonb(x)::text as row from ${sql.identifier([table])} x`))].sort();
@@ -58,6 +61,9 @@ const byId: Array<[Method, string, unknown?]> = [
   ['PUT', `/orders/${A.orderId}`, { customerInfo: { name: 'Hacked' } }],
   ['POST', `/orders/${A.orderId}/status`, { status: 'cancelled' }],
   ['POST', `/orders/${A.orderId}/edit`, { customerName: 'Hacked', revision: 0 }],
+  ['POST', `/orders/${A.orderId}/undo`, {}],
+  ['POST', `/orders/${A.orderId}/undo`, { reason: 'mine now', revision: 1 }],
+  ['POST', `/groups/${aliceDelivery}/riders`, { riderPhones: ['+2348090000009'] }],
   ['POST', '/orders/export', { format: 'csv', filters: { businessId: A.businessId } }],
   ['POST', '/orders/export', { format: 'xlsx', filters: { businessId: A.businessId } }],
   ['GET', `/dashboard?businessId=${A.businessId}`],

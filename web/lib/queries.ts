@@ -5,6 +5,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { NotFound } from '../../src/shared/errors.ts';
 import type { OrderStatus } from '../../src/events/catalog.ts';
 import { orderStatus } from '../../src/events/catalog.ts';
+import { UNDO_WINDOW_MS } from '../../src/orders/status.ts';
 import type { AuthUser } from '../auth/plugin.ts';
 import { withTenant } from './tenant.ts';
 
@@ -108,6 +109,7 @@ const groupRow = z.object({
   description: z.string().nullable(),
   group_type: z.enum(['sales', 'delivery', 'admin']),
   whatsapp_id: z.string().nullable(),
+  rider_phones: z.array(z.string()),
   created_at: iso,
   updated_at: iso,
 });
@@ -119,6 +121,8 @@ const groupJson = (g: z.infer<typeof groupRow>) => ({
   description: g.description,
   groupType: g.group_type,
   whatsappId: g.whatsapp_id,
+  /** Delivery groups: status messages count only from these numbers when any are listed. */
+  riderPhones: g.rider_phones,
   createdAt: g.created_at,
   updatedAt: g.updated_at,
 });
@@ -126,14 +130,14 @@ export type GroupJson = ReturnType<typeof groupJson>;
 
 export async function listGroups(rt: Runtime, scope: Scope): Promise<GroupJson[]> {
   const rows = await rt.pool.any(sql.type(groupRow)`
-    select id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at
+    select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
       from groups where ${inScope(scope, 'business_id')} order by created_at, name`);
   return rows.map(groupJson);
 }
 
 export async function getGroup(rt: Runtime, scope: Scope, id: string): Promise<GroupJson> {
   const row = await rt.pool.maybeOne(sql.type(groupRow)`
-    select id, business_id, name, description, group_type, whatsapp_id, created_at, updated_at
+    select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
       from groups where id = ${id} and ${inScope(scope, 'business_id')}`);
   if (!row) throw new NotFound(`Group ${id} not found`);
   return groupJson(row);
@@ -184,6 +188,28 @@ export interface StatusEntry {
   status: OrderStatus;
   at: string;
   actor: string;
+  /** Set on a row written by an undo: the status that was left (`status` is the one restored). */
+  undoneFrom?: OrderStatus | null;
+}
+
+/** What "undo" on the order page would do: leave `from` for `to`, possible until `until`. */
+export interface UndoOffer {
+  from: OrderStatus;
+  to: OrderStatus;
+  until: string;
+}
+
+/**
+ * The latest status change can be undone within UNDO_WINDOW_MS, once: not the placement, not an
+ * undo. Mirrors undoStatusChange's decide (src/orders/commands.ts), which has the last word.
+ */
+export function undoOffer(history: readonly StatusEntry[], now = Date.now()): UndoOffer | null {
+  const last = history.at(-1);
+  const before = history.at(-2);
+  if (!last || !before || last.undoneFrom) return null;
+  const until = Date.parse(last.at) + UNDO_WINDOW_MS;
+  if (!(until > now)) return null;
+  return { from: last.status, to: before.status, until: new Date(until).toISOString() };
 }
 
 function orderJson(o: z.infer<typeof orderRow>) {
@@ -207,7 +233,7 @@ function orderJson(o: z.infer<typeof orderRow>) {
     revision: o.revision,
   };
 }
-export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[] };
+export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[]; undo?: UndoOffer | null };
 
 export const orderFilters = z.object({
   status: orderStatus.optional(),
@@ -243,16 +269,18 @@ export async function listOrders(
   return { orders: rows.map(orderJson), pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } };
 }
 
-export async function getOrder(rt: Runtime, scope: Scope, id: string): Promise<OrderJson & { statusHistory: StatusEntry[] }> {
+export async function getOrder(rt: Runtime, scope: Scope, id: string): Promise<OrderJson & { statusHistory: StatusEntry[]; undo: UndoOffer | null }> {
   const [row, history] = await reader(rt, scope, async (db) => {
     const found = await db.maybeOne(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where id = ${id} and ${inScope(scope, 'business_id')}`);
     if (!found) return [null, []] as const;
-    const statuses = await db.any(sql.type(z.object({ status: orderStatus, at: iso, actor: z.string() }))`
-      select status, at, actor from order_status_history where order_id = ${id} order by seq`);
+    const statuses = await db.any(sql.type(z.object({ status: orderStatus, at: iso, actor: z.string(), undoneFrom: orderStatus.nullable() }))`
+      select status, at, actor, undone_from as "undoneFrom" from order_status_history where order_id = ${id} order by seq`);
     return [found, statuses] as const;
   });
   if (!row) throw new NotFound(`Order ${id} not found`);
-  return { ...orderJson(row), statusHistory: [...history] };
+  // `undoneFrom` only on undo rows: the entries of plain moves keep their documented shape.
+  const statusHistory: StatusEntry[] = history.map(({ undoneFrom, ...h }) => (undoneFrom ? { ...h, undoneFrom } : h));
+  return { ...orderJson(row), statusHistory, undo: undoOffer(statusHistory) };
 }
 
 /** Streams orders for export in created order, a cursor batch at a time. */
@@ -361,13 +389,15 @@ const messageRow = z.object({
   text: z.string(),
   received_at: iso,
   outcome: z.string().nullable(),
+  /** Why a message was ignored (or the move a status message made): the merchant reads it in the log. */
+  outcome_reason: z.string().nullable(),
   order_id: z.string().nullable(),
 });
 export type MessageRow = z.infer<typeof messageRow>;
 
 export async function recentMessages(rt: Runtime, businessId: string, limit = 20): Promise<MessageRow[]> {
   const rows = await rt.pool.any(sql.type(messageRow)`
-    select message_id, group_id, sender_name, text, received_at, outcome, order_id
+    select message_id, group_id, sender_name, text, received_at, outcome, outcome_reason, order_id
       from messages where business_id = ${businessId} order by received_at desc limit ${limit}`);
   return [...rows];
 }

@@ -2,17 +2,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
-import { GROUP_TYPES } from '../../src/events/catalog.ts';
+import { GROUP_TYPES, MAX_RIDER_PHONES } from '../../src/events/catalog.ts';
+import { normalizePhone } from '../../src/parser/phone.ts';
 import { businessCommandSchemas, decideBusiness, decideGroup, groupCommandSchemas, DEFAULT_CURRENCY_BY_COUNTRY } from '../../src/businesses/commands.ts';
 import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessState } from '../../src/businesses/business.ts';
 import { evolveGroup, groupStreamId, initialGroupState } from '../../src/businesses/group.ts';
 import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
-import { NotFound } from '../../src/shared/errors.ts';
+import { NotFound, ValidationError } from '../../src/shared/errors.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { requireUser, type AuthUser } from '../auth/plugin.ts';
 import { isHtmx, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
-import { waitForProjection } from '../lib/projection.ts';
-import { getBusiness, getCatalog, groupLinkedTo, listBusinesses, listGroups, narrow, userScope, type BusinessJson, type GroupJson, type ProductJson } from '../lib/queries.ts';
+import { waitForProjection, waitUntil } from '../lib/projection.ts';
+import { getBusiness, getCatalog, getGroup, groupLinkedTo, listBusinesses, listGroups, narrow, userScope, type BusinessJson, type GroupJson, type ProductJson } from '../lib/queries.ts';
 import { Csrf, Layout } from '../views/layout.tsx';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -38,6 +39,32 @@ const groupBody = z.object({
   businessId: z.string().uuid(),
   whatsappId: z.preprocess(blank, z.string().nullable().optional()),
 });
+
+/** Riders' numbers: a JSON array, or the form's textarea (one per line, or comma separated). */
+const ridersBody = z.object({
+  riderPhones: z.union([
+    z.array(z.string().max(40)).max(MAX_RIDER_PHONES),
+    z.string().max(4000).transform((s) => s.split(/[\n,;]+/).map((x) => x.trim()).filter((x) => x !== '')),
+  ]),
+});
+
+/** Each number as E.164 in the business's country, or a 400 naming the one that is not a phone. */
+function riderPhonesOf(raw: readonly string[], country: string): string[] {
+  if (raw.length > MAX_RIDER_PHONES) {
+    throw new ValidationError(`At most ${MAX_RIDER_PHONES} rider phones per group`, [{ path: 'riderPhones', message: `at most ${MAX_RIDER_PHONES}` }]);
+  }
+  return raw.map((r, i) => {
+    const phone = r.length <= 40 ? normalizePhone(r, country) : null;
+    if (!phone) throw new ValidationError(`riderPhones: ${JSON.stringify(r.slice(0, 40))} is not a phone number`, [{ path: `riderPhones.${i}`, message: 'not a phone number' }]);
+    return phone;
+  });
+}
+
+const groupIdOf = (req: FastifyRequest): string => {
+  const p = z.object({ id: z.string().uuid() }).safeParse(req.params);
+  if (!p.success) throw new NotFound('Group not found');
+  return p.data.id;
+};
 
 const businessIdOf = (req: FastifyRequest): string => {
   const p = z.object({ id: z.string().uuid() }).safeParse(req.params);
@@ -185,6 +212,60 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (isHtmx(req)) return redirect(req, reply, '/business');
     return reply.redirect('/business', 303);
   });
+
+  // The riders of a delivery group: when any are listed, status messages there count only from them.
+  app.post('/groups/:id/riders', async (req, reply) => {
+    const user = requireUser(req);
+    const groupId = groupIdOf(req);
+    const body = parse(ridersBody, req.body, 'rider phones');
+    const scope = await userScope(rt, user);
+    const group = await getGroup(rt, scope, groupId); // another tenant's group is a 404
+    const business = await getBusiness(rt, scope, group.businessId);
+    const riderPhones = [...new Set(riderPhonesOf(body.riderPhones, business.country))];
+    const data = parseCommandData(
+      groupCommandSchemas.UpdateGroup,
+      {
+        groupId, businessId: group.businessId, requestedBy: { userId: user.id, role: user.role }, businessOwnerId: business.ownerId,
+        whatsappIdLinkedTo: await groupLinkedTo(rt, group.whatsappId), riderPhones,
+      },
+      'rider phones',
+    );
+    const r = await handleCommand({
+      store: rt.store,
+      streamId: groupStreamId(groupId),
+      evolve: evolveGroup,
+      initialState: initialGroupState,
+      decide: decideGroup,
+      command: { type: 'UpdateGroup', data, metadata: { now: new Date(), actor: user.id } },
+      metadata: meta(req, user, business.id),
+    });
+    const wanted = JSON.stringify(riderPhones);
+    await waitUntil(async () => JSON.stringify((await getGroup(rt, scope, groupId)).riderPhones) === wanted);
+    if (r.state.kind !== 'linked') throw new NotFound('Group not found');
+    if (wantsJson(req)) return reply.send({ success: true, group: await getGroup(rt, scope, groupId) });
+    if (isHtmx(req)) return redirect(req, reply, '/business');
+    return reply.redirect('/business', 303);
+  });
+}
+
+/** Riders' numbers of a delivery group; empty = status messages count from anyone in the group. */
+function RidersForm(p: { group: GroupJson; csrf: string }): JSX.Element {
+  const g = p.group;
+  return (
+    <details class="riders">
+      <summary safe>{g.riderPhones.length ? `Riders: ${g.riderPhones.join(', ')}` : 'Riders: anyone in the group may update statuses'}</summary>
+      <form method="post" action={`/groups/${g.id}/riders`} class="stack">
+        <Csrf token={p.csrf} />
+        <label>
+          {`Riders' phone numbers, one per line (at most ${MAX_RIDER_PHONES}). When listed, status messages in this group count only from these numbers; leave empty to accept anyone in the group.`}
+          <textarea name="riderPhones" rows="3" placeholder="+2348031234567" safe>
+            {g.riderPhones.join('\n')}
+          </textarea>
+        </label>
+        <button type="submit">Save riders</button>
+      </form>
+    </details>
+  );
 }
 
 function BusinessForm(p: { action: string; csrf: string; b?: BusinessJson }): JSX.Element {
@@ -263,6 +344,7 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
           <li>
             <strong safe>{g.name}</strong> <span class={`badge g-${g.groupType}`}>{g.groupType}</span>{' '}
             <code class="muted" safe>{g.whatsappId ?? 'no chat linked'}</code>
+            {g.groupType === 'delivery' ? <RidersForm group={g} csrf={p.csrf} /> : ''}
           </li>
         ))}
       </ul>

@@ -11,6 +11,7 @@ import { decideOrder } from '../../src/orders/commands.ts';
 import { evolveOrder, initialOrderState, orderStreamId } from '../../src/orders/order.ts';
 import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
 import { orderCommandSchemas } from '../../src/orders/commands.ts';
+import { undoStatusChange } from '../../src/orders/handle.ts';
 import { NotFound, ValidationError } from '../../src/shared/errors.ts';
 import { requireUser } from '../auth/plugin.ts';
 import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
@@ -278,6 +279,30 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     requireUser(req);
     const form = parse(z.object({ status: orderStatus, reason: z.string().max(500).optional() }), req.body, 'status change');
     const order = await applyChanges(rt, req, id, { status: form.status, reason: form.reason }, ifMatch(req), 'dashboard');
+    if (wantsJson(req)) return reply.send({ success: true, order });
+    if (!isHtmx(req)) return reply.redirect(`/orders/${id}`, 303);
+    return sendHtml(reply, await answerDetail(req, order));
+  });
+
+  // Undo the latest status change (within 24 h): htmx button on the order page, or the JSON API.
+  app.post('/orders/:id/undo', async (req, reply) => {
+    const id = orderIdOf(req);
+    const user = requireUser(req);
+    const form = parse(
+      z.object({ reason: z.string().trim().max(500).optional(), revision: z.coerce.number().int().min(0).optional() }),
+      req.body ?? {},
+      'undo',
+    );
+    const scope = await userScope(rt, user);
+    const current = await getOrder(rt, scope, id); // another tenant's order is a 404 here
+    const expected = ifMatch(req) ?? (form.revision !== undefined ? BigInt(form.revision) : undefined);
+    const r = await undoStatusChange(rt.store, {
+      orderId: id, businessId: current.businessId, actor: user.id, correlationId: req.id, reason: form.reason || null,
+      source: wantsJson(req) ? 'api' : 'dashboard', ...(expected !== undefined ? { expectedRevision: expected } : {}),
+    });
+    if (r.nextExpectedRevision !== null) await waitForProjection(rt, { table: 'orders', id, revision: r.nextExpectedRevision });
+    const order = await getOrder(rt, scope, id);
+    reply.header('ETag', `"${order.revision}"`);
     if (wantsJson(req)) return reply.send({ success: true, order });
     if (!isHtmx(req)) return reply.redirect(`/orders/${id}`, 303);
     return sendHtml(reply, await answerDetail(req, order));

@@ -63,6 +63,16 @@ export function StatusPanel(p: { order: OrderJson; csrf: string; oob?: boolean }
       ) : (
         <p class="muted">This order is closed.</p>
       )}
+      {o.undo ? (
+        <form method="post" action={`/orders/${o.id}/undo`} hx-post={`/orders/${o.id}/undo`} hx-target="#order-detail" hx-swap="outerHTML" class="inline undo">
+          <Csrf token={p.csrf} />
+          <input type="hidden" name="revision" value={String(o.revision)} />
+          <button type="submit" data-undo={o.undo.to}>{`Undo: back to ${statusLabel(o.undo.to)}`}</button>{' '}
+          <span class="muted" safe>{`(${statusLabel(o.undo.from)} was set ${when(o.statusHistory?.at(-1)?.at ?? o.updatedAt)}; undo possible until ${when(o.undo.until)})`}</span>
+        </form>
+      ) : (
+        ''
+      )}
     </div>
   );
 }
@@ -73,6 +83,7 @@ function History(p: { history: StatusEntry[] }): JSX.Element {
       {p.history.map((h) => (
         <li>
           <StatusBadge status={h.status} /> <span safe>{when(h.at)}</span> <span class="muted" safe>{`by ${h.actor}`}</span>
+          {h.undoneFrom ? <span class="muted undone" safe>{` (undid ${statusLabel(h.undoneFrom)})`}</span> : ''}
         </li>
       ))}
     </ol>

@@ -79,11 +79,16 @@ export function SimulatorFeed(p: {
           <li>
             <strong safe>{m.sender_name ?? 'someone'}</strong>: <span class="text" safe>{m.text}</span>{' '}
             {m.order_id ? (
-              <a href={`/orders/${m.order_id}`} class="badge s-confirmed">
-                order
+              <a href={`/orders/${m.order_id}`} class="badge s-confirmed" safe>
+                {m.outcome === 'status' ? 'status' : 'order'}
               </a>
             ) : (
               <span class="muted" safe>{m.outcome ?? 'processing…'}</span>
+            )}
+            {m.outcome_reason ? (
+              <span class={`muted outcome-reason${m.outcome === 'ignored' ? ' ignored' : ''}`} safe>{` — ${m.outcome_reason}`}</span>
+            ) : (
+              ''
             )}
           </li>
         ))}
