@@ -28,6 +28,8 @@ const schema = z.object({
   NOVI_SIMULATOR: z.enum(['on', 'off']).default('on'),
   /** Memory limit of one WhatsApp session child process, in MB, before the supervisor restarts it. */
   NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(400),
+  /** Statement timeout of the web role's read-model queries, in ms; past it a request answers 503. */
+  NOVI_WEB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 });
 
 export interface Config {
@@ -43,6 +45,7 @@ export interface Config {
   whatsappSessionPath: string;
   simulator: boolean;
   sessionMemoryMb: number;
+  webStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     whatsappSessionPath: resolve(v.WHATSAPP_SESSION_PATH ?? join(dataDir, 'whatsapp')),
     simulator: v.NOVI_SIMULATOR === 'on',
     sessionMemoryMb: v.NOVI_SESSION_MEMORY_MB,
+    webStatementTimeoutMs: v.NOVI_WEB_STATEMENT_TIMEOUT_MS,
   };
 }
 
