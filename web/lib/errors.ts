@@ -17,6 +17,12 @@ export class RateLimited extends DomainError {
   readonly httpStatus: number = 429;
 }
 
+/** A user's second export while the first is still running (one at a time per user). */
+export class ExportInProgress extends DomainError {
+  readonly code: string = 'EXPORT_IN_PROGRESS';
+  readonly httpStatus: number = 409;
+}
+
 interface Problem {
   status: number;
   message: string;

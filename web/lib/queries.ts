@@ -265,22 +265,34 @@ export async function getOrder(rt: Runtime, scope: Scope, id: string): Promise<O
   return { ...orderJson(row), statusHistory: [...history] };
 }
 
-/** Streams orders for export in created order, a cursor batch at a time. */
-export async function streamOrders(rt: Runtime, scope: Scope, f: OrderFilters, onRow: (o: OrderJson) => Promise<void> | void): Promise<void> {
+/** Rows per page of an export: one short query each, so no connection is held between pages. */
+export const EXPORT_PAGE_ROWS = 200;
+const exportRowType = orderRow.extend({ cursor_at: z.string() });
+
+/**
+ * The orders of an export, oldest first, read a page at a time by keyset (created_at, number, id).
+ * Each page is its own short reader transaction (statement timeout, row-level security); between
+ * pages no database connection is held, however slowly the client reads. An aborted `signal` ends
+ * the iteration before the next page is read. Orders placed during an export appear at its end;
+ * an order edited during it appears as it was when its page was read.
+ */
+export async function* exportOrders(rt: Runtime, scope: Scope, f: OrderFilters, signal: AbortSignal): AsyncGenerator<OrderJson> {
   const where = orderWhere(scope, f);
-  let consumed: Promise<void> = Promise.resolve();
-  await rt.pool.stream(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where} order by created_at, number`, (stream) => {
-    // Pulling with for-await gives backpressure: the cursor reads the next batch only when we ask.
-    consumed = (async () => {
-      try {
-        for await (const chunk of stream) await onRow(orderJson(orderRow.parse(chunk.data)));
-      } catch (e) {
-        stream.destroy(e as Error);
-        throw e;
-      }
-    })();
-  });
-  await consumed;
+  type Key = { at: string; number: number; id: string };
+  let after: Key | null = null;
+  for (;;) {
+    signal.throwIfAborted();
+    const last: Key | null = after;
+    const keyset: FragmentSqlToken = last ? sql.fragment`and (created_at, number, id) > (${last.at}::timestamptz, ${last.number}, ${last.id}::uuid)` : sql.fragment``;
+    const rows: ReadonlyArray<z.infer<typeof exportRowType>> = await reader(rt, scope, (db) =>
+      db.any(sql.type(exportRowType)`select ${ORDER_COLUMNS}, created_at::text as cursor_at from orders where ${where} ${keyset}
+        order by created_at, number, id limit ${EXPORT_PAGE_ROWS}`),
+    );
+    for (const row of rows) yield orderJson(row);
+    const tail = rows.at(-1);
+    if (!tail || rows.length < EXPORT_PAGE_ROWS) return;
+    after = { at: tail.cursor_at, number: tail.number, id: tail.id };
+  }
 }
 
 // ── dashboard ───────────────────────────────────────────────────────────────────────
