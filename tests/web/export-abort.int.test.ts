@@ -29,9 +29,9 @@ const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 
 /** Starts a CSV export and destroys the socket as soon as the first bytes arrive. */
-function abandonExport(cookie: string): Promise<number> {
+function abandonExport(cookie: string, format: 'csv' | 'xlsx' = 'csv'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ format: 'csv', filters: { businessId } });
+    const body = JSON.stringify({ format, filters: { businessId } });
     const req = http.request(
       { host: '127.0.0.1', port, method: 'POST', path: '/orders/export', headers: { cookie, 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => {
@@ -69,6 +69,14 @@ t.test('an abandoned export stops reading and releases its connection at once', 
   t.ok(got > 0, `the export had started (${got} bytes)`);
   const released = await until(async () => rt.pool.state().acquiredConnections === 0 && (await busyExports()) === 0, 1000);
   t.ok(released, `connection back in the pool within 1 s (${JSON.stringify(rt.pool.state())}, busy ${await busyExports()})`);
+
+  const xlsx = await abandonExport(m.cookie, 'xlsx');
+  t.ok(xlsx > 0, `an xlsx export had started (${xlsx} bytes)`);
+  t.ok(await until(async () => rt.pool.state().acquiredConnections === 0 && (await busyExports()) === 0, 1000), 'and an abandoned xlsx export lets go too');
+  t.ok(
+    await until(async () => (await api(app, m, 'POST', '/orders/export', { format: 'csv', dateRange: { from: '2000-01-01', to: '2000-01-02' } })).statusCode === 200, 1000),
+    'its slot is free again',
+  );
 });
 
 t.test('twelve abandoned exports do not stall the app', async (t) => {
