@@ -30,6 +30,8 @@ const schema = z.object({
   NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(400),
   /** Database connections kept for Novi's own roles (web, worker, projector, CLI); the rest is the sessions' budget. */
   NOVI_DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(4).max(10_000).default(80),
+  /** Statement timeout of the web role's read-model queries, in ms; past it a request answers 503. */
+  NOVI_WEB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 });
 
 export interface Config {
@@ -46,6 +48,7 @@ export interface Config {
   simulator: boolean;
   sessionMemoryMb: number;
   dbReservedConnections: number;
+  webStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulator: v.NOVI_SIMULATOR === 'on',
     sessionMemoryMb: v.NOVI_SESSION_MEMORY_MB,
     dbReservedConnections: v.NOVI_DB_RESERVED_CONNECTIONS,
+    webStatementTimeoutMs: v.NOVI_WEB_STATEMENT_TIMEOUT_MS,
   };
 }
 

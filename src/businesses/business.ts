@@ -1,5 +1,7 @@
 // Business stream (`business-<id>`): profile, catalog and reply templates, and how events fold into them.
 import type { Language, NoviEventOf, NoviEventData, Product } from '../events/catalog.ts';
+import type { EventStore } from '../eventstore/types.ts';
+import { foldStream, stateCacheOf, type StreamStateCache } from '../shared/stream-state-cache.ts';
 
 export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet'>;
 
@@ -37,4 +39,17 @@ export function evolveBusiness(state: BusinessState, event: BusinessEvent): Busi
       return state;
     }
   }
+}
+
+/**
+ * Business states by revision, shared by the web's business commands, the intake reactor and the
+ * notifier of one process: a business stream (catalog saves of up to 256 KB each) is read whole
+ * once, then only its new events.
+ */
+export const businessStateCache = (store: EventStore): StreamStateCache<BusinessState> => stateCacheOf<BusinessState>(store, 'business');
+
+/** The business's current state, folding only what is new since this process last read it. */
+export async function readBusiness(store: EventStore, businessId: string): Promise<BusinessState> {
+  const id = businessStreamId(businessId);
+  return (await foldStream<BusinessState, BusinessEvent>(store, id, initialBusinessState, evolveBusiness, businessStateCache(store))).state;
 }

@@ -18,6 +18,9 @@ export const DEFAULT_CURRENCY_BY_COUNTRY: Readonly<Record<string, string>> = {
   US: 'USD', GB: 'GBP', CA: 'CAD', AU: 'AUD', ES: 'EUR', PT: 'EUR', FR: 'EUR', DE: 'EUR', IT: 'EUR', IE: 'EUR', NL: 'EUR',
 };
 
+/** Bounds of one catalog save (docs/http-api.md): it is one event, read by every business command. */
+export const CATALOG_LIMITS = { products: 2000, aliases: 20, aliasLength: 100, bytes: 256 * 1024 } as const;
+
 const optionalText = (max: number) =>
   z
     .string()
@@ -57,7 +60,16 @@ export const businessCommandSchemas = {
   SetCatalog: z.object({
     businessId: uuid,
     requestedBy,
-    products: z.array(product.extend({ aliases: z.array(z.string().trim().min(1).max(200)).default([]) })).max(5000),
+    products: z
+      .array(product.extend({ aliases: z.array(z.string().trim().min(1).max(CATALOG_LIMITS.aliasLength)).max(CATALOG_LIMITS.aliases).default([]) }))
+      .max(CATALOG_LIMITS.products, `at most ${CATALOG_LIMITS.products} products`)
+      .superRefine((products, ctx) => {
+        // Every save is one CatalogSet event that every later read of the business stream carries.
+        const bytes = new TextEncoder().encode(JSON.stringify(products)).length;
+        if (bytes > CATALOG_LIMITS.bytes) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `the catalog is ${Math.ceil(bytes / 1024)} KB; at most ${CATALOG_LIMITS.bytes / 1024} KB` });
+        }
+      }),
   }),
   SetReplyTemplates: z.object({
     businessId: uuid,

@@ -11,7 +11,7 @@ import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../even
 import { InvalidStoredEvent, WrongExpectedVersion } from '../eventstore/types.ts';
 import { EVENT_SCHEMA_VERSION, e164, validateEvent, type Language, type NoviEventData, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
 import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
-import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessEvent, type BusinessState } from '../businesses/business.ts';
+import { readBusiness, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
 import { evolveOrder, initialOrderState, itemsTotal, orderStreamId, type OrderEvent } from '../orders/order.ts';
 import { FIRST_ORDER_NUMBER, NumberLedgers, reserveOrderNumbers, type NumberLedger } from '../orders/numbers.ts';
@@ -73,8 +73,8 @@ export class Lookups {
   business(businessId: string): Promise<BusinessState> {
     let b = this.businesses.get(businessId);
     if (!b) {
-      const id = businessStreamId(businessId);
-      b = this.store.readStream(id).then((r) => fold<BusinessState, BusinessEvent>(r, id, initialBusinessState(), evolveBusiness));
+      // Business streams can be long (catalog saves): fold only what is new since the last batch.
+      b = readBusiness(this.store, businessId);
       this.businesses.set(businessId, b);
     }
     return b;

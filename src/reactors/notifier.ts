@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import type { Language, NoviEventData } from '../events/catalog.ts';
 import { NS, uuidFromName } from '../shared/ids.ts';
+import { readBusiness } from '../businesses/business.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { int8 } from '../whatsapp/db.ts';
 
@@ -43,18 +44,12 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
   async function businessReplies(businessId: string): Promise<BusinessReplies> {
     const hit = businessCache.get(businessId);
     if (hit && hit.until > Date.now()) return hit.value;
-    let country: string | null = null;
-    let defaultLanguage: Language | null = null;
-    let overrides: TemplateOverride[] = [];
     // The business stream, not the read model: no dependency on projection lag or column shapes.
-    for (const e of await rt.store.readStream(`business-${businessId}`)) {
-      if (e.type === 'BusinessRegistered' || e.type === 'BusinessUpdated') country = (e.data as NoviEventData<'BusinessRegistered'>).country;
-      if (e.type === 'ReplyTemplatesSet') {
-        const d = e.data as NoviEventData<'ReplyTemplatesSet'>;
-        defaultLanguage = d.defaultLanguage;
-        overrides = d.templates;
-      }
-    }
+    // Folded through the process's business cache, so only events new since the last read are read.
+    const state = await readBusiness(rt.store, businessId);
+    const country = state.kind === 'registered' ? state.profile.country : null;
+    const defaultLanguage: Language | null = state.kind === 'registered' ? state.defaultLanguage : null;
+    const overrides: TemplateOverride[] = state.kind === 'registered' ? state.templates : [];
     const value = { language: defaultLanguage ?? languageForCountry(country), fixedLanguage: defaultLanguage !== null, overrides };
     businessCache.set(businessId, { value, until: Date.now() + 10_000 });
     return value;

@@ -1,9 +1,10 @@
 // Runs one command against one stream: read, fold, decide, append with an expected revision.
 import { z } from 'zod';
-import { InvalidStoredEvent, WrongExpectedVersion, type EventMetadata, type EventStore, type NewEvent } from '../eventstore/types.ts';
+import { WrongExpectedVersion, type EventMetadata, type EventStore, type NewEvent } from '../eventstore/types.ts';
 import { EVENT_SCHEMA_VERSION, validateEvent, type NoviEvent } from '../events/catalog.ts';
 import { StaleWrite, ValidationError } from './errors.ts';
 import { newId } from './ids.ts';
+import { foldStream, type StreamStateCache } from './stream-state-cache.ts';
 
 /** What every decide gets besides the command's data: time and who asks, passed in so decide stays pure. */
 export interface CommandMetadata {
@@ -50,6 +51,12 @@ export interface HandleCommandOptions<C, S, E extends NoviEvent> {
   maxAttempts?: number;
   /** Passed to the append; 'relaxed' only for events re-derivable from a durable one (see AppendOptions). */
   durability?: 'durable' | 'relaxed';
+  /**
+   * Folded states of this aggregate kind by revision (src/shared/stream-state-cache.ts): the command
+   * then reads only the events after the cached revision. Not used with `eventIds`, whose retry
+   * check looks for the ids in the whole stream.
+   */
+  cache?: StreamStateCache<S>;
 }
 
 export interface HandleCommandResult<S> {
@@ -80,17 +87,12 @@ export async function handleCommand<C, S, E extends NoviEvent>(
 
 async function attemptCommand<C, S, E extends NoviEvent>(options: HandleCommandOptions<C, S, E>): Promise<HandleCommandResult<S>> {
   const { store, streamId } = options;
-  const recorded = await store.readStream(streamId);
-  let state = options.initialState();
-  for (const event of recorded) {
-    const valid = validateEvent(event.type, event.data, event.metadata.schemaVersion);
-    if (!valid.ok) throw new InvalidStoredEvent(streamId, event.position, event.type, valid.error);
-    // The stream holds only this aggregate's events; evolve ignores anything else at runtime.
-    state = options.evolve(state, valid.event as E);
-  }
-  const last = recorded.at(-1);
-  const readRevision: bigint | 'no_stream' = last ? last.revision : 'no_stream';
-  const readRevisionOrNull = last ? last.revision : null;
+  const cache = options.eventIds === undefined ? options.cache : undefined;
+  const folded = await foldStream(store, streamId, options.initialState, options.evolve, cache);
+  const recorded = folded.read;
+  let state = folded.state;
+  const readRevision: bigint | 'no_stream' = folded.revision ?? 'no_stream';
+  const readRevisionOrNull = folded.revision;
 
   const firstId = options.eventIds?.[0];
   if (firstId !== undefined) {
@@ -123,5 +125,7 @@ async function attemptCommand<C, S, E extends NoviEvent>(options: HandleCommandO
 
   const result = await store.append(streamId, events, { expectedRevision: readRevision, durability: options.durability });
   for (const event of decided) state = options.evolve(state, event);
+  // With an exact expected revision, the state now is the stream's at nextExpectedRevision.
+  if (cache && result.written) cache.set(streamId, result.nextExpectedRevision, state);
   return { events, nextExpectedRevision: result.nextExpectedRevision, state, written: result.written };
 }

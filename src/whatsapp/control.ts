@@ -166,6 +166,7 @@ export async function postSimulatorMessage(
   });
 }
 
+/** The latest 500 messages the bot sent in a group, oldest first. */
 export async function readSimulatorOutbox(
   rt: Runtime,
   groupId: string,
@@ -174,6 +175,8 @@ export async function readSimulatorOutbox(
   const rows = await rt.pool.any(sql.type(
     z.object({ recipient: z.string(), text: z.string(), sent_at: tsDate, in_reply_to: z.string().nullable() }),
   )`
-    select recipient, text, sent_at, in_reply_to from simulator_outbox where group_id = ${groupId} order by id`);
+    select recipient, text, sent_at, in_reply_to from (
+      select id, recipient, text, sent_at, in_reply_to from simulator_outbox where group_id = ${groupId} order by id desc limit 500
+    ) latest order by id`);
   return rows.map((r) => ({ to: r.recipient, text: r.text, sentAt: r.sent_at.toISOString(), inReplyTo: r.in_reply_to }));
 }

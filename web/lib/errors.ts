@@ -1,6 +1,7 @@
 // The one error handler: typed errors → `{ error, message, code }` JSON, an htmx fragment or an
 // error page; anything unexpected is a 500 that never shows a stack or SQL.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StatementTimeoutError } from 'slonik';
 import { ZodError } from 'zod';
 import { DomainError, ValidationError, toProblem } from '../../src/shared/errors.ts';
 import { isHtmx, sendHtml, wantsJson } from './http.ts';
@@ -14,6 +15,12 @@ export class Unauthorized extends DomainError {
 export class RateLimited extends DomainError {
   readonly code: string = 'RATE_LIMITED';
   readonly httpStatus: number = 429;
+}
+
+/** A user's second export while the first is still running (one at a time per user). */
+export class ExportInProgress extends DomainError {
+  readonly code: string = 'EXPORT_IN_PROGRESS';
+  readonly httpStatus: number = 409;
 }
 
 interface Problem {
@@ -41,6 +48,11 @@ export function problemOf(error: unknown): Problem {
   if (error instanceof ZodError) {
     const v = ValidationError.fromZod(error);
     return { status: 400, message: v.message, code: v.code };
+  }
+  // A read past the web role's statement timeout (NOVI_WEB_STATEMENT_TIMEOUT_MS): the server is busy
+  // or the request asks too much; say so instead of hanging or calling it an internal error.
+  if (error instanceof StatementTimeoutError) {
+    return { status: 503, message: 'The query took too long and was stopped; narrow the filters or try again in a moment', code: 'QUERY_TIMEOUT' };
   }
   const fe = error as Partial<FastifyError> | null;
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;

@@ -2,7 +2,7 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
-import { NotFound } from '../../src/shared/errors.ts';
+import { NotFound, ValidationError } from '../../src/shared/errors.ts';
 import type { OrderStatus } from '../../src/events/catalog.ts';
 import { orderStatus } from '../../src/events/catalog.ts';
 import { UNDO_WINDOW_MS } from '../../src/orders/status.ts';
@@ -59,11 +59,18 @@ export async function userScope(rt: Runtime, user: AuthUser): Promise<Scope> {
 }
 
 /**
- * A merchant's reads run behind row-level security as well (sql/007_rls.sql, web/lib/tenant.ts):
- * a query that forgot its business filter still sees only that merchant's rows. Admins read as the owner.
+ * Every read of the merchant and admin pages runs here: in a transaction with the web role's
+ * statement timeout (`NOVI_WEB_STATEMENT_TIMEOUT_MS`; past it slonik throws StatementTimeoutError,
+ * answered 503 QUERY_TIMEOUT by web/lib/errors.ts), and for a merchant behind row-level security as
+ * well (sql/007_rls.sql, web/lib/tenant.ts): a query that forgot its business filter still sees only
+ * that merchant's rows. Admins read as the owner.
  */
-function reader<T>(rt: Runtime, scope: Scope, fn: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
-  return scope.all ? fn(rt.pool) : withTenant(rt.pool, scope.businessIds, fn);
+export function reader<T>(rt: Runtime, scope: Scope, fn: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+  const timed = async (db: CommonQueryMethods): Promise<T> => {
+    await db.query(sql.type(z.object({ v: z.string().nullable() }))`select set_config('statement_timeout', ${String(rt.config.webStatementTimeoutMs)}, true) as v`);
+    return fn(db);
+  };
+  return scope.all ? rt.pool.transaction(timed) : withTenant(rt.pool, scope.businessIds, timed);
 }
 
 function inScope(scope: Scope, column: string): FragmentSqlToken {
@@ -78,10 +85,13 @@ export function narrow(scope: Scope, businessId: string | undefined): Scope {
   return { all: false, businessIds: [businessId] };
 }
 
+/** Lists without a `limit` parameter (businesses, groups) stop at this many rows (docs/http-api.md). */
+export const LIST_CAP = 1000;
+
 export async function listBusinesses(rt: Runtime, scope: Scope): Promise<BusinessJson[]> {
   const rows = await rt.pool.any(sql.type(businessRow)`
     select id, owner_id, name, description, address, phone, email, country, currency, timezone, created_at, updated_at, revision
-      from businesses where ${inScope(scope, 'id')} order by created_at, name`);
+      from businesses where ${inScope(scope, 'id')} order by created_at, name limit ${LIST_CAP}`);
   return rows.map(businessJson);
 }
 
@@ -131,7 +141,7 @@ export type GroupJson = ReturnType<typeof groupJson>;
 export async function listGroups(rt: Runtime, scope: Scope): Promise<GroupJson[]> {
   const rows = await rt.pool.any(sql.type(groupRow)`
     select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
-      from groups where ${inScope(scope, 'business_id')} order by created_at, name`);
+      from groups where ${inScope(scope, 'business_id')} order by created_at, name limit ${LIST_CAP}`);
   return rows.map(groupJson);
 }
 
@@ -283,30 +293,43 @@ export async function getOrder(rt: Runtime, scope: Scope, id: string): Promise<O
   return { ...orderJson(row), statusHistory, undo: undoOffer(statusHistory) };
 }
 
-/** Streams orders for export in created order, a cursor batch at a time. */
-export async function streamOrders(rt: Runtime, scope: Scope, f: OrderFilters, onRow: (o: OrderJson) => Promise<void> | void): Promise<void> {
+/** Rows per page of an export: one short query each, so no connection is held between pages. */
+export const EXPORT_PAGE_ROWS = 200;
+const exportRowType = orderRow.extend({ cursor_at: z.string() });
+
+/**
+ * The orders of an export, oldest first, read a page at a time by keyset (created_at, number, id).
+ * Each page is its own short reader transaction (statement timeout, row-level security); between
+ * pages no database connection is held, however slowly the client reads. An aborted `signal` ends
+ * the iteration before the next page is read. Orders placed during an export appear at its end;
+ * an order edited during it appears as it was when its page was read.
+ */
+export async function* exportOrders(rt: Runtime, scope: Scope, f: OrderFilters, signal: AbortSignal): AsyncGenerator<OrderJson> {
   const where = orderWhere(scope, f);
-  let consumed: Promise<void> = Promise.resolve();
-  await rt.pool.stream(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where} order by created_at, number`, (stream) => {
-    // Pulling with for-await gives backpressure: the cursor reads the next batch only when we ask.
-    consumed = (async () => {
-      try {
-        for await (const chunk of stream) await onRow(orderJson(orderRow.parse(chunk.data)));
-      } catch (e) {
-        stream.destroy(e as Error);
-        throw e;
-      }
-    })();
-  });
-  await consumed;
+  type Key = { at: string; number: number; id: string };
+  let after: Key | null = null;
+  for (;;) {
+    signal.throwIfAborted();
+    const last: Key | null = after;
+    const keyset: FragmentSqlToken = last ? sql.fragment`and (created_at, number, id) > (${last.at}::timestamptz, ${last.number}, ${last.id}::uuid)` : sql.fragment``;
+    const rows: ReadonlyArray<z.infer<typeof exportRowType>> = await reader(rt, scope, (db) =>
+      db.any(sql.type(exportRowType)`select ${ORDER_COLUMNS}, created_at::text as cursor_at from orders where ${where} ${keyset}
+        order by created_at, number, id limit ${EXPORT_PAGE_ROWS}`),
+    );
+    for (const row of rows) yield orderJson(row);
+    const tail = rows.at(-1);
+    if (!tail || rows.length < EXPORT_PAGE_ROWS) return;
+    after = { at: tail.cursor_at, number: tail.number, id: tail.id };
+  }
 }
 
 // ── dashboard ───────────────────────────────────────────────────────────────────────
 export async function dashboardKpis(rt: Runtime, scope: Scope) {
   const where = inScope(scope, 'business_id');
-  const sales = await rt.pool.one(sql.type(
-    z.object({ orders_today: num, revenue_today: num, revenue_month: num, orders_month: num, orders_all: num, revenue_all: num }),
-  )`
+  const [sales, pending, customers, currencies] = await reader(rt, scope, async (db) => [
+    await db.one(sql.type(
+      z.object({ orders_today: num, revenue_today: num, revenue_month: num, orders_month: num, orders_all: num, revenue_all: num }),
+    )`
     select coalesce(sum(d.orders) filter (where d.day = (now() at time zone b.timezone)::date), 0) as orders_today,
            coalesce(sum(d.revenue) filter (where d.day = (now() at time zone b.timezone)::date), 0) as revenue_today,
            coalesce(sum(d.revenue) filter (where d.day >= date_trunc('month', now() at time zone b.timezone)::date), 0) as revenue_month,
@@ -314,13 +337,14 @@ export async function dashboardKpis(rt: Runtime, scope: Scope) {
            coalesce(sum(d.orders), 0) as orders_all,
            coalesce(sum(d.revenue), 0) as revenue_all
       from daily_sales d join businesses b on b.id = d.business_id
-     where ${inScope(scope, 'business_id')}`);
-  const pending = await rt.pool.oneFirst(sql.type(z.object({ n: num }))`
-    select count(*) as n from orders where ${where} and status = 'pending'`);
-  const customers = await rt.pool.one(sql.type(z.object({ total: num, repeat: num }))`
-    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
-  const currencies = await rt.pool.anyFirst(sql.type(z.object({ currency: z.string() }))`
-    select distinct currency from businesses where ${inScope(scope, 'id')}`);
+     where ${inScope(scope, 'business_id')}`),
+    await db.oneFirst(sql.type(z.object({ n: num }))`
+    select count(*) as n from orders where ${where} and status = 'pending'`),
+    await db.one(sql.type(z.object({ total: num, repeat: num }))`
+    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`),
+    await db.anyFirst(sql.type(z.object({ currency: z.string() }))`
+    select distinct currency from businesses where ${inScope(scope, 'id')}`),
+  ] as const);
   return {
     ordersToday: sales.orders_today,
     revenueToday: sales.revenue_today,
@@ -334,8 +358,10 @@ export async function dashboardKpis(rt: Runtime, scope: Scope) {
 export type Kpis = Awaited<ReturnType<typeof dashboardKpis>>;
 
 export async function recentOrders(rt: Runtime, scope: Scope, limit = 10): Promise<OrderJson[]> {
-  const rows = await rt.pool.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
-    order by created_at desc limit ${limit}`);
+  const rows = await reader(rt, scope, (db) =>
+    db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
+    order by created_at desc limit ${limit}`),
+  );
   return rows.map(orderJson);
 }
 
@@ -345,28 +371,50 @@ export const analyticsQuery = z.object({
   to: z.string().date().optional(),
 });
 
+/** The widest range the charts draw (one point per day); a wider one is refused, not truncated. */
+export const MAX_ANALYTICS_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/**
+ * The analytics range with its defaults (to: today, from: 29 days before to), checked before any
+ * query runs: from <= to and at most MAX_ANALYTICS_DAYS days, inclusive (else a 400 naming `from`).
+ */
+export function analyticsRange(q: { from?: string | undefined; to?: string | undefined }, today = new Date()): { from: string; to: string } {
+  const to = q.to ?? today.toISOString().slice(0, 10);
+  const from = q.from ?? new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+  const fail = (message: string): never => {
+    throw new ValidationError(`Invalid analytics query: from: ${message}`, [{ path: 'from', message }]);
+  };
+  if (!Number.isFinite(days)) fail('from and to must be dates (YYYY-MM-DD)');
+  if (days < 1) fail(`must be on or before to (${from} is after ${to})`);
+  if (days > MAX_ANALYTICS_DAYS) fail(`${from} to ${to} spans ${days} days; the range may span at most ${MAX_ANALYTICS_DAYS} days`);
+  return { from, to };
+}
+
 export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | undefined; to?: string | undefined }) {
+  const { from, to } = analyticsRange(q);
   const where = inScope(scope, 'business_id');
-  const to = q.to ?? new Date().toISOString().slice(0, 10);
-  const from = q.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
-  const days = await rt.pool.any(sql.type(z.object({ day: z.string(), orders: num, revenue: num }))`
+  const [days, statuses, top, hours, customers] = await reader(rt, scope, async (db) => [
+    await db.any(sql.type(z.object({ day: z.string(), orders: num, revenue: num }))`
     select to_char(g.day, 'YYYY-MM-DD') as day, coalesce(sum(d.orders), 0) as orders, coalesce(sum(d.revenue), 0) as revenue
       from generate_series(${from}::date, ${to}::date, interval '1 day') as g(day)
       left join daily_sales d on d.day = g.day::date and ${where}
-     group by g.day order by g.day`);
-  const statuses = await rt.pool.any(sql.type(z.object({ status: z.string(), count: num }))`
+     group by g.day order by g.day`),
+    await db.any(sql.type(z.object({ status: z.string(), count: num }))`
     select status, count(*) as count from orders where ${where}
-       and created_at >= ${from}::date and created_at < ${to}::date + 1 group by status order by count desc`);
-  const top = await rt.pool.any(sql.type(z.object({ name: z.string(), quantity: num, revenue: num, orders: num }))`
+       and created_at >= ${from}::date and created_at < ${to}::date + 1 group by status order by count desc`),
+    await db.any(sql.type(z.object({ name: z.string(), quantity: num, revenue: num, orders: num }))`
     select min(name) as name, sum(quantity) as quantity, sum(revenue) as revenue, sum(orders) as orders
-      from product_sales where ${where} group by product_key order by sum(revenue) desc, sum(quantity) desc limit 10`);
-  const hours = await rt.pool.any(sql.type(z.object({ hour: num, orders: num }))`
+      from product_sales where ${where} group by product_key order by sum(revenue) desc, sum(quantity) desc limit 10`),
+    await db.any(sql.type(z.object({ hour: num, orders: num }))`
     select h.hour, coalesce(sum(o.orders), 0) as orders
       from generate_series(0, 23) as h(hour) left join hourly_orders o on o.hour = h.hour and ${where}
-     group by h.hour order by h.hour`);
+     group by h.hour order by h.hour`),
+    await db.one(sql.type(z.object({ total: num, repeat: num }))`
+    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`),
+  ] as const);
   const totals = days.reduce((a, d) => ({ orders: a.orders + d.orders, revenue: a.revenue + d.revenue }), { orders: 0, revenue: 0 });
-  const customers = await rt.pool.one(sql.type(z.object({ total: num, repeat: num }))`
-    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
   return {
     from,
     to,

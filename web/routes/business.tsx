@@ -5,7 +5,8 @@ import type { Runtime } from '../../src/runtime.ts';
 import { GROUP_TYPES, MAX_RIDER_PHONES } from '../../src/events/catalog.ts';
 import { normalizePhone } from '../../src/parser/phone.ts';
 import { businessCommandSchemas, decideBusiness, decideGroup, groupCommandSchemas, DEFAULT_CURRENCY_BY_COUNTRY } from '../../src/businesses/commands.ts';
-import { businessStreamId, evolveBusiness, initialBusinessState, type BusinessState } from '../../src/businesses/business.ts';
+import { WindowLimit } from '../lib/window-limit.ts';
+import { businessStateCache, businessStreamId, evolveBusiness, initialBusinessState, type BusinessState } from '../../src/businesses/business.ts';
 import { evolveGroup, groupStreamId, initialGroupState } from '../../src/businesses/group.ts';
 import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
 import { NotFound, ValidationError } from '../../src/shared/errors.ts';
@@ -94,7 +95,7 @@ const catalogText = (products: ProductJson[]): string => products.map((p) => `${
 
 export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const meta = (req: FastifyRequest, user: AuthUser, tenantId: string) => ({ tenantId, actor: user.id, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() });
-  const businessCmd = { store: rt.store, evolve: evolveBusiness, initialState: initialBusinessState, decide: decideBusiness };
+  const businessCmd = { store: rt.store, evolve: evolveBusiness, initialState: initialBusinessState, decide: decideBusiness, cache: businessStateCache(rt.store) };
 
   async function runBusiness(req: FastifyRequest, user: AuthUser, businessId: string, command: Parameters<typeof decideBusiness>[0]) {
     const r = await handleCommand({ ...businessCmd, streamId: businessStreamId(businessId), command, metadata: meta(req, user, businessId) });
@@ -163,12 +164,15 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
     return reply.send({ products: await getCatalog(rt, businessId) });
   });
 
+  // Counted after the owner check and validation, so a stranger cannot use up the owner's saves.
+  const catalogSaves = new WindowLimit(10, 60_000, 'catalog saves for this business');
   const setCatalog = async (req: FastifyRequest, reply: FastifyReply) => {
     const user = requireUser(req);
     const businessId = businessIdOf(req);
     await getBusiness(rt, await userScope(rt, user), businessId);
     const products = wantsJson(req) || !catalogForm.safeParse(req.body).success ? parse(catalogBody, req.body, 'catalog').products : parseCatalogText(parse(catalogForm, req.body, 'catalog').catalog);
     const data = parseCommandData(businessCommandSchemas.SetCatalog, { businessId, requestedBy: { userId: user.id, role: user.role }, products }, 'catalog');
+    catalogSaves.take(businessId);
     const state = await runBusiness(req, user, businessId, { type: 'SetCatalog', data, metadata: { now: new Date(), actor: user.id } });
     if (wantsJson(req)) return reply.send({ products: state.catalog });
     return redirect(req, reply, '/business');

@@ -2,6 +2,7 @@
 // If-Match (412 when stale), and the streamed CSV/XLSX export.
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { orderCommandSchemas } from '../../src/orders/commands.ts';
 import { undoStatusChange } from '../../src/orders/handle.ts';
 import { NotFound, ValidationError } from '../../src/shared/errors.ts';
 import { requireUser } from '../auth/plugin.ts';
+import { ExportInProgress } from '../lib/errors.ts';
 import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
 import { waitForProjection } from '../lib/projection.ts';
 import {
@@ -23,7 +25,7 @@ import {
   listOrders,
   narrow,
   orderFilters,
-  streamOrders,
+  exportOrders,
   userScope,
   type BusinessJson,
   type OrderFilters,
@@ -355,41 +357,55 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     );
   });
 
+  // One export at a time per user, in this web process: a second concurrent one is a 409.
+  const exportsRunning = new Set<string>();
+
   app.post('/orders/export', async (req, reply) => {
     const user = requireUser(req);
     const body = parse(exportBody, req.body, 'export');
     const scope = narrow(await userScope(rt, user), body.filters?.businessId);
     const filters: OrderFilters = { status: body.filters?.status, q: body.filters?.q, from: body.dateRange?.from, to: body.dateRange?.to };
+    if (exportsRunning.has(user.id)) throw new ExportInProgress('An export is already running for you; wait for it to finish and try again');
+    exportsRunning.add(user.id);
+    // A client that goes away (socket closed before the file is complete) aborts the export: the
+    // pipeline stops, the page reader stops before its next page, and the slot is freed.
+    const abort = new AbortController();
+    const finish = () => exportsRunning.delete(user.id);
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+      finish();
+    });
+    const { signal } = abort;
+    const failed = (what: string) => (e: unknown) => {
+      if (!signal.aborted) req.log.error({ err: e }, `${what} export failed`);
+    };
     const out = new PassThrough();
     const stamp = new Date().toISOString().slice(0, 10);
     reply.header('content-disposition', `attachment; filename="novi-orders-${stamp}.${body.format}"`);
     if (body.format === 'csv') {
       reply.type('text/csv; charset=utf-8');
-      void (async () => {
-        out.write(EXPORT_COLUMNS.join(',') + '\n');
-        await streamOrders(rt, scope, filters, async (o) => {
-          if (!out.write(exportRow(o).map(csvCell).join(',') + '\n')) await once(out, 'drain');
-        });
-        out.end();
-      })().catch((e: unknown) => {
-        req.log.error({ err: e }, 'csv export failed');
-        out.destroy(e as Error);
-      });
+      const lines = async function* () {
+        yield EXPORT_COLUMNS.join(',') + '\n';
+        for await (const o of exportOrders(rt, scope, filters, signal)) yield exportRow(o).map(csvCell).join(',') + '\n';
+      };
+      void pipeline(lines, out, { signal }).catch(failed('csv')).finally(finish);
     } else {
       reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const zip = new PassThrough();
+      void pipeline(zip, out, { signal }).catch(failed('xlsx')).finally(finish);
       void (async () => {
-        const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+        const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useStyles: false, useSharedStrings: false });
         const sheet = workbook.addWorksheet('Orders');
         sheet.addRow([...EXPORT_COLUMNS]).commit();
-        await streamOrders(rt, scope, filters, async (o) => {
+        for await (const o of exportOrders(rt, scope, filters, signal)) {
           sheet.addRow(exportRow(o)).commit();
-          if (out.writableNeedDrain) await once(out, 'drain');
-        });
+          if (zip.writableNeedDrain) await once(zip, 'drain', { signal });
+        }
         sheet.commit();
         await workbook.commit();
       })().catch((e: unknown) => {
-        req.log.error({ err: e }, 'xlsx export failed');
-        out.destroy(e as Error);
+        failed('xlsx')(e);
+        zip.destroy(e as Error);
       });
     }
     return reply.send(out);
