@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime.ts';
 import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 
 import { childEntry } from './child-bundle.ts';
+import { childEnvironment } from './child-env.ts';
 
 export interface SupervisorOptions {
   /** Lease owner id; default host:pid:random. */
@@ -105,7 +106,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
 
   function spawn(slot: Slot): void {
     const child = fork(entry, [], {
-      env: { ...process.env, DATABASE_URL: rt.database.url },
+      env: childEnvironment(process.env),
       execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
