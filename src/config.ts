@@ -89,7 +89,7 @@ const schema = z.object({
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WHATSAPP_SESSION_PATH: optionalString,
   /** Default: on, except in production (a public server should not take fake WhatsApp traffic). */
-  NOVI_SIMULATOR: z.enum(['on', 'off']).optional(),
+  NOVI_SIMULATOR: optionalString.pipe(z.enum(['on', 'off']).optional()),
   /** Memory limit of one WhatsApp session child process, in MB, before the supervisor restarts it. */
   NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(400),
   TRUST_PROXY: optionalString.pipe(trustProxy.optional()),

@@ -32,6 +32,7 @@ t.test('the simulator is off by default in production, on elsewhere, and NOVI_SI
   t.equal(prod().simulator, false);
   t.equal(prod({ NOVI_SIMULATOR: 'on' }).simulator, true);
   t.equal(loadConfig({ NOVI_DATA_DIR: dataDir() } as NodeJS.ProcessEnv).simulator, true);
+  t.equal(prod({ NOVI_SIMULATOR: '' }).simulator, false, 'left empty as in .env.example');
 });
 
 t.test('TRUST_PROXY: off by default, a hop count, or addresses/CIDRs; never "trust everyone"', async (t) => {
