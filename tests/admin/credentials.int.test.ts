@@ -61,6 +61,11 @@ t.test('a legacy v1 event with a hash: redacted on admin pages; migration 011 mo
   t.equal(await hashesInLog(), 1, 'the legacy event carries a hash (as before sql/011)');
   await waitFor('the users projection', async () => rt.pool.exists(sql.unsafe`select 1 from users where id = ${userId}`), 10_000);
 
+  // A store whose events a migration cannot rewrite (EventStoreDB): the first sign-in copies it.
+  t.equal((await api(app, null, 'POST', '/auth/login', { username: 'oldtimer', password: 'legacy password 1' })).statusCode, 200, 'a v1 account signs in before the migration');
+  t.equal(await rt.pool.oneFirst(sql.type(z.object({ password_hash: z.string() }))`select password_hash from credentials where user_id = ${userId}`), legacyHash, 'and its hash is copied to credentials');
+  await rt.pool.query(sql.unsafe`delete from credentials where user_id = ${userId}`);
+
   const before = await adminPages(t);
   t.notOk(before.includes(legacyHash), 'no admin page (HTML or JSON) shows the hash');
   t.notOk(before.includes('$argon2'), 'nor any argon2 hash');

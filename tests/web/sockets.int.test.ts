@@ -97,6 +97,13 @@ t.test('deactivating a user closes their sockets', async (t) => {
   t.equal(await within(s.closed, 2000), 4401);
 });
 
+t.test('the admin socket ends with its session too', async (t) => {
+  const root = await createAdmin(app, rt, 'root2');
+  const s = await open(root.cookie, {}, '/admin/ws?format=json');
+  t.equal((await api(app, root, 'POST', '/auth/logout')).statusCode, 200);
+  t.equal(await within(s.closed, 2000), 4401);
+});
+
 t.test('Origin is checked on the upgrade', async (t) => {
   await t.rejects(open(alice.cookie, { origin: 'https://evil.example' }), /upgrade refused: 403/, 'another site cannot open a socket with the cookie');
   await t.rejects(open(alice.cookie, { origin: 'https://evil.example' }, '/admin/ws?format=json'), /upgrade refused: 403/, 'nor the admin socket');

@@ -31,6 +31,12 @@ export function signInThrottle(rt: Runtime, options: SignInLockOptions = {}): Si
   const row = z.object({ attempts: z.coerce.number(), locked_ms: z.coerce.number() });
   return {
     async attempt(key) {
+      // Names nobody has are keys too: now and then, forget the ones an hour quiet and unlocked.
+      if (Math.random() < 0.02) {
+        await rt.pool.query(sql.unsafe`
+          delete from sign_in_throttle
+           where last_attempt_at < now() - ${RESET_AFTER}::interval and (locked_until is null or locked_until < now())`);
+      }
       return rt.pool.transaction(async (tx) => {
         await tx.query(sql.unsafe`
           insert into sign_in_throttle (key, attempts, last_attempt_at) values (${key}, 0, now())
