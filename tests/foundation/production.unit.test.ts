@@ -65,3 +65,19 @@ t.test('compose.yaml: production, databases not on every interface, no secret de
     }
   }
 });
+
+t.test('.env.example documents the new variables and loads as it is', async (t) => {
+  const example = readFileSync('.env.example', 'utf8');
+  const env = Object.fromEntries(
+    example
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  for (const name of ['TRUST_PROXY', 'ALLOWED_ORIGINS', 'NOVI_SIMULATOR']) t.ok(name in env, `${name} in .env.example`);
+  const readme = readFileSync('README.md', 'utf8');
+  for (const name of ['TRUST_PROXY', 'ALLOWED_ORIGINS']) t.match(readme, new RegExp('`' + name + '`'), `${name} in README`);
+  const c = loadConfig({ ...env, NOVI_DATA_DIR: dataDir() } as NodeJS.ProcessEnv);
+  t.equal(c.trustProxy, false);
+  t.same(c.allowedOrigins, []);
+});
