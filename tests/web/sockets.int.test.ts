@@ -113,7 +113,11 @@ t.test('Origin is checked on the upgrade', async (t) => {
 });
 
 t.test('a user holds at most maxSocketsPerUser sockets; one more closes the oldest', async (t) => {
+  // A socket the route refuses (a merchant on /admin/ws) takes no place and evicts nobody.
   const s = [await open(alice.cookie), await open(alice.cookie), await open(alice.cookie)];
+  const refused = await open(alice.cookie, {}, '/admin/ws?format=json');
+  t.equal(await within(refused.closed, 2000), 4403);
+  t.equal(app.liveSockets.count(alice.id), 3, 'the refused one took no place');
   const fourth = await open(alice.cookie);
   t.equal(await within(s[0]!.closed, 2000), 4429, 'the oldest is closed');
   t.equal(app.liveSockets.count(alice.id), 3);

@@ -113,8 +113,14 @@ export function liveSocketsPlugin(app: FastifyInstance, rt: Runtime, opts: { rec
     route.preValidation = [...(Array.isArray(route.preValidation) ? route.preValidation : route.preValidation ? [route.preValidation] : []), checkOrigin];
     const handler = route.handler as unknown as (socket: WebSocket, req: FastifyRequest) => unknown;
     route.handler = function (this: unknown, socket: WebSocket, req: FastifyRequest) {
-      track(req, socket);
-      return handler.call(this, socket, req);
+      // Tracked once the route accepted it: a socket the route refused (4401, 4403) counts for nothing.
+      const after = () => {
+        if (socket.readyState === socket.OPEN) track(req, socket);
+      };
+      const result = handler.call(this, socket, req);
+      if (result instanceof Promise) return result.then((r: unknown) => (after(), r));
+      after();
+      return result;
     } as unknown as RouteOptions['handler'];
   });
 
