@@ -11,7 +11,7 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-/** The value shipped in compose.yaml and .env.example: a server must never run with it in production. */
+/** The default older compose.yaml files shipped: a server must never run with it in production. */
 export const EXAMPLE_SESSION_SECRET = 'change-me-to-a-long-random-secret-of-32+chars';
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
