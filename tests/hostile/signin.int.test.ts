@@ -50,32 +50,38 @@ t.test('with TRUST_PROXY=1 the address the proxy saw is the client', async (t) =
 });
 
 t.test('per account name: growing locks, the same answer whether the account exists', async (t) => {
-  const app = await appWith({ trustProxy: 1 }, { loginRateLimit: 1000, signInLock: { freeAttempts: 3, baseLockMs: 1500, maxLockMs: 60_000 } });
+  const BASE = 3000;
+  const app = await appWith({ trustProxy: 1 }, { loginRateLimit: 1000, signInLock: { freeAttempts: 3, baseLockMs: BASE, maxLockMs: 60_000 } });
   await register(app, 'victim');
   // A botnet: a new address for every try, so only the per-name limit can stop it.
   let n = 0;
   const addr = () => `203.0.113.${++n}`;
+  const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+  let lockedAt = 0;
   const run = async (username: string) => {
     const out: Array<{ status: number; body: unknown }> = [];
     for (let i = 0; i < 5; i++) {
+      const before = Date.now();
       const r = await login(app, username, `guess-${i}`, addr());
+      if (i === 2) lockedAt = before;
       out.push({ status: r.statusCode, body: r.json() });
     }
     return out;
   };
-  const known = await run('victim');
   const unknown = await run('nobody-at-all');
+  const known = await run('victim');
   t.same(known.map((r) => r.status), [401, 401, 401, 429, 429], 'three free tries, then locked');
   t.same(unknown, known, 'identical answers for an account that does not exist');
   t.match(known[3]?.body, { code: 'RATE_LIMITED', message: /Too many sign-in attempts; try again in \d+ s/ });
   t.equal((await login(app, 'VICTIM', 'correct horse battery', addr())).statusCode, 429, 'the right password waits too (any case of the name)');
   t.equal((await login(app, 'victim@example.com', 'correct horse battery', addr())).statusCode, 429, 'and the email names the same account');
 
-  await new Promise((r) => setTimeout(r, 1700));
+  await sleepUntil(lockedAt + BASE + 300);
+  const again = Date.now();
   t.equal((await login(app, 'victim', 'wrong again', addr())).statusCode, 401, 'one more try after the lock');
-  await new Promise((r) => setTimeout(r, 1700));
+  await sleepUntil(again + BASE + 300);
   t.equal((await login(app, 'victim', 'correct horse battery', addr())).statusCode, 429, 'the second lock is longer than the first');
-  await new Promise((r) => setTimeout(r, 1500));
+  await sleepUntil(again + 2 * BASE + 300);
   const ok = await login(app, 'victim', 'correct horse battery', addr());
   t.equal(ok.statusCode, 200, 'signed in once the lock is over');
   const after = await login(app, 'victim', 'one typo', addr());
