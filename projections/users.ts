@@ -12,8 +12,8 @@ export const usersProjection: Projection = {
         case 'UserRegistered': {
           const d = e.data;
           await tx.query(write`
-            insert into ${t('users')} (id, username, email, phone, role, active, password_hash, created_at, updated_at)
-            values (${d.userId}, ${d.username}, ${d.email}, ${d.phone}, ${d.role}, true, ${d.passwordHash}, ${at}, ${at})
+            insert into ${t('users')} (id, username, email, phone, role, active, created_at, updated_at)
+            values (${d.userId}, ${d.username}, ${d.email}, ${d.phone}, ${d.role}, true, ${at}, ${at})
             on conflict (id) do nothing`);
           break;
         }

@@ -1,6 +1,7 @@
 // Configuration, parsed once at boot with zod. Nothing else in Novi reads process.env.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 
@@ -9,6 +10,68 @@ const optionalString = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+/** The default older compose.yaml files shipped: a server must never run with it in production. */
+export const EXAMPLE_SESSION_SECRET = 'change-me-to-a-long-random-secret-of-32+chars';
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(v: string): boolean {
+  if (PROXY_NAMES.has(v)) return true;
+  const [ip, bits, ...rest] = v.split('/');
+  if (rest.length || !ip) return false;
+  const family = isIP(ip);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies may set X-Forwarded-For/-Proto/-Host: off (default, the socket's address is the
+ * client), a hop count, or the proxies' addresses/CIDRs. "true" (trust anyone) is refused: it
+ * lets every client choose its own address and walk past per-address rate limits.
+ */
+const trustProxy = z
+  .string()
+  .transform((v, ctx): false | number | string[] => {
+    const value = v.trim().toLowerCase();
+    if (value === 'off' || value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops > 10) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a hop count must be at most 10' });
+      return hops;
+    }
+    if (value === 'true' || value === 'on') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'name the number of proxy hops (e.g. 1) or the proxies\' addresses/CIDRs, not "true"' });
+      return false;
+    }
+    const list = value.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = list.filter((x) => !isAddressOrCidr(x));
+    if (bad.length || list.length === 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a hop count, address or CIDR: ${bad.join(', ') || v}` });
+      return false;
+    }
+    return list;
+  });
+
+/** Extra origins allowed to open the websockets and post forms (the page's own origin always is). */
+const allowedOrigins = z.string().transform((v, ctx): string[] =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .flatMap((x) => {
+      try {
+        const u = new URL(x);
+        if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === x.replace(/\/$/, '')) return [u.origin];
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an origin such as https://shop.example.com: ${x}` });
+      return [];
+    }),
+);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -25,13 +88,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WHATSAPP_SESSION_PATH: optionalString,
-  NOVI_SIMULATOR: z.enum(['on', 'off']).default('on'),
+  /** Default: on, except in production (a public server should not take fake WhatsApp traffic). */
+  NOVI_SIMULATOR: optionalString.pipe(z.enum(['on', 'off']).optional()),
   /** Memory limit of one WhatsApp session child process, in MB, before the supervisor restarts it. */
   NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(400),
   /** Database connections kept for Novi's own roles (web, worker, projector, CLI); the rest is the sessions' budget. */
   NOVI_DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(4).max(10_000).default(80),
   /** Statement timeout of the web role's read-model queries, in ms; past it a request answers 503. */
   NOVI_WEB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  TRUST_PROXY: optionalString.pipe(trustProxy.optional()),
+  ALLOWED_ORIGINS: optionalString.pipe(allowedOrigins.optional()),
 });
 
 export interface Config {
@@ -49,6 +115,10 @@ export interface Config {
   sessionMemoryMb: number;
   dbReservedConnections: number;
   webStatementTimeoutMs: number;
+  /** Fastify's trustProxy: false, a hop count or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
+  /** Origins besides the page's own that may open /ws and post forms. */
+  allowedOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -67,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.NODE_ENV === 'production' && !v.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
   }
+  if (v.NODE_ENV === 'production' && v.SESSION_SECRET === EXAMPLE_SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: is the example value from compose.yaml/.env.example; set your own (e.g. openssl rand -hex 32)');
+  }
   return {
     env: v.NODE_ENV,
     databaseUrl: v.DATABASE_URL,
@@ -78,10 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     chromiumPath: v.CHROMIUM_PATH,
     whatsappSessionPath: resolve(v.WHATSAPP_SESSION_PATH ?? join(dataDir, 'whatsapp')),
-    simulator: v.NOVI_SIMULATOR === 'on',
+    simulator: (v.NOVI_SIMULATOR ?? (v.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     sessionMemoryMb: v.NOVI_SESSION_MEMORY_MB,
     dbReservedConnections: v.NOVI_DB_RESERVED_CONNECTIONS,
     webStatementTimeoutMs: v.NOVI_WEB_STATEMENT_TIMEOUT_MS,
+    trustProxy: v.TRUST_PROXY ?? false,
+    allowedOrigins: v.ALLOWED_ORIGINS ?? [],
   };
 }
 

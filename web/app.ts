@@ -1,5 +1,5 @@
 // Builds the Fastify server: plugins, then routes. Tests call buildApp and use app.inject.
-import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -12,6 +12,8 @@ import type { Runtime } from '../src/runtime.ts';
 import { httpRequests, httpDuration } from '../src/metrics.ts';
 import { healthRoutes } from './health.ts';
 import { authPlugin } from './auth/plugin.ts';
+import type { SignInLockOptions } from './auth/throttle.ts';
+import { liveSocketsPlugin } from './auth/sockets.ts';
 import { RateLimited, registerErrorHandler } from './lib/errors.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
@@ -23,9 +25,22 @@ import { wsRoutes } from './ws.tsx';
 export interface AppOptions {
   /** Logger for Fastify; defaults to the runtime's. */
   logger?: boolean;
-  /** Sign-in attempts per IP per minute (tests lower it). */
+  /** Sign-in attempts per client address per minute (tests lower it). */
   loginRateLimit?: number;
+  /** Registrations per client address per 15 minutes. */
+  registerRateLimit?: number;
+  /** Requests to each /api/simulator route per merchant (or address) per minute. */
+  simulatorRateLimit?: number;
+  /** Sign-in attempts per account name before it is locked, and the lock's growth. */
+  signInLock?: SignInLockOptions;
+  /** How often open websockets' sign-in sessions are checked again (ms). */
+  sessionRecheckMs?: number;
+  /** Open websockets per user and web process; one more closes the oldest. */
+  maxSocketsPerUser?: number;
 }
+
+/** TRUST_PROXY=n: the n nearest hops are proxies (what Fastify does with a number, typed as a function). */
+const hops = (n: number) => (_address: string, hop: number) => hop < n;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modules = join(here, '..', 'node_modules');
@@ -35,7 +50,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     loggerInstance: rt.logger as FastifyBaseLogger,
     // Per-request logs are noise at merchant scale; metrics count requests and errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // X-Forwarded-* only from the proxies TRUST_PROXY names (off by default): otherwise every
+    // client could pick its own address and walk past the per-address limits.
+    trustProxy: typeof rt.config.trustProxy === 'number' ? hops(rt.config.trustProxy) : rt.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
   }) as unknown as FastifyInstance;
 
@@ -70,10 +87,24 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   });
   await app.register(cookie);
   await app.register(formbody);
+  // The simulator's routes belong to the WhatsApp routes file; their limit is set here, before
+  // the rate-limit plugin reads each route's config: per merchant, or per address signed out.
+  const simulatorLimit = options.simulatorRateLimit ?? 1800;
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/simulator/')) return;
+    route.config = {
+      ...(route.config as object),
+      rateLimit: { max: simulatorLimit, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => (req.user ? `user:${req.user.id}` : `ip:${req.ip}`) },
+    } as typeof route.config;
+  });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => new RateLimited(`Too many sign-in attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+    errorResponseBuilder: (req, ctx) => {
+      const what = req.url.startsWith('/auth/register') ? 'sign-ups from your address' : req.url.startsWith('/auth/') ? 'sign-in attempts' : 'requests';
+      return new RateLimited(`Too many ${what}; try again in ${Math.ceil(ctx.ttl / 1000)} s`);
+    },
   });
+  liveSocketsPlugin(app, rt, { recheckMs: options.sessionRecheckMs ?? 30_000, maxPerUser: options.maxSocketsPerUser ?? 10 });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifyStatic, { root: join(here, 'static'), prefix: '/static/', maxAge: production ? '1h' : 0 });
   await app.register(fastifyStatic, { root: join(modules, 'htmx.org', 'dist'), prefix: '/vendor/htmx/', decorateReply: false });
@@ -82,7 +113,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   registerErrorHandler(app);
   await healthRoutes(app, rt);
   await authPlugin(app, rt);
-  await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10 });
+  await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10, registerRateLimit: options.registerRateLimit ?? 10, ...(options.signInLock ? { signInLock: options.signInLock } : {}) });
   await dashboardRoutes(app, rt);
   await orderRoutes(app, rt);
   await businessRoutes(app, rt);

@@ -17,8 +17,8 @@ export const accountCommandSchemas = {
     email: z.string().trim().toLowerCase().email(),
     phone: e164.nullable().default(null),
     role: userRole.default('merchant'),
-    /** Hashed by the caller (argon2); the domain never sees a password. */
-    passwordHash: z.string().min(1),
+    // No password and no hash: the credentials table holds it (src/accounts/credentials.ts),
+    // the event log never does.
     /**
      * Looked up by the caller before deciding. A read-model check leaves a small race
      * between two registrations with the same name; the users projection's unique index
@@ -78,6 +78,6 @@ function registerUser({ data }: RegisterUser, state: UserState): NoviEventOf<'Us
   if (state.kind !== 'none') throw new Conflict(`User ${data.userId} already exists`);
   if (data.usernameTaken) throw new Conflict(`Username ${data.username} is taken`);
   if (data.emailTaken) throw new Conflict(`An account with ${data.email} already exists`);
-  const { userId, username, email, phone, role, passwordHash } = data;
-  return [{ type: 'UserRegistered', data: { userId, username, email, phone, role, passwordHash } }];
+  const { userId, username, email, phone, role } = data;
+  return [{ type: 'UserRegistered', data: { userId, username, email, phone, role } }];
 }

@@ -1,7 +1,7 @@
 // Registering an account, shared by web sign-up (merchants) and `novi admin create` (admins):
 // the name and email are reserved in account_names (unique indexes) before UserRegistered is
-// appended, so two registrations racing for a name cannot both win; passwords are argon2id.
-import { hash } from '@node-rs/argon2';
+// appended, so two registrations racing for a name cannot both win; passwords are argon2id,
+// kept in the credentials table (never in the event).
 import { sql, UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Runtime } from '../runtime.ts';
 import type { UserRole } from '../events/catalog.ts';
@@ -9,12 +9,10 @@ import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { Conflict } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { accountCommandSchemas, decideAccount } from './commands.ts';
+import { deleteCredential, hashPassword, saveCredential } from './credentials.ts';
 import { evolveUser, initialUserState, userStreamId } from './user.ts';
 
-// argon2id with the OWASP minimum parameters (19 MiB, 2 passes).
-export const ARGON = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 } as const;
-
-export const hashPassword = (password: string): Promise<string> => hash(password, ARGON);
+export { ARGON, hashPassword } from './credentials.ts';
 
 export interface RegistrationInput {
   username: string;
@@ -34,8 +32,12 @@ export interface RegisteredAccount {
 }
 
 /**
- * Validates (400), reserves the name and email (409 when taken), hashes and appends
- * UserRegistered. `actor` defaults to the new user (self sign-up); the CLI passes `system`.
+ * Validates (400), reserves the name and email (409 when taken), hashes the password into the
+ * credentials table and appends UserRegistered. The credential is written before the append and
+ * deleted with the reservation when the append fails, so an account never exists without its
+ * credential; a crash between the two leaves a credential and a reservation for a user id with
+ * no stream, which sign-in treats as no account (and nothing reads otherwise).
+ * `actor` defaults to the new user (self sign-up); the CLI passes `system`.
  */
 export async function registerAccount(
   rt: Runtime,
@@ -45,7 +47,7 @@ export async function registerAccount(
   const userId = newId();
   const data = parseCommandData(
     accountCommandSchemas.RegisterUser,
-    { userId, username: input.username, email: input.email, phone: input.phone ?? null, role: input.role ?? 'merchant', passwordHash: 'pending', usernameTaken: false, emailTaken: false },
+    { userId, username: input.username, email: input.email, phone: input.phone ?? null, role: input.role ?? 'merchant', usernameTaken: false, emailTaken: false },
     'registration',
   );
   try {
@@ -55,20 +57,21 @@ export async function registerAccount(
     const emailTaken = await rt.pool.exists(sql.unsafe`select 1 from account_names where lower(email) = lower(${data.email})`);
     throw new Conflict(emailTaken ? `An account with ${data.email} already exists` : `Username ${data.username} is taken`);
   }
-  const passwordHash = await hashPassword(input.password);
   const actor = context.actor ?? userId;
   try {
+    await saveCredential(rt, userId, await hashPassword(input.password));
     await handleCommand({
       store: rt.store,
       streamId: userStreamId(userId),
       evolve: evolveUser,
       initialState: initialUserState,
       decide: decideAccount,
-      command: { type: 'RegisterUser', data: { ...data, passwordHash }, metadata: { now: new Date(), actor } },
+      command: { type: 'RegisterUser', data, metadata: { now: new Date(), actor } },
       metadata: { tenantId: null, actor, correlationId: context.correlationId, causationId: null, occurredAt: new Date().toISOString() },
       expectedRevision: 'no_stream',
     });
   } catch (e) {
+    await deleteCredential(rt, userId);
     await rt.pool.query(sql.unsafe`delete from account_names where user_id = ${userId}`);
     throw e;
   }

@@ -10,6 +10,7 @@
 import { sql, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
+import { redactSecrets } from '../events/catalog.ts';
 import { DomainError, NotFound } from '../shared/errors.ts';
 
 export class TimelineUnavailable extends DomainError {
@@ -65,7 +66,8 @@ function toEvent(r: EventRow): TimelineEvent {
     revision: Number(r.revision),
     position: Number(r.position),
     type: r.type,
-    data: r.data,
+    // Stored data as it is, except fields marked secret (never shown, whatever the version).
+    data: redactSecrets(r.type, r.data),
     metadata: {
       tenantId: str(m['tenantId']),
       actor: str(m['actor']),
@@ -141,7 +143,7 @@ export async function recentEvents(rt: Runtime, limit = 15): Promise<TimelineEve
     revision: Number(e.revision),
     position: Number(e.position),
     type: e.type,
-    data: e.data,
+    data: redactSecrets(e.type, e.data),
     metadata: {
       tenantId: e.metadata.tenantId,
       actor: e.metadata.actor,

@@ -239,13 +239,13 @@ export const eventSchemas = {
   SessionStopped: z.object({ ...session, by: z.string().min(1) }),
 
   // user-<userId>
+  /** v2: no password hash (it lives in the credentials table, sql/011); v1 is upcast. */
   UserRegistered: z.object({
     userId: uuid,
     username: z.string().min(3).max(50),
     email: z.string().email(),
     phone: e164.nullable(),
     role: userRole,
-    passwordHash: z.string().min(1),
   }),
   UserDeactivated: z.object({ userId: uuid, by: z.string().min(1) }),
   UserReactivated: z.object({ userId: uuid, by: z.string().min(1) }),
@@ -294,7 +294,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   SessionDisconnected: 1,
   SessionFailed: 1,
   SessionStopped: 1,
-  UserRegistered: 1,
+  UserRegistered: 2,
   UserDeactivated: 1,
   UserReactivated: 1,
   UserRoleGranted: 1,
@@ -306,11 +306,53 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   GroupUpdated: 1,
 };
 
+/** Old shape → next version's shape, keyed by type then by the version being upgraded. */
+const upcasters: { [T in NoviEventType]?: Record<number, (data: unknown) => unknown> } = {
+  // v1 carried the password hash; sql/011 moved it to the credentials table.
+  UserRegistered: { 1: (data) => withoutKeys(data, ['passwordHash']) },
+};
+
 /**
- * Old shape → next version's shape, keyed by type then by the version being upgraded.
- * Empty while every type is at version 1.
+ * Fields that are secret wherever they appear in an event's data (today's schemas have none;
+ * these are the names older versions used). Appends carrying one are refused
+ * (ValidatedEventStore) and views of stored events never show one (redactSecrets).
  */
-const upcasters: { [T in NoviEventType]?: Record<number, (data: unknown) => unknown> } = {};
+export const SECRET_FIELDS: { readonly [T in NoviEventType]?: readonly string[] } = {
+  UserRegistered: ['passwordHash'],
+};
+const SECRET_ANYWHERE = new Set(['password', 'passwordHash', 'password_hash', 'sessionSecret', 'secret']);
+
+function withoutKeys(data: unknown, keys: readonly string[]): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !keys.includes(k)));
+}
+
+const isSecretKey = (type: string, key: string): boolean =>
+  SECRET_ANYWHERE.has(key) || (isNoviEventType(type) && (SECRET_FIELDS[type]?.includes(key) ?? false));
+
+/** The names of secret fields present in `data` (top level and nested), for refusing an append. */
+export function secretFieldsIn(type: string, data: unknown): string[] {
+  const found: string[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        const p = path ? `${path}.${k}` : k;
+        if (isSecretKey(type, k)) found.push(p);
+        else walk(x, p);
+      }
+    }
+  };
+  walk(data, '');
+  return found;
+}
+
+/** A copy of stored event data fit to show: every secret field replaced by "[secret]". */
+export function redactSecrets(type: string, data: unknown): unknown {
+  if (Array.isArray(data)) return data.map((x) => redactSecrets(type, x));
+  if (typeof data !== 'object' || data === null) return data;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isSecretKey(type, k) ? '[secret]' : redactSecrets(type, v)]));
+}
 
 export function isNoviEventType(type: string): type is NoviEventType {
   return Object.prototype.hasOwnProperty.call(eventSchemas, type);

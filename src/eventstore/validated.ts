@@ -9,7 +9,7 @@
 //   - with `onInvalid`, the caller receives every InvalidStoredEvent (to log it, count it in
 //     /metrics, park it…) and the read goes on without that event.
 // Appends are checked too: an event that does not match its schema is refused before it is stored.
-import { validateEvent } from '../events/catalog.ts';
+import { secretFieldsIn, validateEvent } from '../events/catalog.ts';
 import {
   InvalidStoredEvent,
   type AppendOptions,
@@ -101,6 +101,9 @@ export class ValidatedEventStore implements EventStore {
     for (const e of events) {
       const r = this.validate(e.type, e.data, e.metadata.schemaVersion);
       if (!r.ok) throw new Error(`Refusing to append ${e.type} to ${streamId}: it fails its schema: ${r.error}`);
+      // Secrets never enter the immutable log, whatever a schema would strip.
+      const secrets = secretFieldsIn(e.type, e.data);
+      if (secrets.length) throw new Error(`Refusing to append ${e.type} to ${streamId}: it carries secret fields (${secrets.join(', ')})`);
     }
     return this.inner.append(streamId, events, options);
   }

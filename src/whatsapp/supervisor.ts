@@ -12,6 +12,7 @@ import { budgetReason, sessionBudget } from './budget.ts';
 import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 
 import { childEntry } from './child-bundle.ts';
+import { childEnvironment } from './child-env.ts';
 
 export interface SupervisorOptions {
   /** Lease owner id; default host:pid:random. */
@@ -108,7 +109,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
 
   function spawn(slot: Slot): void {
     const child = fork(entry, [], {
-      env: { ...process.env, DATABASE_URL: rt.database.url },
+      env: childEnvironment(process.env),
       // A session is mostly idle I/O: a small young generation and no V8 worker threads keep an
       // idle child's private memory down (RSS 79.6 → 71.2 MB measured for a simulator session).
       execArgv: ['--max-semi-space-size=1', '--single-threaded'],

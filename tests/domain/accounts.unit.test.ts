@@ -13,7 +13,7 @@ const USER = '44444444-4444-4444-8444-444444444444';
 const ADMIN = '55555555-5555-4555-8555-555555555555';
 const metadata = { now: new Date('2026-01-05T10:00:00Z'), actor: ADMIN };
 
-const registerInput = { userId: USER, username: 'mama_put', email: 'Mama@Example.com', passwordHash: '$argon2id$x', usernameTaken: false, emailTaken: false };
+const registerInput = { userId: USER, username: 'mama_put', email: 'Mama@Example.com', usernameTaken: false, emailTaken: false };
 const register = (overrides: Record<string, unknown> = {}): AccountCommand => ({
   type: 'RegisterUser',
   data: parseCommandData(accountCommandSchemas.RegisterUser, { ...registerInput, ...overrides }, 'registration'),
@@ -21,7 +21,7 @@ const register = (overrides: Record<string, unknown> = {}): AccountCommand => ({
 });
 const registered: NoviEventOf<'UserRegistered'> = {
   type: 'UserRegistered',
-  data: { userId: USER, username: 'mama_put', email: 'mama@example.com', phone: null, role: 'merchant', passwordHash: '$argon2id$x' },
+  data: { userId: USER, username: 'mama_put', email: 'mama@example.com', phone: null, role: 'merchant' },
 };
 const deactivated: NoviEventOf<'UserDeactivated'> = { type: 'UserDeactivated', data: { userId: USER, by: ADMIN } };
 const cmd = (type: 'DeactivateUser' | 'ReactivateUser', by = ADMIN): AccountCommand => ({ type, data: { userId: USER, by }, metadata });

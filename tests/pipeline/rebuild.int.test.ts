@@ -36,7 +36,7 @@ const snapshot = async () => {
 // status moves and cancellations, bot replies, session uptime.
 const userId = randomUUID();
 await rt.store.append(`user-${userId}`, [
-  ev('UserRegistered', { userId, username: 'ada', email: 'ada@example.com', phone: null, role: 'merchant', passwordHash: 'x' }, null),
+  ev('UserRegistered', { userId, username: 'ada', email: 'ada@example.com', phone: null, role: 'merchant' }, null),
   ev('UserDeactivated', { userId, by: 'admin' }, null),
 ]);
 const shops = [await createShop(rt.store), await createShop(rt.store, { country: 'BR', currency: 'BRL' })];

@@ -2,7 +2,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { startProjections, type Projector } from '../../src/projector/role.ts';
-import { buildApp } from '../../web/app.ts';
+import { buildApp, type AppOptions } from '../../web/app.ts';
 import { handleCommand } from '../../src/shared/command-handler.ts';
 import { decideOrder } from '../../src/orders/commands.ts';
 import { evolveOrder, initialOrderState, orderStreamId } from '../../src/orders/order.ts';
@@ -17,10 +17,11 @@ export interface WebEnv {
   close: () => Promise<void>;
 }
 
-export async function webEnv(options: { loginRateLimit?: number } = {}): Promise<WebEnv> {
+/** Registration is limited per address; route tests sign many users up from one, so the limit is lifted unless given. */
+export async function webEnv(options: AppOptions = {}): Promise<WebEnv> {
   const rt = await createTestRuntime();
   const projector = await startProjections(rt);
-  const app = await buildApp(rt, options);
+  const app = await buildApp(rt, { registerRateLimit: 1000, ...options });
   await app.ready();
   return {
     rt,

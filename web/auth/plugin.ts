@@ -48,6 +48,33 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * A request without Origin (not from a browser page) passes; one with Origin must name this
+ * server (its Host, or the X-Forwarded-Host a trusted proxy set: `req.host`) or one of
+ * ALLOWED_ORIGINS. Used for mutating requests and for websocket upgrades.
+ */
+export function originAllowed(req: FastifyRequest, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (allowed.includes(url.origin)) return true;
+  // Normalised like the Origin (a default port such as :80 disappears).
+  const own = [req.headers.host, req.host].flatMap((h) => {
+    if (!h) return [];
+    try {
+      return [new URL(`${url.protocol}//${h}`).host];
+    } catch {
+      return [];
+    }
+  });
+  return own.includes(url.host);
+}
+
 export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, sessionId: string | null): void {
   const cookie = sessionId === null ? app.lucia.createBlankSessionCookie() : app.lucia.createSessionCookie(sessionId);
   reply.setCookie(cookie.name, cookie.value, {
@@ -92,26 +119,7 @@ export async function authPlugin(app: FastifyInstance, rt: Runtime): Promise<voi
 
   app.addHook('preHandler', async (req) => {
     if (!MUTATING.has(req.method)) return;
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      let originHost: string | null = null;
-      try {
-        originHost = new URL(origin).host;
-      } catch {
-        originHost = null;
-      }
-      const forwarded = req.headers['x-forwarded-host'];
-      // Normalised like the Origin (a default port such as :80 disappears).
-      const own = [req.headers.host, req.host, ...(typeof forwarded === 'string' ? [forwarded] : [])].flatMap((h) => {
-        if (!h) return [];
-        try {
-          return [new URL(`${req.protocol}://${h}`).host];
-        } catch {
-          return [];
-        }
-      });
-      if (originHost === null || !own.includes(originHost)) throw new Forbidden('Cross-origin request refused');
-    }
+    if (!originAllowed(req, rt.config.allowedOrigins)) throw new Forbidden('Cross-origin request refused');
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new Forbidden('Cross-site request refused');
     // JSON bodies cannot be sent cross-origin without CORS (which Novi never grants), so API
     // clients need no token; forms and htmx requests must carry it.

@@ -1,13 +1,17 @@
 // One LISTEN connection per web process on `novi_updates` (the projector's NOTIFY after each
-// committed batch), shared by the merchant and admin websocket hubs. Listens while anyone is
+// committed batch), shared by the merchant and admin websocket hubs, and on `novi_sessions`
+// (ended sign-in sessions, whose sockets web/auth/sockets.ts closes). Listens while anyone is
 // subscribed; reconnects after a lost connection (the hubs' pages also poll, so a gap only delays).
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../src/runtime.ts';
 
+/** novi_updates: the projector's news; novi_sessions: an ended sign-in session (sql/011). */
+export type FeedChannel = 'novi_updates' | 'novi_sessions';
+
 export interface UpdatesFeed {
-  /** Calls `fn` with each notification payload until the returned function is called. */
-  subscribe(fn: (payload: string) => void): () => void;
+  /** Calls `fn` with each notification payload of `channel` until the returned function is called. */
+  subscribe(fn: (payload: string) => void, channel?: FeedChannel): () => void;
   /** Resolves once LISTEN is in place (tests wait on it before they cause an update). */
   ready(): Promise<void>;
 }
@@ -19,6 +23,7 @@ export function updatesFeed(app: FastifyInstance, rt: Runtime): UpdatesFeed {
   if (existing) return existing;
 
   const subscribers = new Set<(payload: string) => void>();
+  const sessionSubscribers = new Set<(payload: string) => void>();
   let listener: pg.Client | null = null;
   let starting: Promise<void> | null = null;
   let closed = false;
@@ -28,17 +33,19 @@ export function updatesFeed(app: FastifyInstance, rt: Runtime): UpdatesFeed {
     starting ??= (async () => {
       const client = new pg.Client({ connectionString: rt.database.url });
       client.on('notification', (n) => {
-        if (n.channel !== 'novi_updates' || !n.payload) return;
-        for (const fn of subscribers) fn(n.payload);
+        if (!n.payload) return;
+        const to = n.channel === 'novi_updates' ? subscribers : n.channel === 'novi_sessions' ? sessionSubscribers : null;
+        for (const fn of to ?? []) fn(n.payload);
       });
       client.on('error', (e) => {
         rt.logger.warn({ err: e }, 'novi_updates listener lost; reconnecting');
         if (listener === client) listener = null;
         void client.end().catch(() => undefined);
-        if (!closed && subscribers.size) setTimeout(() => void listen().catch(() => undefined), 1000);
+        if (!closed && subscribers.size + sessionSubscribers.size) setTimeout(() => void listen().catch(() => undefined), 1000);
       });
       await client.connect();
       await client.query('listen novi_updates');
+      await client.query('listen novi_sessions');
       if (closed) await client.end();
       else listener = client;
     })().finally(() => {
@@ -54,10 +61,11 @@ export function updatesFeed(app: FastifyInstance, rt: Runtime): UpdatesFeed {
   });
 
   const feed: UpdatesFeed = {
-    subscribe(fn) {
-      subscribers.add(fn);
+    subscribe(fn, channel = 'novi_updates') {
+      const set = channel === 'novi_updates' ? subscribers : sessionSubscribers;
+      set.add(fn);
       listen().catch((e: unknown) => rt.logger.warn({ err: e }, 'could not LISTEN novi_updates'));
-      return () => subscribers.delete(fn);
+      return () => set.delete(fn);
     },
     ready: () => listen(),
   };

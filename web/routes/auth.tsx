@@ -1,16 +1,19 @@
-// Sign up, sign in, sign out. Passwords: argon2id. Names: reserved in account_names (unique
-// index) before UserRegistered is appended, so two sign-ups racing for a name cannot both win.
-import { verify } from '@node-rs/argon2';
+// Sign up, sign in, sign out. Passwords: argon2id in the credentials table. Names: reserved in
+// account_names (unique index) before UserRegistered is appended, so two sign-ups racing for a
+// name cannot both win. Sign-in is limited per client address (@fastify/rate-limit) and per
+// account name (web/auth/throttle.ts); registration per client address.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
 import { registerAccount } from '../../src/accounts/registration.ts';
+import { checkPassword, passwordHashOf } from '../../src/accounts/credentials.ts';
 import { evolveUser, initialUserState, userStreamId, type UserState } from '../../src/accounts/user.ts';
 import { DomainError } from '../../src/shared/errors.ts';
 import { validateEvent } from '../../src/events/catalog.ts';
 import { setSessionCookie, type AuthUser } from '../auth/plugin.ts';
-import { Unauthorized, problemOf } from '../lib/errors.ts';
+import { signInThrottle, type SignInLockOptions } from '../auth/throttle.ts';
+import { RateLimited, Unauthorized, problemOf } from '../lib/errors.ts';
 import { blankToUndefined, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
 import { Csrf, Layout } from '../views/layout.tsx';
 
@@ -27,30 +30,27 @@ class AccountDisabled extends DomainError {
   readonly httpStatus: number = 403;
 }
 
+const NO_SUCH_USER = '00000000-0000-4000-8000-000000000000';
+
 interface StoredUser {
   state: Extract<UserState, { kind: 'registered' }>;
-  passwordHash: string;
   phone: string | null;
 }
 
 /** The user stream is the truth for sign-in: it is complete the moment register returns. */
 async function readUser(rt: Runtime, userId: string): Promise<StoredUser | null> {
   let state: UserState = initialUserState();
-  let passwordHash = '';
   let phone: string | null = null;
   for (const e of await rt.store.readStream(userStreamId(userId))) {
     const valid = validateEvent(e.type, e.data, e.metadata.schemaVersion);
     if (!valid.ok) continue;
     const event = valid.event;
-    if (event.type === 'UserRegistered') {
-      passwordHash = event.data.passwordHash;
-      phone = event.data.phone;
-    }
+    if (event.type === 'UserRegistered') phone = event.data.phone;
     if (event.type === 'UserRegistered' || event.type === 'UserDeactivated' || event.type === 'UserReactivated' || event.type === 'UserRoleGranted') {
       state = evolveUser(state, event);
     }
   }
-  return state.kind === 'registered' ? { state, passwordHash, phone } : null;
+  return state.kind === 'registered' ? { state, phone } : null;
 }
 
 async function findUserId(rt: Runtime, login: string): Promise<string | null> {
@@ -65,7 +65,10 @@ const userJson = (u: AuthUser, phone: string | null) => ({ id: u.id, username: u
 
 async function signIn(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
   // Rotation: whatever session the browser held before is ended, the new one has a fresh id.
-  if (req.authSession) await app.lucia.invalidateSession(req.authSession.id);
+  if (req.authSession) {
+    await app.lucia.invalidateSession(req.authSession.id);
+    app.liveSockets.closeSession(req.authSession.id);
+  }
   const session = await app.lucia.createSession(userId, {});
   setSessionCookie(app, reply, session.id);
 }
@@ -122,7 +125,16 @@ function formFailure(req: FastifyRequest, reply: FastifyReply, mode: 'login' | '
   return sendHtml(reply, <AuthPage mode={mode} csrf={req.csrfToken} error={p.message} values={values} />, p.status);
 }
 
-export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { loginRateLimit: number }): Promise<void> {
+export interface AuthLimits {
+  /** Sign-in attempts per client address per minute. */
+  loginRateLimit: number;
+  /** Registrations per client address per 15 minutes (each costs an argon2 hash). */
+  registerRateLimit: number;
+  signInLock?: SignInLockOptions;
+}
+
+export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: AuthLimits): Promise<void> {
+  const throttle = signInThrottle(rt, opts.signInLock);
   app.get('/login', async (req, reply) => {
     if (req.user) return reply.redirect('/dashboard', 303);
     return sendHtml(reply, <AuthPage mode="login" csrf={req.csrfToken} />);
@@ -132,7 +144,7 @@ export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { logi
     return sendHtml(reply, <AuthPage mode="register" csrf={req.csrfToken} />);
   });
 
-  app.post('/auth/register', async (req, reply) => {
+  app.post('/auth/register', { config: { rateLimit: { max: opts.registerRateLimit, timeWindow: '15 minutes' } } }, async (req, reply) => {
     const raw = z.record(z.unknown()).safeParse(req.body);
     const values: Record<string, string> = raw.success ? { username: String(raw.data['username'] ?? ''), email: String(raw.data['email'] ?? ''), phone: String(raw.data['phone'] ?? '') } : {};
     try {
@@ -153,10 +165,17 @@ export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { logi
     try {
       const body = parse(loginBody, req.body, 'sign-in');
       const userId = await findUserId(rt, body.username);
-      const stored = userId ? await readUser(rt, userId) : null;
-      // Same answer for an unknown name and a wrong password; verify anyway to keep timing alike.
-      const ok = await verify(stored?.passwordHash || '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Jm4y0qjTn6C9Dq9ZtUqcAjm1pV6yw4qPXbCq0F0sYw', body.password).catch(() => false);
+      // Per account (name or email alike), and per name typed when there is no such account.
+      const key = userId ? `user:${userId}` : `name:${body.username.toLowerCase()}`;
+      const { retryAfterMs } = await throttle.attempt(key);
+      if (retryAfterMs > 0) throw new RateLimited(`Too many sign-in attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+      // Same answer for an unknown name and a wrong password, and the same work (the same reads
+      // for an id nobody has, argon2 against a dummy hash) so the timing does not tell them apart.
+      const lookupId = userId ?? NO_SUCH_USER;
+      const stored = await readUser(rt, lookupId);
+      const ok = await checkPassword(await passwordHashOf(rt, lookupId), body.password);
       if (!stored || !ok) throw new Unauthorized('Wrong username or password');
+      await throttle.succeeded(key);
       if (!stored.state.active) throw new AccountDisabled('This account is disabled');
       await signIn(app, req, reply, stored.state.userId);
       const user: AuthUser = { id: stored.state.userId, username: stored.state.username, email: stored.state.email, role: stored.state.role };
@@ -168,7 +187,11 @@ export async function authRoutes(app: FastifyInstance, rt: Runtime, opts: { logi
   });
 
   app.post('/auth/logout', async (req, reply) => {
-    if (req.authSession) await app.lucia.invalidateSession(req.authSession.id);
+    if (req.authSession) {
+      await app.lucia.invalidateSession(req.authSession.id);
+      // This process's sockets now; the others hear it on novi_sessions (sql/011's trigger).
+      app.liveSockets.closeSession(req.authSession.id);
+    }
     setSessionCookie(app, reply, null);
     if (wantsJson(req)) return reply.send({ success: true });
     return redirect(req, reply, '/login');
