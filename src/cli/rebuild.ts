@@ -10,7 +10,7 @@ import type { Runtime } from '../runtime.ts';
 import { projectionByName, projections, type Projection } from '../../projections/index.ts';
 import { write } from '../../projections/shared.ts';
 import { applyBatch, rebuildTables, validateRecorded } from '../projector/batch.ts';
-import { LOCK_BATCH, LOCK_REBUILD, tryLead } from '../projector/leader.ts';
+import { LOCK_BATCH, LOCK_REBUILD, tryLead } from '../subscriptions/leader.ts';
 import { ensureCheckpoint } from '../projector/runner.ts';
 
 export interface RebuildProgress {
@@ -53,7 +53,7 @@ export async function rebuildProjection(
       // Row-level security and its policies (sql/007_rls.sql) are not copied by `like`: carry them over.
       await rt.pool.query(write`select novi_copy_tenant_rls(${table}::regclass, ${copy}::regclass)::text as done`);
     }
-    await ensureCheckpoint(rt, name);
+    await ensureCheckpoint(rt.pool, name);
     const filter = { eventTypes: [...projection.eventTypes] };
     let position = 0n;
     let events = 0;
