@@ -30,3 +30,7 @@ create index parked_events_recent on parked_events (parked_at desc);
 insert into projection_checkpoints (name, position)
 select 'reactor:notifier', position from notifier_checkpoint where name = 'notifier'
 on conflict (name) do nothing;
+
+-- The runner no longer stops on an event (it parks it): a stop recorded by the old runner is lifted,
+-- and the event at its checkpoint is met again and parked with its error.
+update projection_checkpoints set error = null, error_position = null where error is not null;

@@ -262,6 +262,18 @@ export const eventSchemas = {
   // group-<groupId>
   GroupLinked: z.object(groupProfile),
   GroupUpdated: z.object(groupProfile),
+
+  // parking-<subscriber>: an admin skipped a parked event (src/subscriptions/parking.ts)
+  ParkedEventSkipped: z.object({
+    subscriber: z.string().min(1).max(100),
+    eventId: uuid,
+    position: z.string().regex(/^\d{1,19}$/),
+    streamId: z.string().min(1).max(300),
+    eventType: z.string().min(1).max(100),
+    error: z.string().max(4000),
+    reason: text(1000),
+    by: z.string().min(1),
+  }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -298,6 +310,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   ReplyTemplatesSet: 1,
   GroupLinked: 1,
   GroupUpdated: 1,
+  ParkedEventSkipped: 1,
 };
 
 /**

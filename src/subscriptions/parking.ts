@@ -52,6 +52,20 @@ const toParked = (r: z.infer<typeof parkedRow>): ParkedEvent => ({
   resolution: r.resolution,
 });
 
+/** An error's message with its causes' (slonik wraps PostgreSQL's own message, which names the constraint). */
+export function errorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const m = (e as { message?: unknown }).message;
+    const text = typeof m === 'string' ? m : String(e);
+    if (!parts.includes(text)) parts.push(text);
+  }
+  return parts.join(': ');
+}
+
+/** For JSON answers: the position as a string. */
+export const parkedJson = (p: ParkedEvent) => ({ ...p, position: p.position.toString() });
+
 const columns = sql.fragment`subscriber, event_id, position, stream_id, event_type, tenant_id, error, status, attempts, parked_at, resolved_at, resolution`;
 const open = sql.array([...OPEN_STATUSES], 'text');
 
@@ -96,12 +110,12 @@ export async function markResolved(q: CommonQueryMethods, subscriber: string, ev
 
 /** After the head of a stream's queue is resolved or skipped: what waited behind it is run again. */
 export async function releaseBehind(q: CommonQueryMethods, subscriber: string, streamId: string): Promise<void> {
-  const stillParked = await q.maybeOneFirst(sql.type(z.object({ position: z.coerce.bigint() }))`
-    select min(position) as position from parked_events where subscriber = ${subscriber} and stream_id = ${streamId} and status = 'parked'`);
+  // Up to the next event of the stream that is itself parked (it holds back what follows it).
   await q.query(write`
     update parked_events set status = 'retry', updated_at = now()
      where subscriber = ${subscriber} and stream_id = ${streamId} and status = 'behind'
-       and (${stillParked === null ? null : stillParked.toString()}::bigint is null or position < ${stillParked === null ? null : stillParked.toString()}::bigint)`);
+       and position < coalesce((select min(position) from parked_events
+                                 where subscriber = ${subscriber} and stream_id = ${streamId} and status = 'parked'), 9223372036854775807)`);
 }
 
 /** Back in the queue when a retried event failed: it, and whatever of its stream was to be retried after it. */

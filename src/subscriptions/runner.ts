@@ -13,7 +13,7 @@ import { write } from '../../projections/shared.ts';
 import { isTransient } from './transient.ts';
 import { LOCK_BATCH, LOCK_LEADER, tryLead, type Leadership } from './leader.ts';
 import type { Waker } from './wake.ts';
-import { blockedStreams, markResolved, parkEvent, releaseBehind, reparkStream, retryRequested } from './parking.ts';
+import { blockedStreams, errorText, markResolved, parkEvent, releaseBehind, reparkStream, retryRequested } from './parking.ts';
 
 export type Prepared<E> = { ok: true; event: E } | { ok: false; error: string };
 
@@ -51,7 +51,7 @@ export interface SubscriptionOptions {
 /** A single event whose handling failed for a reason that is not transient: it gets parked. */
 class Pinned extends Error {
   constructor(readonly recorded: RecordedEvent, cause: unknown) {
-    super(`${recorded.type} ${recorded.id} at ${recorded.streamId}@${recorded.revision} (position ${recorded.position}): ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(`${recorded.type} ${recorded.id} at ${recorded.streamId}@${recorded.revision} (position ${recorded.position}): ${errorText(cause)}`, { cause });
   }
 }
 
@@ -268,7 +268,7 @@ export class SubscriptionRunner<E> {
         } catch (e) {
           if (isTransient(e)) throw e;
           s.reset?.();
-          error = `${p.eventType} ${p.eventId} (position ${p.position}): ${(e as Error).message}`;
+          error = `${p.eventType} ${p.eventId} (position ${p.position}): ${errorText(e)}`;
         }
       }
       failedStreams.add(p.streamId);
