@@ -1,7 +1,8 @@
 -- Parked events (issue 17): an event a subscriber (projection, intake or notifier reactor) cannot
 -- handle for a reason that is not transient is set aside here with its error, and the subscriber
 -- goes on with every other stream and tenant. Where order matters, later events of the same
--- stream for the same subscriber wait here behind it ('behind') and are retried when it is.
+-- stream (of the same message, in a chat stream) for the same subscriber wait here behind it
+-- ('behind') and are retried when it is.
 --   parked    the event failed; waits for a retry (after a fix or an upcaster) or a skip
 --   behind    held back by an earlier open event of its stream
 --   retry     an admin (or a resolved event ahead of it) asked the subscriber to run it again
@@ -12,6 +13,8 @@ create table parked_events (
   event_id uuid not null,
   position bigint not null,
   stream_id text not null,
+  -- What must stay in order: the stream, or one message within a chat stream (orderKey in runner.ts).
+  order_key text not null,
   event_type text not null,
   tenant_id text,
   error text not null,
@@ -23,7 +26,7 @@ create table parked_events (
   resolution text,
   primary key (subscriber, event_id)
 );
-create index parked_events_open on parked_events (subscriber, stream_id, position) where status in ('parked', 'behind', 'retry');
+create index parked_events_open on parked_events (subscriber, order_key, position) where status in ('parked', 'behind', 'retry');
 create index parked_events_recent on parked_events (parked_at desc);
 
 -- The notifier now runs on the shared subscription runner, with its checkpoint beside the others.

@@ -12,7 +12,7 @@ import { write } from '../../projections/shared.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import type { ProjectedEvent } from '../../projections/index.ts';
 import { applyBatch, isTransient, rebuildTables, validateRecorded } from '../projector/batch.ts';
-import { errorText, listParked, markResolved, parkEvent } from '../subscriptions/parking.ts';
+import { errorText, listParked, markResolved, orderKey, parkEvent } from '../subscriptions/parking.ts';
 import { LOCK_BATCH, LOCK_REBUILD, tryLead } from '../subscriptions/leader.ts';
 import { ensureCheckpoint } from '../projector/runner.ts';
 
@@ -71,7 +71,7 @@ export async function rebuildProjection(
     const blocked = new Set<string>();
     const park = (r: RecordedEvent, error: string, status: 'parked' | 'behind') => {
       parked.set(r.id, { r, error, status });
-      blocked.add(r.streamId);
+      blocked.add(orderKey(r));
     };
     type Tx = Parameters<Parameters<Runtime['pool']['transaction']>[0]>[0];
     const project = async (tx: Tx, limit: number): Promise<number> => {
@@ -79,8 +79,8 @@ export async function rebuildProjection(
       if (recorded.length === 0) return 0;
       const ready: Array<{ r: RecordedEvent; e: ProjectedEvent }> = [];
       for (const r of recorded) {
-        if (blocked.has(r.streamId)) {
-          park(r, `waits behind an earlier parked event of ${r.streamId}`, 'behind');
+        if (blocked.has(orderKey(r))) {
+          park(r, `waits behind an earlier parked event of ${orderKey(r)}`, 'behind');
           continue;
         }
         const v = validateRecorded(r);
@@ -93,8 +93,8 @@ export async function rebuildProjection(
         if (isTransient(error)) throw error;
         // One at a time, each in its own savepoint: the first of a stream to fail is parked, its stream waits.
         for (const { r, e } of ready) {
-          if (blocked.has(r.streamId)) {
-            park(r, `waits behind an earlier parked event of ${r.streamId}`, 'behind');
+          if (blocked.has(orderKey(r))) {
+            park(r, `waits behind an earlier parked event of ${orderKey(r)}`, 'behind');
             continue;
           }
           try {

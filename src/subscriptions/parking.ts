@@ -12,6 +12,7 @@ export interface ParkedEvent {
   eventId: string;
   position: bigint;
   streamId: string;
+  orderKey: string;
   eventType: string;
   tenantId: string | null;
   error: string;
@@ -27,6 +28,7 @@ const parkedRow = z.object({
   event_id: z.string(),
   position: z.coerce.bigint(),
   stream_id: z.string(),
+  order_key: z.string(),
   event_type: z.string(),
   tenant_id: z.string().nullable(),
   error: z.string(),
@@ -42,6 +44,7 @@ const toParked = (r: z.infer<typeof parkedRow>): ParkedEvent => ({
   eventId: r.event_id,
   position: r.position,
   streamId: r.stream_id,
+  orderKey: r.order_key,
   eventType: r.event_type,
   tenantId: r.tenant_id,
   error: r.error,
@@ -66,31 +69,42 @@ export function errorText(error: unknown): string {
 /** For JSON answers: the position as a string. */
 export const parkedJson = (p: ParkedEvent) => ({ ...p, position: p.position.toString() });
 
-const columns = sql.fragment`subscriber, event_id, position, stream_id, event_type, tenant_id, error, status, attempts, parked_at, resolved_at, resolution`;
+const columns = sql.fragment`subscriber, event_id, position, stream_id, order_key, event_type, tenant_id, error, status, attempts, parked_at, resolved_at, resolution`;
 const open = sql.array([...OPEN_STATUSES], 'text');
+
+/**
+ * What must stay in order behind a parked event: its stream, except in a chat stream (a group's
+ * whole message log), where only the events of the same WhatsApp message wait behind it.
+ */
+export function orderKey(e: Pick<RecordedEvent, 'streamId' | 'data'>): string {
+  if (!e.streamId.startsWith('chat-')) return e.streamId;
+  const d = (e.data ?? {}) as { messageId?: unknown; inReplyTo?: unknown; outboxId?: unknown };
+  const m = typeof d.inReplyTo === 'string' ? d.inReplyTo : typeof d.messageId === 'string' ? d.messageId : typeof d.outboxId === 'string' ? `outbox:${d.outboxId}` : null;
+  return m === null ? e.streamId : `${e.streamId}/${m}`;
+}
 
 /** Sets an event aside (or, parked again, records the new error). `behind`: held back by an earlier one of its stream. */
 export async function parkEvent(
   q: CommonQueryMethods,
   subscriber: string,
-  e: Pick<RecordedEvent, 'id' | 'position' | 'streamId' | 'type'> & { metadata?: { tenantId?: string | null } },
+  e: Pick<RecordedEvent, 'id' | 'position' | 'streamId' | 'type' | 'data'> & { metadata?: { tenantId?: string | null } },
   error: string,
   status: 'parked' | 'behind' = 'parked',
 ): Promise<void> {
   await q.query(write`
-    insert into parked_events (subscriber, event_id, position, stream_id, event_type, tenant_id, error, status)
-    values (${subscriber}, ${e.id}, ${e.position.toString()}, ${e.streamId}, ${e.type}, ${e.metadata?.tenantId ?? null}, ${error.slice(0, 4000)}, ${status})
+    insert into parked_events (subscriber, event_id, position, stream_id, order_key, event_type, tenant_id, error, status)
+    values (${subscriber}, ${e.id}, ${e.position.toString()}, ${e.streamId}, ${orderKey(e)}, ${e.type}, ${e.metadata?.tenantId ?? null}, ${error.slice(0, 4000)}, ${status})
     on conflict (subscriber, event_id) do update
       set error = excluded.error, status = excluded.status, attempts = parked_events.attempts + 1, updated_at = now(),
           resolved_at = null, resolution = null`);
 }
 
-/** The streams among `streamIds` that have an open parked event for this subscriber (their later events wait). */
-export async function blockedStreams(q: CommonQueryMethods, subscriber: string, streamIds: readonly string[]): Promise<Set<string>> {
-  if (streamIds.length === 0) return new Set();
-  const rows = await q.anyFirst(sql.type(z.object({ stream_id: z.string() }))`
-    select distinct stream_id from parked_events
-     where subscriber = ${subscriber} and status = any(${open}) and stream_id = any(${sql.array([...new Set(streamIds)], 'text')})`);
+/** The order keys among `keys` that have an open parked event for this subscriber (their later events wait). */
+export async function blockedKeys(q: CommonQueryMethods, subscriber: string, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await q.anyFirst(sql.type(z.object({ order_key: z.string() }))`
+    select distinct order_key from parked_events
+     where subscriber = ${subscriber} and status = any(${open}) and order_key = any(${sql.array([...new Set(keys)], 'text')})`);
   return new Set(rows);
 }
 
@@ -108,14 +122,14 @@ export async function markResolved(q: CommonQueryMethods, subscriber: string, ev
      where subscriber = ${subscriber} and event_id = any(${sql.array([...eventIds], 'uuid')}) and status = any(${open})`);
 }
 
-/** After the head of a stream's queue is resolved or skipped: what waited behind it is run again. */
-export async function releaseBehind(q: CommonQueryMethods, subscriber: string, streamId: string): Promise<void> {
-  // Up to the next event of the stream that is itself parked (it holds back what follows it).
+/** After the head of a key's queue is resolved or skipped: what waited behind it is run again. */
+export async function releaseBehind(q: CommonQueryMethods, subscriber: string, key: string): Promise<void> {
+  // Up to the next event of the same key that is itself parked (it holds back what follows it).
   await q.query(write`
     update parked_events set status = 'retry', updated_at = now()
-     where subscriber = ${subscriber} and stream_id = ${streamId} and status = 'behind'
+     where subscriber = ${subscriber} and order_key = ${key} and status = 'behind'
        and position < coalesce((select min(position) from parked_events
-                                 where subscriber = ${subscriber} and stream_id = ${streamId} and status = 'parked'), 9223372036854775807)`);
+                                 where subscriber = ${subscriber} and order_key = ${key} and status = 'parked'), 9223372036854775807)`);
 }
 
 /** Back in the queue when a retried event failed: it, and whatever of its stream was to be retried after it. */
@@ -125,7 +139,7 @@ export async function reparkStream(q: CommonQueryMethods, subscriber: string, e:
      where subscriber = ${subscriber} and event_id = ${e.eventId}`);
   await q.query(write`
     update parked_events set status = 'behind', updated_at = now()
-     where subscriber = ${subscriber} and stream_id = ${e.streamId} and status = 'retry' and position > ${e.position.toString()}`);
+     where subscriber = ${subscriber} and order_key = ${e.orderKey} and status = 'retry' and position > ${e.position.toString()}`);
 }
 
 /** An admin's retry: the event (and what waits behind it) is run again by its subscriber's leader. */
@@ -146,7 +160,7 @@ export async function markSkipped(q: CommonQueryMethods, p: ParkedEvent, reason:
   await q.query(write`
     update parked_events set status = 'skipped', resolved_at = now(), updated_at = now(), resolution = ${`skipped: ${reason}`.slice(0, 1000)}
      where subscriber = ${p.subscriber} and event_id = ${p.eventId} and status = 'parked'`);
-  await releaseBehind(q, p.subscriber, p.streamId);
+  await releaseBehind(q, p.subscriber, p.orderKey);
 }
 
 export async function listParked(q: CommonQueryMethods, options: { open?: boolean; subscriber?: string; limit?: number } = {}): Promise<ParkedEvent[]> {

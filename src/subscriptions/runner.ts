@@ -3,8 +3,9 @@
 // parking. Transient failures (connection lost, serialization failure, PostgreSQL restarting) are
 // retried with backoff for as long as they last and never skipped; an event that fails for any
 // other reason is parked in parked_events with its error and the runner goes on with every other
-// stream and tenant. With `ordering: 'stream'` the later events of a parked event's stream wait
-// behind it (parked as 'behind') and are run again, in order, when it is resolved or skipped.
+// stream and tenant. With `ordering: 'stream'` the later events of a parked event's stream (of its
+// message, in a chat stream: see orderKey) wait behind it (parked as 'behind') and are run again, in
+// order, when it is resolved or skipped.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
@@ -13,7 +14,7 @@ import { write } from '../../projections/shared.ts';
 import { isTransient } from './transient.ts';
 import { LOCK_BATCH, LOCK_LEADER, tryLead, type Leadership } from './leader.ts';
 import type { Waker } from './wake.ts';
-import { blockedStreams, errorText, markResolved, parkEvent, releaseBehind, reparkStream, retryRequested } from './parking.ts';
+import { blockedKeys, errorText, markResolved, orderKey, parkEvent, releaseBehind, reparkStream, retryRequested } from './parking.ts';
 
 export type Prepared<E> = { ok: true; event: E } | { ok: false; error: string };
 
@@ -194,18 +195,18 @@ export class SubscriptionRunner<E> {
         if (head !== undefined && head > cp.position) await moveCheckpoint(q, s.name, head);
         return { kind: 'idle' };
       }
-      const blocked = s.ordering === 'stream' ? await blockedStreams(q, s.name, recorded.map((r) => r.streamId)) : new Set<string>();
+      const blocked = s.ordering === 'stream' ? await blockedKeys(q, s.name, recorded.map(orderKey)) : new Set<string>();
       const parks: Array<{ r: RecordedEvent; error: string; status: 'parked' | 'behind' }> = [];
       const ready: E[] = [];
       for (const r of recorded) {
-        if (blocked.has(r.streamId)) {
-          parks.push({ r, error: `waits behind an earlier parked event of ${r.streamId}`, status: 'behind' });
+        if (blocked.has(orderKey(r))) {
+          parks.push({ r, error: `waits behind an earlier parked event of ${orderKey(r)}`, status: 'behind' });
           continue;
         }
         const v = s.prepare(r);
         if (!v.ok) {
           parks.push({ r, error: v.error, status: 'parked' });
-          if (s.ordering === 'stream') blocked.add(r.streamId);
+          if (s.ordering === 'stream') blocked.add(orderKey(r));
           continue;
         }
         ready.push(v.event);
@@ -239,9 +240,9 @@ export class SubscriptionRunner<E> {
   private async runRetries(): Promise<void> {
     const s = this.subscriber;
     const list = await retryRequested(this.rt.pool, s.name);
-    const failedStreams = new Set<string>();
+    const failedKeys = new Set<string>();
     for (const p of list) {
-      if (failedStreams.has(p.streamId)) continue;
+      if (failedKeys.has(p.orderKey)) continue;
       const [r] = await this.rt.store.readAll({ fromPosition: p.position - 1n, maxCount: 1 });
       let error: string | undefined;
       if (!r || r.id !== p.eventId) error = `event ${p.eventId} is no longer at position ${p.position}`;
@@ -251,7 +252,7 @@ export class SubscriptionRunner<E> {
         try {
           const resolve = async (tx: CommonQueryMethods) => {
             await markResolved(tx, s.name, [p.eventId], 'retried');
-            await releaseBehind(tx, s.name, p.streamId);
+            await releaseBehind(tx, s.name, p.orderKey);
           };
           if (s.mode === 'transaction') {
             await this.rt.pool.transaction(async (tx) => {
@@ -271,7 +272,7 @@ export class SubscriptionRunner<E> {
           error = `${p.eventType} ${p.eventId} (position ${p.position}): ${errorText(e)}`;
         }
       }
-      failedStreams.add(p.streamId);
+      failedKeys.add(p.orderKey);
       await reparkStream(this.rt.pool, s.name, p, error ?? 'failed again');
     }
   }
