@@ -126,13 +126,18 @@ export class SubscriptionRunner<E> {
       this.subscriber.reset?.();
       let failures = 0;
       let idle = true;
+      let retriesCheckedAt = 0;
       try {
+        await ensureCheckpoint(this.rt.pool, this.name);
         while (!this.stopping && this.leader.held()) {
           const seen = this.waker.generation;
           let result: StepResult;
           try {
-            if (failures === 0 || idle) await ensureCheckpoint(this.rt.pool, this.name);
-            await this.runRetries();
+            // Asked-for retries: looked for between batches when idle, at most once a second when busy.
+            if (idle || Date.now() - retriesCheckedAt > 1000) {
+              retriesCheckedAt = Date.now();
+              await this.runRetries();
+            }
             result = await this.step(idle ? await this.rt.store.headPosition() : undefined);
             if (failures > 0) log.info({ failures }, 'subscription recovered');
             failures = 0;
