@@ -9,6 +9,7 @@ import {
   projectionLagEvents,
   projectionLagSeconds,
   projectionFailed,
+  parkedEvents,
   sessionsByState,
 } from '../src/metrics.ts';
 import { parkedSummary } from '../src/subscriptions/parking.ts';
@@ -104,6 +105,9 @@ export async function healthRoutes(app: FastifyInstance, rt: Runtime): Promise<v
         projectionFailed.set({ projection: p.name }, p.error ? 1 : 0);
       }
     }
+    const parked = await parkedSummary(rt.pool).catch(() => []);
+    parkedEvents.reset();
+    for (const p of parked) parkedEvents.set({ subscriber: p.subscriber }, p.open);
     const states = await rt.pool
       .any(sql.type(z.object({ state: z.string(), n: z.coerce.number() }))`
         select state, count(*) as n from whatsapp_sessions group by state`)

@@ -85,6 +85,8 @@ t.test('an event that fails its schema is parked; the projection goes on; /healt
   const entry = body.checks.parked.subscribers.find((p) => p.subscriber === 'orders');
   t.equal(entry?.first[0]?.eventId, badId);
   t.match(entry?.first[0]?.error, /orderId/);
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+  t.match(metrics.body, /novi_parked_events\{subscriber="orders"\} 1/);
 });
 
 t.test('an event that fails to apply is parked, later events of its stream wait behind it; Retry after the fix runs both', async (t) => {
