@@ -39,6 +39,13 @@ export const projectionLagSeconds = new Gauge({
   registers: [registry],
 });
 
+export const parkedEvents = new Gauge({
+  name: 'novi_parked_events',
+  help: 'Open parked events (parked, behind or to retry) per subscriber',
+  labelNames: ['subscriber'] as const,
+  registers: [registry],
+});
+
 export const projectionFailed = new Gauge({
   name: 'novi_projection_failed',
   help: '1 when a projection is stopped on a poison event',

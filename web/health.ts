@@ -9,8 +9,10 @@ import {
   projectionLagEvents,
   projectionLagSeconds,
   projectionFailed,
+  parkedEvents,
   sessionsByState,
 } from '../src/metrics.ts';
+import { parkedSummary } from '../src/subscriptions/parking.ts';
 
 const checkpointRow = z.object({
   name: z.string(),
@@ -66,10 +68,14 @@ export async function healthRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     const head = eventStore.ok ? eventStore.value : 0n;
     const projections = database.ok && eventStore.ok ? await check(() => projectionStatus(rt, head)) : ({ ok: false, error: 'database unavailable' } as const);
     const failed = projections.ok ? projections.value.filter((p) => p.error) : [];
+    // Parked events do not make Novi unhealthy (every other stream and tenant goes on: 200), but
+    // they are named here, per subscriber, and the status says `degraded` until they are handled.
+    const parked = database.ok ? await check(() => parkedSummary(rt.pool)) : ({ ok: false, error: 'database unavailable' } as const);
+    const parkedCount = parked.ok ? parked.value.reduce((a, p) => a + p.open, 0) : 0;
     const healthy = database.ok && eventStore.ok && projections.ok && failed.length === 0;
     const mem = process.memoryUsage();
     reply.code(healthy ? 200 : 503).send({
-      status: healthy ? 'healthy' : 'unhealthy',
+      status: !healthy ? 'unhealthy' : parkedCount > 0 ? 'degraded' : 'healthy',
       timestamp: new Date().toISOString(),
       uptime: Math.round(process.uptime()),
       memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal },
@@ -81,6 +87,9 @@ export async function healthRoutes(app: FastifyInstance, rt: Runtime): Promise<v
         projections: projections.ok
           ? { status: failed.length ? 'failed' : 'up', projections: projections.value }
           : { status: 'unknown', error: projections.error },
+        parked: parked.ok
+          ? { status: parkedCount > 0 ? 'parked' : 'none', count: parkedCount, subscribers: parked.value }
+          : { status: 'unknown', error: parked.error },
       },
     });
   });
@@ -96,6 +105,9 @@ export async function healthRoutes(app: FastifyInstance, rt: Runtime): Promise<v
         projectionFailed.set({ projection: p.name }, p.error ? 1 : 0);
       }
     }
+    const parked = await parkedSummary(rt.pool).catch(() => []);
+    parkedEvents.reset();
+    for (const p of parked) parkedEvents.set({ subscriber: p.subscriber }, p.open);
     const states = await rt.pool
       .any(sql.type(z.object({ state: z.string(), n: z.coerce.number() }))`
         select state, count(*) as n from whatsapp_sessions group by state`)

@@ -2,15 +2,18 @@
 // then swaps them in, in one transaction, once caught up (blue/green). Safe while the live projector
 // runs: the swap takes the projection's batch lock, so a live batch lands before or after it, never
 // across it; the live checkpoint moves to where the rebuild ended (and a poison error is cleared
-// when the rebuild got past it).
+// when the rebuild got past it). What it cannot apply is parked, not fatal (reported at the end).
 import { parseArgs } from 'node:util';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import { projectionByName, projections, type Projection } from '../../projections/index.ts';
 import { write } from '../../projections/shared.ts';
-import { applyBatch, rebuildTables, validateRecorded } from '../projector/batch.ts';
-import { LOCK_BATCH, LOCK_REBUILD, tryLead } from '../projector/leader.ts';
+import type { RecordedEvent } from '../eventstore/types.ts';
+import type { ProjectedEvent } from '../../projections/index.ts';
+import { applyBatch, isTransient, rebuildTables, validateRecorded } from '../projector/batch.ts';
+import { errorText, listParked, markResolved, orderKey, parkEvent } from '../subscriptions/parking.ts';
+import { LOCK_BATCH, LOCK_REBUILD, tryLead } from '../subscriptions/leader.ts';
 import { ensureCheckpoint } from '../projector/runner.ts';
 
 export interface RebuildProgress {
@@ -25,6 +28,9 @@ export interface RebuildResult {
   events: number;
   position: bigint;
   ms: number;
+  /** Events it could not apply, now in parked_events (and those of their streams waiting behind them). */
+  parked: number;
+  behind: number;
 }
 
 /** SQL text that PostgreSQL itself produced (a view name and its definition from the catalog). */
@@ -53,24 +59,51 @@ export async function rebuildProjection(
       // Row-level security and its policies (sql/007_rls.sql) are not copied by `like`: carry them over.
       await rt.pool.query(write`select novi_copy_tenant_rls(${table}::regclass, ${copy}::regclass)::text as done`);
     }
-    await ensureCheckpoint(rt, name);
+    await ensureCheckpoint(rt.pool, name);
     const filter = { eventTypes: [...projection.eventTypes] };
     let position = 0n;
     let events = 0;
     let head = await rt.store.headPosition();
 
-    const project = async (tx: Parameters<Parameters<Runtime['pool']['transaction']>[0]>[0], limit: number): Promise<number> => {
+    // What the rebuild cannot apply is parked (and the rest of its stream behind it), as the live
+    // runner does: the rebuild goes on and reports it instead of failing.
+    const parked = new Map<string, { r: RecordedEvent; error: string; status: 'parked' | 'behind' }>();
+    const blocked = new Set<string>();
+    const park = (r: RecordedEvent, error: string, status: 'parked' | 'behind') => {
+      parked.set(r.id, { r, error, status });
+      blocked.add(orderKey(r));
+    };
+    type Tx = Parameters<Parameters<Runtime['pool']['transaction']>[0]>[0];
+    const project = async (tx: Tx, limit: number): Promise<number> => {
       const recorded = await rt.store.readAll({ fromPosition: position, maxCount: limit, filter });
       if (recorded.length === 0) return 0;
-      const valid = recorded.map((r) => {
+      const ready: Array<{ r: RecordedEvent; e: ProjectedEvent }> = [];
+      for (const r of recorded) {
+        if (blocked.has(orderKey(r))) {
+          park(r, `waits behind an earlier parked event of ${orderKey(r)}`, 'behind');
+          continue;
+        }
         const v = validateRecorded(r);
-        if (!v.ok) throw new Error(`rebuild of ${name} stopped at position ${r.position}: ${v.error}`);
-        return v.event;
-      });
+        if (!v.ok) park(r, v.error, 'parked');
+        else ready.push({ r, e: v.event });
+      }
       try {
-        await applyBatch(tx, projection, valid, rebuildTables);
+        if (ready.length > 0) await tx.transaction((sp) => applyBatch(sp, projection, ready.map((x) => x.e), rebuildTables));
       } catch (error) {
-        throw new Error(`rebuild of ${name} failed in the batch after position ${position}: ${(error as Error).message}`, { cause: error });
+        if (isTransient(error)) throw error;
+        // One at a time, each in its own savepoint: the first of a stream to fail is parked, its stream waits.
+        for (const { r, e } of ready) {
+          if (blocked.has(orderKey(r))) {
+            park(r, `waits behind an earlier parked event of ${orderKey(r)}`, 'behind');
+            continue;
+          }
+          try {
+            await tx.transaction((sp) => applyBatch(sp, projection, [e], rebuildTables));
+          } catch (one) {
+            if (isTransient(one)) throw one;
+            park(r, `${r.type} ${r.id} at ${r.streamId}@${r.revision} (position ${r.position}): ${errorText(one)}`, 'parked');
+          }
+        }
       }
       position = recorded[recorded.length - 1]!.position;
       events += recorded.length;
@@ -111,9 +144,13 @@ export async function rebuildProjection(
       await tx.query(write`
         update projection_checkpoints set position = ${position.toString()}, error = null, error_position = null, updated_at = now()
          where name = ${name}`);
+      // The parked list now says what the new tables lack: what the rebuild applied is resolved.
+      const open = await listParked(tx, { subscriber: name, limit: 100_000 });
+      await markResolved(tx, name, open.filter((p) => !parked.has(p.eventId)).map((p) => p.eventId), 'rebuild');
+      for (const p of parked.values()) await parkEvent(tx, name, p.r, p.error, p.status);
     });
     options.onProgress?.({ projection: name, position, head: position, events });
-    return { projection: name, events, position, ms: Date.now() - started };
+    return { projection: name, events, position, ms: Date.now() - started, parked: [...parked.values()].filter((p) => p.status === 'parked').length, behind: [...parked.values()].filter((p) => p.status === 'behind').length };
   } finally {
     await lock.release();
   }
@@ -159,6 +196,9 @@ export async function runRebuild(argv: string[]): Promise<number> {
       const r = await rebuildProjection(rt, p, { onProgress: bar.update });
       bar.done();
       process.stdout.write(`${r.projection}: ${r.events} events in ${(r.ms / 1000).toFixed(1)}s, swapped in at position ${r.position}\n`);
+      if (r.parked > 0) {
+        process.stdout.write(`${r.projection}: ${r.parked} event(s) parked, ${r.behind} more waiting behind them; see /admin/parked to retry or skip\n`);
+      }
     }
     return 0;
   } finally {

@@ -9,7 +9,24 @@ export const isoTimestamp = z.string().datetime({ offset: true });
 export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +2348031234567');
 export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as NG');
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as NGN');
-export const money = z.number().finite().nonnegative();
+
+// ── bounds: every number an event carries fits the read-model column that holds it (sql/002) ──
+// Defined once and used by every event and command schema, so an out-of-range value is refused
+// where it enters (a 400 naming the field, a MessageIgnored with the reason) and never appended.
+/** numeric(14,2): prices, line totals and order totals. */
+export const MAX_MONEY = 999_999_999_999.99;
+/** numeric(12,3): an item's quantity. */
+export const MAX_QUANTITY = 999_999_999.999;
+/** PostgreSQL int: order numbers, counters, durations in ms (orders.response_times casts to int). */
+export const MAX_INT = 2_147_483_647;
+/** Items on one order (order_items.line, and a bound on the work one order costs). */
+export const MAX_ORDER_ITEMS = 500;
+const atMost = (max: number, what: string) => `must be at most ${max.toLocaleString('en-US', { maximumFractionDigits: 3 })} (${what})`;
+export const money = z.number().finite().nonnegative().max(MAX_MONEY, atMost(MAX_MONEY, 'the largest amount Novi stores'));
+export const quantity = z.number().finite().positive().max(MAX_QUANTITY, atMost(MAX_QUANTITY, 'the largest quantity Novi stores'));
+export const count = z.number().int().nonnegative().max(MAX_INT, atMost(MAX_INT, 'the largest count Novi stores'));
+export const positiveCount = z.number().int().positive().max(MAX_INT, atMost(MAX_INT, 'the largest number Novi stores'));
+export const durationMs = z.number().int().nonnegative().max(MAX_INT, atMost(MAX_INT, 'about 24 days, the longest duration Novi stores'));
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const ORDER_STATUSES = ['pending', 'confirmed', 'processing', 'out_for_delivery', 'delivered', 'cancelled'] as const;
@@ -34,10 +51,25 @@ export type Language = z.infer<typeof language>;
 export const orderItem = z.object({
   name: text(200),
   sku: z.string().min(1).max(64).nullable(),
-  quantity: z.number().finite().positive(),
+  quantity,
   unitPrice: money.nullable(),
 });
 export type OrderItem = z.infer<typeof orderItem>;
+
+/** The items of one order: each line total, and their sum, fit an order total. */
+export const orderItems = z
+  .array(orderItem)
+  .max(MAX_ORDER_ITEMS)
+  .superRefine((items, ctx) => {
+    let sum = 0;
+    items.forEach((item, i) => {
+      if (item.unitPrice === null) return;
+      const line = item.quantity * item.unitPrice;
+      sum += line;
+      if (line > MAX_MONEY) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'quantity'], message: `quantity × unitPrice (the line total) ${atMost(MAX_MONEY, 'the largest amount Novi stores')}` });
+    });
+    if (sum > MAX_MONEY) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `the order total of its items ${atMost(MAX_MONEY, 'the largest amount Novi stores')}` });
+  });
 
 export const product = z.object({
   sku: z.string().trim().min(1).max(64),
@@ -52,7 +84,7 @@ export const parseResult = z.object({
   intent: z.enum(['order', 'status', 'other']),
   customer: z.object({ name: z.string().nullable(), phone: z.string().nullable() }),
   address: z.string().nullable(),
-  items: z.array(orderItem),
+  items: orderItems,
   total: money.nullable(),
   currency: currencyCode.nullable(),
   notes: z.string().nullable(),
@@ -111,8 +143,10 @@ export const eventSchemas = {
     kind: z.enum(['text', 'media', 'order']),
     nativeOrder: z
       .object({
-        items: z.array(z.object({ name: text(200), sku: z.string().nullable(), quantity: z.number().positive(), unitPrice: money.nullable() })),
-        total: money.nullable(),
+        // Raw input as WhatsApp sent it (nothing projects these numbers): the intake bounds the order
+        // it places from them (PlaceOrder), so an absurd cart becomes MessageIgnored with the reason.
+        items: z.array(z.object({ name: text(200), sku: z.string().nullable(), quantity: z.number().positive(), unitPrice: z.number().nonnegative().nullable() })),
+        total: z.number().nonnegative().nullable(),
         currency: currencyCode.nullable(),
       })
       .optional(),
@@ -149,9 +183,9 @@ export const eventSchemas = {
     orderId: uuid,
     businessId: uuid,
     groupId: uuid,
-    number: z.number().int().positive(),
+    number: positiveCount,
     customer: z.object({ name: z.string().nullable(), phone: e164.nullable(), address: z.string().nullable() }),
-    items: z.array(orderItem),
+    items: orderItems,
     totalAmount: money.nullable(),
     currency: currencyCode.nullable(),
     deliveryNotes: z.string().nullable(),
@@ -169,7 +203,7 @@ export const eventSchemas = {
   OrderUpdated: z.object({
     orderId: uuid,
     businessId: uuid,
-    items: z.array(orderItem).optional(),
+    items: orderItems.optional(),
     customer: z
       .object({ name: z.string().nullable(), phone: e164.nullable(), address: z.string().nullable() })
       .partial()
@@ -210,7 +244,7 @@ export const eventSchemas = {
   OrderNumberReserved: z.object({
     orderId: uuid,
     businessId: uuid,
-    number: z.number().int().positive(),
+    number: positiveCount,
   }),
 
   // outbox replies, recorded on chat-<groupId>
@@ -225,12 +259,12 @@ export const eventSchemas = {
     orderId: uuid.nullable(),
     kind: z.enum(['confirmation', 'question', 'status', 'other']),
     sentAt: isoTimestamp,
-    responseMs: z.number().int().nonnegative().nullable(),
+    responseMs: durationMs.nullable(),
   }),
 
   // session-<sessionId>
   SessionStarted: z.object(session),
-  QrIssued: z.object({ ...session, qr: z.string().min(1), attempt: z.number().int().positive() }),
+  QrIssued: z.object({ ...session, qr: z.string().min(1), attempt: positiveCount }),
   SessionReady: z.object({ ...session, phone: e164.nullable() }),
   SessionDisconnected: z.object({ ...session, reason: z.string() }),
   /** Given up (e.g. QR refresh limit reached, auth failure): state FAILED until restarted by hand. */
@@ -267,6 +301,18 @@ export const eventSchemas = {
   // group-<groupId>
   GroupLinked: z.object(groupProfile),
   GroupUpdated: z.object(groupProfile),
+
+  // parking-<subscriber>: an admin skipped a parked event (src/subscriptions/parking.ts)
+  ParkedEventSkipped: z.object({
+    subscriber: z.string().min(1).max(100),
+    eventId: uuid,
+    position: z.string().regex(/^\d{1,19}$/),
+    streamId: z.string().min(1).max(300),
+    eventType: z.string().min(1).max(100),
+    error: z.string().max(4000),
+    reason: text(1000),
+    by: z.string().min(1),
+  }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -304,6 +350,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   ReplyTemplatesSet: 1,
   GroupLinked: 1,
   GroupUpdated: 1,
+  ParkedEventSkipped: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

@@ -1,6 +1,6 @@
 // Order commands: their zod schemas and the pure decide over the order stream's state.
 import { z } from 'zod';
-import { currencyCode, e164, isoTimestamp, money, orderItem, orderStatus, uuid, type NoviEventOf } from '../events/catalog.ts';
+import { currencyCode, e164, isoTimestamp, money, orderItems, orderStatus, positiveCount, uuid, type NoviEventOf } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Forbidden, IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
@@ -19,9 +19,9 @@ export const orderCommandSchemas = {
     businessId: uuid,
     groupId: uuid,
     /** Reserved beforehand with reserveOrderNumber (numbers.ts). */
-    number: z.number().int().positive(),
+    number: positiveCount,
     customer,
-    items: z.array(orderItem),
+    items: orderItems,
     totalAmount: money.nullable(),
     currency: currencyCode.nullable(),
     deliveryNotes: z.string().trim().max(1000).nullable(),
@@ -37,7 +37,7 @@ export const orderCommandSchemas = {
   UpdateOrder: z.object({
     orderId: uuid,
     businessId: uuid,
-    items: z.array(orderItem).optional(),
+    items: orderItems.optional(),
     customer: customer.partial().optional(),
     deliveryNotes: z.string().trim().max(1000).nullable().optional(),
     totalAmount: money.nullable().optional(),

@@ -44,15 +44,4 @@ export async function notifyUpdates(tx: CommonQueryMethods, payloads: readonly s
   await tx.query(write`select pg_notify('novi_updates', p) from unnest(${sql.array([...payloads], 'text')}) as p`);
 }
 
-/** Connection-level trouble is retried; anything else is the event's fault (poison). */
-export function isTransient(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const err = e as { code?: string; name?: string; message?: string };
-    const code = typeof err.code === 'string' ? err.code : '';
-    if (code.startsWith('08') || code.startsWith('57P') || code === '53300' || code === '40001' || code === '40P01') return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
-    if (err.name === 'ConnectionError' || err.name === 'BackendTerminatedError' || err.name === 'StatementTimeoutError') return true;
-    if (/Connection terminated|connection .*closed|pool .*ended/i.test(err.message ?? '')) return true;
-  }
-  return false;
-}
+export { isTransient } from '../subscriptions/transient.ts';

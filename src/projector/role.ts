@@ -4,7 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import type { RoleHooks } from '../roles/index.ts';
 import { projections as allProjections, type Projection } from '../../projections/index.ts';
 import { ProjectionRunner, type RunnerOptions } from './runner.ts';
-import { Waker } from './wake.ts';
+import { Waker } from '../subscriptions/wake.ts';
 
 export interface Projector {
   runners: ProjectionRunner[];

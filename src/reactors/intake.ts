@@ -4,7 +4,6 @@
 //
 // Groups and businesses are read from their streams, not from the read models: a group linked a
 // moment ago is already known here even if the `groups` projection lags behind.
-import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
@@ -23,11 +22,8 @@ import { Forbidden, IllegalStatusTransition, isDomainError } from '../shared/err
 import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
 import { PARSER_VERSION, parseMessage, type ParseInput, type ParseResult } from '../parser/index.ts';
 import { createParserPool, type ParserPool } from '../parser/pool.ts';
-import { write } from '../../projections/shared.ts';
-import { isTransient } from '../projector/batch.ts';
-import { LOCK_LEADER, tryLead } from '../projector/leader.ts';
-import { recordPoison, ensureCheckpoint } from '../projector/runner.ts';
-import { Waker } from '../projector/wake.ts';
+import { SubscriptionRunner, type Subscriber } from '../subscriptions/runner.ts';
+import { Waker } from '../subscriptions/wake.ts';
 
 export const INTAKE_CHECKPOINT = 'reactor:intake';
 
@@ -536,12 +532,38 @@ export interface IntakeOptions {
   parserThreads?: number;
 }
 
-const cpRow = z.object({ position: z.coerce.bigint(), error: z.string().nullable() });
+export type IntakeItem = { event: RecordedEvent; m: Message };
+
+/**
+ * The intake on the shared subscription runner: MessageReceived in batches, checkpoint moved in a
+ * separate durable commit after the batch's relaxed appends (which it also flushes; a crash before
+ * it leaves the checkpoint behind whatever it could have lost). Every effect is idempotent, so a
+ * batch that fails is re-run one message at a time and only the message that fails is parked;
+ * messages do not wait behind one another (each has its own effects), so `ordering: 'none'`.
+ */
+export function intakeSubscriber(store: EventStore, parse: ParseFn, options: { batchSize?: number; concurrency?: number } = {}): Subscriber<IntakeItem> {
+  // Numbering state starts afresh with each leadership and after a failed batch (what the ledgers
+  // learnt from its appends may have been lost with them).
+  const ledgers = new NumberLedgers();
+  return {
+    name: INTAKE_CHECKPOINT,
+    eventTypes: ['MessageReceived'],
+    ordering: 'none',
+    mode: 'after',
+    batchSize: options.batchSize ?? 200,
+    prepare: (r) => {
+      const v = validateEvent(r.type, r.data, r.metadata?.schemaVersion);
+      if (!v.ok) return { ok: false, error: `${r.type} at ${r.streamId}@${r.revision} (position ${r.position}) fails its schema: ${v.error}` };
+      return { ok: true, event: { event: r, m: v.event.data as Message } };
+    },
+    handle: async (items) => {
+      await processMessages(store, items, parse, { concurrency: options.concurrency, ledgers });
+    },
+    reset: () => ledgers.clear(),
+  };
+}
 
 export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {}): Promise<() => Promise<void>> {
-  const batchSize = options.batchSize ?? 200;
-  const pollMs = options.pollMs ?? 1000;
-  const standbyMs = options.standbyMs ?? 2000;
   const threads = options.parserThreads ?? 2;
   let pool: ParserPool | undefined;
   const parse: ParseFn = async (inputs) => {
@@ -551,104 +573,12 @@ export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {
   };
   const waker = new Waker(rt.database.url);
   await waker.start();
-  const log = rt.logger.child({ reactor: 'intake' });
-  let stopping = false;
-  let wakeStop: () => void = () => undefined;
-  const stopSignal = new Promise<void>((r) => (wakeStop = r));
-  const sleep = (ms: number) => Promise.race([new Promise<void>((r) => setTimeout(r, ms).unref()), stopSignal]);
-
-  const loop = (async () => {
-    while (!stopping) {
-      const leader = await tryLead(rt.database.url, LOCK_LEADER, INTAKE_CHECKPOINT);
-      if (!leader) {
-        await sleep(standbyMs);
-        continue;
-      }
-      // Numbering state starts afresh with each leadership (another leader may have numbered since).
-      const ledgers = new NumberLedgers();
-      try {
-        await ensureCheckpoint(rt, INTAKE_CHECKPOINT);
-        let failures = 0;
-        while (!stopping && leader.held()) {
-          const seen = waker.generation;
-          const cp = await rt.pool.one(sql.type(cpRow)`select position, error from projection_checkpoints where name = ${INTAKE_CHECKPOINT}`);
-          if (cp.error !== null) {
-            await sleep(standbyMs);
-            continue;
-          }
-          const head = await rt.store.headPosition();
-          const recorded = await rt.store.readAll({ fromPosition: cp.position, maxCount: batchSize, filter: { eventTypes: ['MessageReceived'] } });
-          if (recorded.length === 0) {
-            if (head > cp.position) await setCheckpoint(rt, head);
-            await Promise.race([waker.wait(seen, pollMs), stopSignal]);
-            continue;
-          }
-          const valid: Array<{ event: RecordedEvent; m: Message }> = [];
-          let poison: { position: bigint; error: string } | undefined;
-          for (const r of recorded) {
-            const v = validateEvent(r.type, r.data, r.metadata?.schemaVersion);
-            if (!v.ok) {
-              poison = { position: r.position, error: `${r.type} at ${r.streamId}@${r.revision} fails its schema: ${v.error}` };
-              break;
-            }
-            valid.push({ event: r, m: v.event.data as Message });
-          }
-          try {
-            if (valid.length > 0) {
-              await processMessages(rt.store, valid, parse, { concurrency: options.concurrency, ledgers });
-              // A separate, durable commit after the batch's relaxed appends: it also flushes them,
-              // and a crash before it leaves the checkpoint behind whatever it could have lost.
-              await setCheckpoint(rt, valid[valid.length - 1]!.event.position);
-            }
-            failures = 0;
-          } catch (error) {
-            // What the ledgers learnt from this batch's appends may have been lost with them.
-            ledgers.clear();
-            if (isTransient(error) || !leader.held()) {
-              failures++;
-              log.warn({ err: error }, 'intake batch failed; retrying');
-              await sleep(Math.min(10_000, 100 * 2 ** failures));
-              continue;
-            }
-            // Which message? Re-run one at a time (every effect is idempotent) to pin the poison.
-            poison = await pinPoison(rt, valid, parse, options.concurrency);
-            ledgers.clear();
-            if (!poison) continue;
-          }
-          if (poison) await recordPoison(rt, INTAKE_CHECKPOINT, poison.position, poison.error);
-        }
-      } catch (error) {
-        log.error({ err: error }, 'intake reactor failed');
-        await sleep(standbyMs);
-      } finally {
-        await leader.release();
-      }
-    }
-  })();
-
-  log.info('intake reactor started');
+  const runner = new SubscriptionRunner(rt, intakeSubscriber(rt.store, parse, options), waker, { pollMs: options.pollMs, standbyMs: options.standbyMs });
+  runner.start();
+  rt.logger.child({ reactor: 'intake' }).info('intake reactor started');
   return async () => {
-    stopping = true;
-    wakeStop();
-    await loop;
+    await runner.stop();
     await waker.close();
     await pool?.close();
   };
-}
-
-async function setCheckpoint(rt: Runtime, position: bigint): Promise<void> {
-  await rt.pool.query(write`update projection_checkpoints set position = greatest(position, ${position.toString()}), updated_at = now() where name = ${INTAKE_CHECKPOINT}`);
-}
-
-async function pinPoison(rt: Runtime, valid: Array<{ event: RecordedEvent; m: Message }>, parse: ParseFn, concurrency?: number) {
-  for (const v of valid) {
-    try {
-      await processMessages(rt.store, [v], parse, { concurrency });
-      await setCheckpoint(rt, v.event.position);
-    } catch (error) {
-      if (isTransient(error)) return undefined;
-      return { position: v.event.position, error: `MessageReceived ${v.m.messageId} at position ${v.event.position}: ${(error as Error).message}` };
-    }
-  }
-  return undefined;
 }

@@ -1,17 +1,19 @@
 // The notifier reactor: answers customers on WhatsApp. It turns OrderPlaced (confirmation, plus a
 // question for missing address/phone), OrderParsed without items (a question) and StatusChanged (a
-// notification) into whatsapp_outbox rows, which the business's session child sends.
+// notification) into whatsapp_outbox rows, which the business's session child sends. It runs on the
+// shared subscription runner (leader lock, checkpoint, parking): an outage delays replies, never loses one.
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
-import type { Language, NoviEventData } from '../events/catalog.ts';
+import { validateEvent, type Language, type NoviEventData } from '../events/catalog.ts';
 import { NS, uuidFromName } from '../shared/ids.ts';
 import { readBusiness } from '../businesses/business.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
-import { int8 } from '../whatsapp/db.ts';
+import { SubscriptionRunner, type Subscriber, type SubscriptionOptions } from '../subscriptions/runner.ts';
+import { Waker } from '../subscriptions/wake.ts';
 
-const CHECKPOINT = 'notifier';
+export const NOTIFIER_CHECKPOINT = 'reactor:notifier';
 
 interface Reply {
   id: string;
@@ -37,7 +39,7 @@ export function outboxId(eventId: string, kind: string): string {
   return uuidFromName(NS.outbox, `${eventId}:${kind}`);
 }
 
-export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
+export async function startNotifier(rt: Runtime, options: SubscriptionOptions = {}): Promise<() => Promise<void>> {
   const log = rt.logger.child({ component: 'notifier' });
   const businessCache = new Map<string, { value: BusinessReplies; until: number }>();
 
@@ -166,50 +168,41 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
     return [];
   }
 
-  async function handle(e: RecordedEvent): Promise<void> {
-    const replies = await repliesFor(e);
-    await rt.pool.transaction(async (tx) => {
-      for (const r of replies) {
-        await tx.query(sql.type(z.object({}))`
-          insert into whatsapp_outbox (id, business_id, group_id, kind, recipient, text, order_id, in_reply_to, source_received_at, cause_event_id)
-          values (${r.id}, ${r.businessId}, ${r.groupId}, ${r.kind}, ${r.recipient}, ${r.text}, ${r.orderId}, ${r.inReplyTo},
-            ${r.sourceReceivedAt}::timestamptz, ${r.causeEventId})
-          on conflict (id) do nothing`);
-        await tx.query(sql.type(z.object({}))`select pg_notify('novi_session_wake', ${r.businessId})`);
-      }
-      await tx.query(sql.type(z.object({}))`
-        insert into notifier_checkpoint (name, position) values (${CHECKPOINT}, ${String(e.position)})
-        on conflict (name) do update set position = greatest(notifier_checkpoint.position, excluded.position), updated_at = now()`);
-    });
-  }
-
-  const from = await rt.pool.maybeOneFirst(sql.type(z.object({ position: int8 }))`
-    select position from notifier_checkpoint where name = ${CHECKPOINT}`);
-  const sub = rt.store.subscribeToAll({
-    fromPosition: from ?? 0n,
-    filter: { eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored'] },
-  });
-  let closing = false;
-  const loop = (async () => {
-    for await (const e of sub) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await handle(e);
-          break;
-        } catch (err) {
-          if (closing) return;
-          if (attempt >= 5) {
-            log.error({ err, eventId: e.id, position: String(e.position) }, 'notifier skipped an event it could not handle');
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 200 * attempt));
+  const subscriber: Subscriber<RecordedEvent> = {
+    name: NOTIFIER_CHECKPOINT,
+    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored'],
+    // A status reply must not overtake the confirmation of its order.
+    ordering: 'stream',
+    // Outbox rows and the checkpoint in one transaction: each reply is enqueued exactly once.
+    mode: 'transaction',
+    batchSize: 100,
+    prepare: (r) => {
+      const v = validateEvent(r.type, r.data, r.metadata?.schemaVersion);
+      if (!v.ok) return { ok: false, error: `${r.type} at ${r.streamId}@${r.revision} (position ${r.position}) fails its schema: ${v.error}` };
+      return { ok: true, event: { ...r, data: v.event.data } };
+    },
+    handle: async (events, tx) => {
+      for (const e of events) {
+        for (const r of await repliesFor(e)) {
+          await tx!.query(sql.type(z.object({}))`
+            insert into whatsapp_outbox (id, business_id, group_id, kind, recipient, text, order_id, in_reply_to, source_received_at, cause_event_id)
+            values (${r.id}, ${r.businessId}, ${r.groupId}, ${r.kind}, ${r.recipient}, ${r.text}, ${r.orderId}, ${r.inReplyTo},
+              ${r.sourceReceivedAt}::timestamptz, ${r.causeEventId})
+            on conflict (id) do nothing`);
+          await tx!.query(sql.type(z.object({}))`select pg_notify('novi_session_wake', ${r.businessId})`);
         }
       }
-    }
-  })();
+    },
+    reset: () => businessCache.clear(),
+  };
+
+  const waker = new Waker(rt.database.url);
+  await waker.start();
+  const runner = new SubscriptionRunner(rt, subscriber, waker, options);
+  runner.start();
+  log.info('notifier started');
   return async () => {
-    closing = true;
-    await sub.close();
-    await loop.catch(() => undefined);
+    await runner.stop();
+    await waker.close();
   };
 }

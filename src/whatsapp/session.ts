@@ -3,7 +3,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EventStore, NewEvent } from '../eventstore/types.ts';
-import { eventSchemas, makeMetadata, type NoviEventData, type NoviEventType } from '../events/catalog.ts';
+import { eventSchemas, makeMetadata, MAX_INT, type NoviEventData, type NoviEventType } from '../events/catalog.ts';
 import { eventId, messageReceivedEventId, newId } from '../shared/ids.ts';
 import type { Logger } from '../logger.ts';
 import { tsDate, tsDateNullable } from './db.ts';
@@ -417,7 +417,8 @@ export class Session {
         await sleep(min + Math.random() * (max - min));
         result = await this.o.transport.send(out);
       }
-      const responseMs = row.source_received_at ? Math.max(0, Math.round(result.sentAt.getTime() - row.source_received_at.getTime())) : null;
+      // Clamped to what MessageSent can carry: a reply to a weeks-old message must not be refused.
+      const responseMs = row.source_received_at ? Math.min(MAX_INT, Math.max(0, Math.round(result.sentAt.getTime() - row.source_received_at.getTime()))) : null;
       await this.append(
         `chat-${row.group_id}`,
         eventId('MessageSent', row.id),

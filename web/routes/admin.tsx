@@ -1,6 +1,7 @@
 // The admin panel (role admin; 401 signed out, 403 for merchants): system dashboard live over
 // /admin/ws, users with deactivate/reactivate, all orders with the merchant list's filters, and
-// the audit timeline of every event (per order, business and WhatsApp session).
+// the audit timeline of every event (per order, business and WhatsApp session), and parked events
+// (retry, or skip with a recorded reason).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { updatesFeed } from '../lib/updates.ts';
 import { FilterFields } from './orders.tsx';
@@ -21,6 +22,9 @@ import { AdminLayout } from '../views/admin/layout.tsx';
 import { ActivitySection, AdminDashboard, BotsSection, MetricsSection, type AdminDashboardData } from '../views/admin/dashboard.tsx';
 import { EventFiltersForm, EventItem, EventList } from '../views/admin/events.tsx';
 import { AdminOrdersTable, UserRow, UsersTable } from '../views/admin/users.tsx';
+import { ParkedList, ParkedRow, type ParkedRowData } from '../views/admin/parked.tsx';
+import { listParked, parkedJson, type ParkedEvent } from '../../src/subscriptions/parking.ts';
+import { retryParked, skipParked } from '../../src/subscriptions/admin.ts';
 
 export function requireAdmin(req: FastifyRequest): AuthUser {
   const user = requireUser(req);
@@ -245,6 +249,49 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
             </ol>
           </AdminLayout>,
         );
+      });
+
+      // ── parked events ────────────────────────────────────────────────────────────
+      const parkedRow = async (p: ParkedEvent): Promise<ParkedRowData> => {
+        const [r] = await rt.store.readAll({ fromPosition: p.position - 1n, maxCount: 1 });
+        const data = r && r.id === p.eventId ? JSON.stringify(r.data, (k, v: unknown) => (/password|hash|secret|token/i.test(k) ? '[hidden]' : v), 2) : null;
+        return { parked: p, data };
+      };
+      const parkedParams = (req: FastifyRequest) => {
+        const q = z.object({ subscriber: z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/), eventId: z.string().uuid() }).safeParse(req.params);
+        if (!q.success) throw new NotFound('Parked event not found');
+        return q.data;
+      };
+      const parkedAnswer = async (req: FastifyRequest, reply: FastifyReply, p: ParkedEvent) => {
+        if (wantsJson(req)) return reply.send({ success: true, parked: parkedJson(p) });
+        if (isHtmx(req)) return sendHtml(reply, <ParkedRow row={await parkedRow(p)} csrf={req.csrfToken} />);
+        return reply.redirect('/admin/parked', 303);
+      };
+
+      admin.get('/parked', async (req, reply) => {
+        const user = requireAdmin(req);
+        const q = parse(z.object({ all: z.enum(['1', 'true']).optional(), subscriber: z.string().max(100).optional() }), dropEmpty(req.query), 'parked filters');
+        const list = await listParked(rt.pool, { open: !q.all, subscriber: q.subscriber, limit: 200 });
+        if (wantsJson(req)) return reply.send({ parked: list.map(parkedJson) });
+        const rows = await Promise.all(list.map(parkedRow));
+        return sendHtml(
+          reply,
+          <AdminLayout title="Parked events" user={user} csrf={req.csrfToken} active="/admin/parked">
+            <ParkedList rows={rows} csrf={req.csrfToken} all={q.all !== undefined} />
+          </AdminLayout>,
+        );
+      });
+
+      admin.post('/parked/:subscriber/:eventId/retry', async (req, reply) => {
+        const { subscriber, eventId } = parkedParams(req);
+        return parkedAnswer(req, reply, await retryParked(rt, subscriber, eventId));
+      });
+
+      admin.post('/parked/:subscriber/:eventId/skip', async (req, reply) => {
+        const me = requireAdmin(req);
+        const { subscriber, eventId } = parkedParams(req);
+        const body = parse(z.object({ reason: z.string().trim().min(3).max(1000), confirm: z.literal('yes', { errorMap: () => ({ message: 'confirm the skip with confirm=yes' }) }) }), req.body, 'skip');
+        return parkedAnswer(req, reply, await skipParked(rt, { subscriber, eventId, reason: body.reason, by: me.id, correlationId: req.id }));
       });
 
       // ── events ────────────────────────────────────────────────────────────────────

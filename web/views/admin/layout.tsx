@@ -9,6 +9,7 @@ const NAV: Array<[string, string]> = [
   ['/admin/users', 'Users'],
   ['/admin/orders', 'All orders'],
   ['/admin/events', 'Events'],
+  ['/admin/parked', 'Parked'],
 ];
 
 export function AdminLayout(p: { title: string; user: AuthUser; csrf: string; active?: string; children?: JSX.Element | JSX.Element[] }): JSX.Element {
