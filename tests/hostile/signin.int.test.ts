@@ -104,7 +104,9 @@ t.test('similar timing for an existing and a missing account', async (t) => {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const ratio = median(unknown) / median(known);
-  t.ok(ratio > 0.6 && ratio < 1.6, `median ${median(unknown).toFixed(1)} ms (missing) vs ${median(known).toFixed(1)} ms (existing)`);
+  // Not a speed test: without a hash for a missing account its answer would come in ~1 ms against
+  // argon2's ~100 ms (ratio < 0.05). Bounds wide enough for a loaded CI machine.
+  t.ok(ratio > 0.25 && ratio < 4, `a missing account costs a hash too: median ${median(unknown).toFixed(1)} ms (missing) vs ${median(known).toFixed(1)} ms (existing)`);
 });
 
 t.test('registration is limited per address', async (t) => {
