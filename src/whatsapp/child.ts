@@ -34,6 +34,7 @@ async function run(init: ChildInit): Promise<number> {
       sessionPath: init.whatsappSessionPath,
       chromiumPath: init.chromiumPath,
       dataDir: init.dataDir,
+      onBrowser: (pid) => send({ type: 'browser', pid }),
       log: (level, message, extra) => logger[level](extra ?? {}, message),
     });
   }
