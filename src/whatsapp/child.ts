@@ -66,6 +66,9 @@ async function run(init: ChildInit): Promise<number> {
   const outcome = await session.done;
   clearInterval(heartbeat);
   logger.info({ outcome }, 'session ended');
+  if (outcome.kind === 'failed' && process.connected) {
+    await new Promise<void>((resolve) => process.send?.({ type: 'failed', reason: outcome.reason } satisfies FromChild, () => resolve()) ?? resolve());
+  }
   await transport.stop().catch(() => undefined);
   await store.close().catch(() => undefined);
   await pool.end().catch(() => undefined);
