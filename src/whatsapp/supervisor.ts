@@ -261,13 +261,15 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     if (slot.stopping || stopped) return;
     if (code === EXIT_FAILED) {
       log.warn({ sessionId: slot.sessionId }, 'session failed for good; waiting for the merchant to start it again');
-      slots.delete(slot.sessionId);
+      // Kept, never respawned, until the request says failed: a tick in between must not restart it.
+      slot.notBefore = Number.POSITIVE_INFINITY;
       void rt.pool
         .query(sql.type(z.object({}))`
           update whatsapp_session_requests set status = 'failed', status_reason = ${slot.failReason ?? 'session failed'}, updated_at = now()
           where session_id = ${slot.sessionId} and status = 'running'`)
         .then(() => releaseLease(slot.sessionId))
-        .catch((e: unknown) => log.warn({ err: e }, 'could not mark session failed'));
+        .catch((e: unknown) => log.warn({ err: e }, 'could not mark session failed'))
+        .finally(() => slots.delete(slot.sessionId));
       return;
     }
     // A child that ran a while was healthy: its next crash starts the backoff over.

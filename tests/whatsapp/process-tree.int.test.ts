@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSupervisor } from '../../src/whatsapp/supervisor.ts';
-import { startSession } from '../../src/whatsapp/control.ts';
+import { getSession, startSession } from '../../src/whatsapp/control.ts';
 import { FAST, seedBusiness, testRuntime, waitFor } from './helpers.ts';
 
 const { rt, done } = await testRuntime();
@@ -89,4 +89,22 @@ t.test("the memory cap counts the browser's memory", async (t) => {
   t.notOk(alive(child!), 'the bloated child was killed');
   await waitFor('its browser too', async () => !alive(browser!), 10_000);
   t.pass('the child alone is far under the cap; its browser put it over');
+});
+
+t.test('a session that gives up for good shows the merchant why', async (t) => {
+  const reason = 'WhatsApp logged this device out: link WhatsApp again by scanning a new QR code';
+  process.env.NOVI_TEST_FAIL_REASON = reason;
+  t.teardown(() => void delete process.env.NOVI_TEST_FAIL_REASON);
+  const a = await seedBusiness(rt);
+  const sup = await startSupervisor(rt, { ...FAST, childEntry });
+  t.teardown(() => sup.stop());
+  await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
+  const s = await waitFor('failed', async () => {
+    const x = await getSession(rt, a.businessId);
+    return x?.state === 'FAILED' ? x : null;
+  }, 20_000);
+  t.equal(s.reason, reason);
+  await new Promise((r) => setTimeout(r, 1000));
+  t.equal(sup.status().length, 0, 'not restarted');
+  t.equal((await getSession(rt, a.businessId))?.state, 'FAILED', 'still failed');
 });
