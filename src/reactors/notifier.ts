@@ -1,6 +1,7 @@
 // The notifier reactor: answers customers on WhatsApp. It turns OrderPlaced (confirmation, plus a
-// question for missing address/phone), OrderParsed without items (a question) and StatusChanged (a
-// notification) into whatsapp_outbox rows, which the business's session child sends.
+// question for missing address/phone), OrderParsed without items (a question), StatusChanged (a
+// notification) and OrderUpdated from a customer's own WhatsApp edit (the new items and total)
+// into whatsapp_outbox rows, which the business's session child sends.
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
@@ -9,6 +10,11 @@ import type { Language, NoviEventData } from '../events/catalog.ts';
 import { NS, uuidFromName } from '../shared/ids.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { int8 } from '../whatsapp/db.ts';
+import { evolveOrder, initialOrderState, type OrderEvent } from '../orders/order.ts';
+import { validateEvent } from '../events/catalog.ts';
+
+/** An actor that is a WhatsApp sender (the customer), not a user of Novi or the bot. */
+const WHATSAPP_ACTOR = /@(c\.us|lid|s\.whatsapp\.net)$/;
 
 const CHECKPOINT = 'notifier';
 
@@ -119,6 +125,37 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
         },
       ];
     }
+    if (e.type === 'OrderUpdated' && WHATSAPP_ACTOR.test(e.metadata.actor)) {
+      // The customer edited their order message: tell them what the order is now.
+      const d = e.data as NoviEventData<'OrderUpdated'>;
+      let order = initialOrderState();
+      let source: NoviEventData<'OrderPlaced'>['source'] | null = null;
+      for (const x of await rt.store.readStream(`order-${d.orderId}`, { maxCount: 500 })) {
+        const v = validateEvent(x.type, x.data, x.metadata.schemaVersion);
+        if (!v.ok) continue;
+        if (v.event.type === 'OrderPlaced') source = v.event.data.source;
+        order = evolveOrder(order, v.event as OrderEvent);
+        if (x.id === e.id) break;
+      }
+      if (order.kind !== 'placed' || !source) return [];
+      const b = await businessReplies(d.businessId);
+      const lang = pickLanguage(b, source.text);
+      const vars = { number: String(order.number), name: nameVar(order.customer.name), items: itemsText(order.items), total: formatMoney(order.totalAmount, order.currency, lang) };
+      return [
+        {
+          id: outboxId(e.id, 'confirmation'),
+          businessId: d.businessId,
+          groupId: order.groupId,
+          kind: 'confirmation',
+          recipient: recipientOf({ name: order.customer.name ?? source.sender.name, phone: order.customer.phone ?? source.sender.phone }),
+          text: render(lang, 'order.updated', vars, b.overrides),
+          orderId: d.orderId,
+          inReplyTo: source.messageId,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
     if (e.type === 'StatusChanged') {
       const d = e.data as NoviEventData<'StatusChanged'>;
       if (d.to === 'pending' || d.from === d.to) return [];
@@ -167,7 +204,7 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
     select position from notifier_checkpoint where name = ${CHECKPOINT}`);
   const sub = rt.store.subscribeToAll({
     fromPosition: from ?? 0n,
-    filter: { eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged'] },
+    filter: { eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'OrderUpdated'] },
   });
   let closing = false;
   const loop = (async () => {

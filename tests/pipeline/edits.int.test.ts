@@ -10,13 +10,16 @@ import { startIntakeReactor, INTAKE_CHECKPOINT } from '../../src/reactors/intake
 import { startProjections } from '../../src/projector/role.ts';
 import { waitForCatchUp } from '../../src/projector/catch-up.ts';
 import { projections } from '../../projections/index.ts';
+import { startNotifier } from '../../src/reactors/notifier.ts';
 import type { NoviEventData } from '../../src/events/catalog.ts';
 import { createShop, ev, message, receive, tick, type Shop } from './fixtures.ts';
 
 const rt = await createTestRuntime();
 const projector = await startProjections(rt, { pollMs: 200, standbyMs: 200 });
 const stopIntake = await startIntakeReactor(rt, { pollMs: 200, standbyMs: 200, parserThreads: 0 });
+const stopNotifier = await startNotifier(rt);
 t.teardown(async () => {
+  await stopNotifier();
   await stopIntake();
   await projector.stop();
   await rt.close();
@@ -63,7 +66,19 @@ t.test('an edited pending order is re-parsed and updated', async (t) => {
   const updates = (await rt.store.readStream(`order-${o.id}`)).filter((e) => e.type === 'OrderUpdated');
   t.equal(updates.length, 1);
   t.equal(updates[0]!.metadata.actor, SENDER, 'the customer changed it');
+  const told = await waitForReply(o.id, /9,?500/);
+  t.match(told, /#\d+/, `the customer is told the new total: ${told}`);
 });
+
+async function waitForReply(orderId: string, pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const texts = await rt.pool.anyFirst(sql.type(z.object({ text: z.string() }))`select text from whatsapp_outbox where order_id = ${orderId}`);
+    const hit = texts.find((x) => pattern.test(x));
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no reply matching ${pattern}`);
+}
 
 t.test('a deleted pending order is cancelled, with the customer as actor', async (t) => {
   await receive(rt.store, message(shop, 'sales', text, { id: 'wamid.revoke.1' }));
