@@ -3,6 +3,8 @@
 // its own child process, restarted with backoff after a crash, a hang or a memory blow-up.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -31,6 +33,8 @@ export interface SupervisorOptions {
   killGraceMs?: number;
   /** The program forked for a session (tests run a stand-in that starts grandchildren). */
   childEntry?: string;
+  /** How often LocalAuth profiles of sessions that no longer run are removed (default 10 min). */
+  profileSweepMs?: number;
 }
 
 export interface SupervisorStatus {
@@ -425,6 +429,44 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     }
   }
 
+  /**
+   * LocalAuth keeps a `session-<id>` Chromium profile per session under WHATSAPP_SESSION_PATH (tens
+   * of MB each). A new start gets a new session id, so the profiles of failed, stopped and replaced
+   * sessions would stay forever: remove every one whose session is not running anywhere (with a
+   * shared volume, another host's running session is `running` too and is kept).
+   */
+  async function sweepProfiles(): Promise<void> {
+    const root = rt.config.whatsappSessionPath;
+    let names: string[];
+    try {
+      names = await readdir(root);
+    } catch {
+      return; // no profiles yet
+    }
+    const ids = names.map((n) => /^session-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(n)?.[1]).filter((x): x is string => !!x);
+    if (ids.length === 0) return;
+    const running = new Set(
+      await rt.pool.anyFirst(sql.type(idRow)`
+        select session_id from whatsapp_session_requests where status = 'running' and session_id = any(${sql.array(ids, 'uuid')})`),
+    );
+    for (const id of ids) {
+      if (running.has(id) || slots.has(id)) continue;
+      await rm(join(root, `session-${id}`), { recursive: true, force: true, maxRetries: 3 }).catch((e: unknown) => log.warn({ err: e, sessionId: id }, 'could not remove an old session profile'));
+      log.info({ sessionId: id }, 'removed the profile of a session that no longer runs');
+    }
+  }
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    void sweepProfiles()
+      .catch((e: unknown) => log.warn({ err: e }, 'profile sweep failed'))
+      .finally(() => {
+        if (!stopped) {
+          sweepTimer = setTimeout(sweep, options.profileSweepMs ?? 600_000);
+          sweepTimer.unref();
+        }
+      });
+  };
+
   function kick(): void {
     if (stopped) return;
     ticking = ticking.then(tick).catch((e: unknown) => log.warn({ err: e }, 'supervisor tick failed'));
@@ -436,6 +478,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   };
   loop();
   await ticking;
+  sweep();
 
   return {
     owner,
@@ -452,6 +495,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       if (stopped) return;
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(sweepTimer);
       await ticking;
       if (opts.releaseLeases === false) {
         for (const s of slots.values()) {

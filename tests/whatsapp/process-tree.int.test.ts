@@ -3,7 +3,9 @@
 // SIGKILLed or stopped, and the memory cap counts the browser's memory, not only the child's.
 // Real processes: a stand-in child (fixtures/tree-child.mjs) that starts long-lived grandchildren.
 import t from 'tap';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { sql } from 'slonik';
+import { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,4 +109,23 @@ t.test('a session that gives up for good shows the merchant why', async (t) => {
   await new Promise((r) => setTimeout(r, 1000));
   t.equal(sup.status().length, 0, 'not restarted');
   t.equal((await getSession(rt, a.businessId))?.state, 'FAILED', 'still failed');
+});
+
+t.test('profiles of failed, stopped and replaced sessions are removed; running ones are kept', async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'novi-tree-')), 'pids');
+  process.env.NOVI_TEST_TREE_FILE = file;
+  const a = await seedBusiness(rt);
+  const b = await seedBusiness(rt);
+  const running = await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
+  const failed = await startSession(rt, { businessId: b.businessId, transport: 'whatsapp', actor: 'u' });
+  await rt.pool.query(sql.type(z.object({}))`update whatsapp_session_requests set status = 'failed' where session_id = ${failed.id}`);
+  const root = rt.config.whatsappSessionPath;
+  const replaced = '0b7c5d1e-7f49-4a8e-9a56-3e2f1c9d8b7a';
+  for (const id of [running.id, failed.id, replaced]) mkdirSync(join(root, `session-${id}`, 'Default'), { recursive: true });
+  mkdirSync(join(root, 'not-a-session'), { recursive: true });
+  const sup = await startSupervisor(rt, { ...FAST, childEntry });
+  t.teardown(() => sup.stop());
+  await waitFor('swept', async () => !existsSync(join(root, `session-${failed.id}`)) && !existsSync(join(root, `session-${replaced}`)), 10_000);
+  t.ok(existsSync(join(root, `session-${running.id}`)), 'the running session keeps its login');
+  t.ok(existsSync(join(root, 'not-a-session')), 'nothing else is touched');
 });
