@@ -356,7 +356,7 @@ export class Session {
         const stored = await this.storedIds(chat.groupId, Math.max(linkedAt, now - (this.o.reconcileWindowMs ?? DAY_MS)));
         const since = Math.max(linkedAt, stored.since);
         for (const m of await this.history(chat.chatId, since)) {
-          if (stored.ids.has(m.id)) continue;
+          if (stored.ids.has(m.id) || m.legacyIds?.some((x) => stored.ids.has(x))) continue;
           try {
             if (await this.record(chat.groupId, m)) added++;
           } catch (e) {

@@ -14,6 +14,11 @@ export interface InboundMessage {
    * show up under two ids.
    */
   id: string;
+  /**
+   * Ids the same message may have been recorded under before (the adapter once keyed on
+   * `id._serialized`): reconciliation treats them as recorded, so an upgrade imports nothing twice.
+   */
+  legacyIds?: string[];
   /** Chat the message was posted in: `…@g.us` for a group, `…@c.us` / `…@lid` for a private chat. */
   chatId: string;
   /** WhatsApp id of the sender (`author` in a group, `from` in a private chat); may be a `…@lid`. */

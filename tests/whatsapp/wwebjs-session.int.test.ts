@@ -97,3 +97,27 @@ t.test('a device unlinked from the phone fails the session with the reason', asy
   t.equal(outcome.kind, 'failed');
   t.match(outcome, { reason: /unlinked from the phone/ });
 });
+
+t.test('messages recorded under their old serialized id are not imported again by reconciliation', async (t) => {
+  const CHAT = '120363041234567893@g.us';
+  const shop = await seedBusiness(rt, { whatsappId: CHAT });
+  const client = new FakeWaClient();
+  const m = groupMessage({ id: '3EB0LEGACY01', author: '2348031234567@c.us', body: '2 jollof rice', chat: CHAT });
+  client.chats.set(CHAT, [m]);
+  // As the adapter recorded it before messages were keyed on chat + msg.id.id.
+  await rt.store.append(`chat-${shop.groupId}`, [
+    {
+      id: newId(),
+      type: 'MessageReceived',
+      data: {
+        messageId: m.id._serialized, businessId: shop.businessId, groupId: shop.groupId, chatId: CHAT, sessionId: newId(),
+        sender: { id: '2348031234567@c.us', name: 'Ada', phone: '+2348031234567' }, text: m.body, timestamp: new Date(m.timestamp * 1000).toISOString(), kind: 'text',
+      },
+      metadata: { tenantId: shop.businessId, actor: 'test', correlationId: newId(), causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 },
+    },
+  ]);
+  const s = await session(shop.businessId, client);
+  t.teardown(() => s.stop({ logout: false }));
+  await s.reconcile();
+  t.equal((await chat(shop.groupId)).filter((e) => e.type === 'MessageReceived').length, 1, 'no second copy, so no second order');
+});

@@ -254,6 +254,7 @@ export async function mapMessage(msg: WaMessageLike): Promise<InboundMessage | n
   const senderId = msg.author || msg.from;
   const base = {
     id: messageKey(chatId, msg.id),
+    legacyIds: [msg.id._serialized],
     chatId,
     senderId,
     senderName: msg._data?.notifyName?.trim() || null,
@@ -539,7 +540,8 @@ export class WwebjsTransport implements Transport {
   }
 
   async send(m: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }> {
-    const quoted = m.inReplyTo ? this.quoteRefs.get(m.inReplyTo) : undefined;
+    // A reply answers a message key; a message recorded under its serialized id quotes as it is.
+    const quoted = m.inReplyTo ? (this.quoteRefs.get(m.inReplyTo) ?? (/^(true|false)_/.test(m.inReplyTo) ? m.inReplyTo : undefined)) : undefined;
     const sent = await within(
       this.need().sendMessage(m.chatId, m.text, {
         // The default marks the whole chat read, clearing the merchant's unread badge on their phone.
