@@ -177,6 +177,27 @@ export const eventSchemas = {
       })
       .optional(),
   }),
+  /** The sender edited a message (WhatsApp allows it for 15 minutes); `text` is the new text. */
+  MessageEdited: z.object({
+    messageId: z.string().min(1).max(300),
+    businessId: uuid,
+    groupId: uuid,
+    chatId: z.string().min(1).max(300),
+    sessionId: uuid,
+    senderId: z.string().min(1).max(300),
+    text: z.string().max(65_536),
+    editedAt: isoTimestamp,
+  }),
+  /** The sender deleted a message for everyone. */
+  MessageRevoked: z.object({
+    messageId: z.string().min(1).max(300),
+    businessId: uuid,
+    groupId: uuid,
+    chatId: z.string().min(1).max(300),
+    sessionId: uuid,
+    senderId: z.string().min(1).max(300),
+    revokedAt: isoTimestamp,
+  }),
 
   // order-<orderId>
   OrderPlaced: z.object({
@@ -328,6 +349,8 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   MessageReceived: 1,
   OrderParsed: 1,
   MessageIgnored: 1,
+  MessageEdited: 1,
+  MessageRevoked: 1,
   OrderPlaced: 1,
   OrderUpdated: 1,
   StatusChanged: 1,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
 import { InvalidStoredEvent, WrongExpectedVersion } from '../eventstore/types.ts';
-import { EVENT_SCHEMA_VERSION, e164, validateEvent, type Language, type NoviEventData, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
+import { EVENT_SCHEMA_VERSION, e164, validateEvent, type Language, type NoviEventData, type NoviEventOf, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
 import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
 import { readBusiness, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
@@ -522,6 +522,87 @@ async function runOrderCommand(store: EventStore, orderId: string, command: Orde
   });
 }
 
+// ── edited and deleted order messages ───────────────────────────────────────────────────
+export const MESSAGE_CHANGE_TYPES = ['MessageEdited', 'MessageRevoked'] as const;
+export type MessageChange = NoviEventOf<'MessageEdited'> | NoviEventOf<'MessageRevoked'>;
+
+/**
+ * A customer who edits the message of a still-pending order changes the order (the new text is
+ * parsed like a new message; an edit that no longer reads as an order leaves it as it was), and
+ * deleting the message for everyone cancels the order, with the customer as actor. An order the
+ * merchant has taken further (confirmed and beyond) keeps what was agreed, and edits of messages
+ * that placed no order change nothing: they stay on the chat stream for the record.
+ */
+export async function processMessageChanges(store: EventStore, changes: ReadonlyArray<{ event: RecordedEvent; change: MessageChange }>, parse: ParseFn): Promise<Outcome[]> {
+  const lookups = new Lookups(store);
+  const out: Outcome[] = [];
+  for (const { event, change } of changes) {
+    const d = change.data;
+    const orderId = orderIdForMessage(d.businessId, d.messageId);
+    const streamId = orderStreamId(orderId);
+    const order = fold<ReturnType<typeof initialOrderState>, OrderEvent>(await store.readStream(streamId), streamId, initialOrderState(), evolveOrder);
+    if (order.kind !== 'placed' || order.businessId !== d.businessId || order.status !== 'pending') {
+      out.push({ kind: 'ignored', reason: 'the message is not a pending order' });
+      continue;
+    }
+    const meta: Omit<EventMetadata, 'schemaVersion'> = {
+      tenantId: d.businessId,
+      actor: d.senderId,
+      correlationId: uuidFromName(NS.event, `correlation:${d.businessId}:${d.messageId}`),
+      causationId: event.id,
+      occurredAt: event.metadata.occurredAt,
+    };
+    const metadata = { now: new Date(meta.occurredAt), actor: d.senderId };
+    try {
+      if (change.type === 'MessageRevoked') {
+        const data = parseCommandData(
+          orderCommandSchemas.ChangeStatus,
+          { orderId, businessId: d.businessId, to: 'cancelled', reason: 'the customer deleted the order message', source: 'whatsapp', messageId: d.messageId },
+          'status change',
+        );
+        await runOrderCommand(store, orderId, { type: 'ChangeStatus', data, metadata }, meta, eventId('StatusChanged', `${d.businessId}:${d.messageId}:revoked`));
+        out.push({ kind: 'status', orderId });
+        continue;
+      }
+      const business = await lookups.business(d.businessId);
+      if (business.kind !== 'registered') {
+        out.push({ kind: 'ignored', reason: 'business not found' });
+        continue;
+      }
+      const p = business.profile;
+      const [r] = await parse([
+        {
+          id: 0,
+          text: change.data.text,
+          sender: { name: order.customer.name, phone: order.customer.phone },
+          business: { country: p.country, currency: p.currency, catalog: business.catalog.map((c) => ({ sku: c.sku, name: c.name, price: c.price, aliases: c.aliases })) },
+        },
+      ]);
+      if (!r || r.intent !== 'order' || r.items.length === 0) {
+        out.push({ kind: 'ignored', reason: 'the edited message has no items; the order is kept' });
+        continue;
+      }
+      const customer = {
+        ...(r.customer.name ? { name: r.customer.name } : {}),
+        ...(phoneOrNull(r.customer.phone) ? { phone: phoneOrNull(r.customer.phone) } : {}),
+        ...(r.address ? { address: r.address } : {}),
+      };
+      const items = r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice }));
+      const data = parseCommandData(
+        orderCommandSchemas.UpdateOrder,
+        { orderId, businessId: d.businessId, items, customer, totalAmount: r.total ?? itemsTotal(items), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
+        'order update',
+      );
+      await runOrderCommand(store, orderId, { type: 'UpdateOrder', data, metadata }, meta, eventId('OrderUpdated', `${d.businessId}:${d.messageId}:${event.id}`));
+      out.push({ kind: 'order', orderId });
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      out.push({ kind: 'ignored', reason: error.message });
+    }
+  }
+  return out;
+}
+
 // ── the live reactor ────────────────────────────────────────────────────────────────────
 export interface IntakeOptions {
   batchSize?: number;
@@ -532,7 +613,7 @@ export interface IntakeOptions {
   parserThreads?: number;
 }
 
-export type IntakeItem = { event: RecordedEvent; m: Message };
+export type IntakeItem = { event: RecordedEvent; m: Message; change?: undefined } | { event: RecordedEvent; change: MessageChange; m?: undefined };
 
 /**
  * The intake on the shared subscription runner: MessageReceived in batches, checkpoint moved in a
@@ -547,17 +628,26 @@ export function intakeSubscriber(store: EventStore, parse: ParseFn, options: { b
   const ledgers = new NumberLedgers();
   return {
     name: INTAKE_CHECKPOINT,
-    eventTypes: ['MessageReceived'],
+    eventTypes: ['MessageReceived', ...MESSAGE_CHANGE_TYPES],
     ordering: 'none',
     mode: 'after',
     batchSize: options.batchSize ?? 200,
     prepare: (r) => {
       const v = validateEvent(r.type, r.data, r.metadata?.schemaVersion);
       if (!v.ok) return { ok: false, error: `${r.type} at ${r.streamId}@${r.revision} (position ${r.position}) fails its schema: ${v.error}` };
+      if (v.event.type === 'MessageEdited' || v.event.type === 'MessageRevoked') return { ok: true, event: { event: r, change: v.event } };
       return { ok: true, event: { event: r, m: v.event.data as Message } };
     },
     handle: async (items) => {
-      await processMessages(store, items, parse, { concurrency: options.concurrency, ledgers });
+      const messages: Array<{ event: RecordedEvent; m: Message }> = [];
+      const changes: Array<{ event: RecordedEvent; change: MessageChange }> = [];
+      for (const i of items) {
+        if (i.change) changes.push({ event: i.event, change: i.change });
+        else if (i.m) messages.push({ event: i.event, m: i.m });
+      }
+      if (messages.length > 0) await processMessages(store, messages, parse, { concurrency: options.concurrency, ledgers });
+      // After the messages they change (an edit always follows its message).
+      if (changes.length > 0) await processMessageChanges(store, changes, parse);
     },
     reset: () => ledgers.clear(),
   };

@@ -1,7 +1,9 @@
 // The notifier reactor: answers customers on WhatsApp. It turns OrderPlaced (confirmation, plus a
-// question for missing address/phone), OrderParsed without items (a question) and StatusChanged (a
-// notification) into whatsapp_outbox rows, which the business's session child sends. It runs on the
-// shared subscription runner (leader lock, checkpoint, parking): an outage delays replies, never loses one.
+// question for missing address/phone), OrderParsed without items (a question), StatusChanged (a
+// notification), OrderUpdated from a customer's own WhatsApp edit (the new items and total) and a
+// customer's refused request (MessageIgnored with a refusal) into whatsapp_outbox rows, which the
+// business's session child sends. It runs on the shared subscription runner (leader lock,
+// checkpoint, parking): an outage delays replies, never loses one.
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
@@ -12,6 +14,10 @@ import { readBusiness } from '../businesses/business.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { SubscriptionRunner, type Subscriber, type SubscriptionOptions } from '../subscriptions/runner.ts';
 import { Waker } from '../subscriptions/wake.ts';
+import { evolveOrder, initialOrderState, type OrderEvent } from '../orders/order.ts';
+
+/** An actor that is a WhatsApp sender (the customer), not a user of Novi or the bot. */
+const WHATSAPP_ACTOR = /@(c\.us|lid|s\.whatsapp\.net)$/;
 
 export const NOTIFIER_CHECKPOINT = 'reactor:notifier';
 
@@ -141,6 +147,37 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
         },
       ];
     }
+    if (e.type === 'OrderUpdated' && WHATSAPP_ACTOR.test(e.metadata.actor)) {
+      // The customer edited their order message: tell them what the order is now.
+      const d = e.data as NoviEventData<'OrderUpdated'>;
+      let order = initialOrderState();
+      let source: NoviEventData<'OrderPlaced'>['source'] | null = null;
+      for (const x of await rt.store.readStream(`order-${d.orderId}`, { maxCount: 500 })) {
+        const v = validateEvent(x.type, x.data, x.metadata.schemaVersion);
+        if (!v.ok) continue;
+        if (v.event.type === 'OrderPlaced') source = v.event.data.source;
+        order = evolveOrder(order, v.event as OrderEvent);
+        if (x.id === e.id) break;
+      }
+      if (order.kind !== 'placed' || !source) return [];
+      const b = await businessReplies(d.businessId);
+      const lang = pickLanguage(b, source.text);
+      const vars = { number: String(order.number), name: nameVar(order.customer.name), items: itemsText(order.items), total: formatMoney(order.totalAmount, order.currency, lang) };
+      return [
+        {
+          id: outboxId(e.id, 'confirmation'),
+          businessId: d.businessId,
+          groupId: order.groupId,
+          kind: 'confirmation',
+          recipient: recipientOf({ name: order.customer.name ?? source.sender.name, phone: order.customer.phone ?? source.sender.phone }),
+          text: render(lang, 'order.updated', vars, b.overrides),
+          orderId: d.orderId,
+          inReplyTo: source.messageId,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
     if (e.type === 'StatusChanged') {
       const d = e.data as NoviEventData<'StatusChanged'>;
       if (d.to === 'pending' || d.from === d.to) return [];
@@ -170,7 +207,7 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
 
   const subscriber: Subscriber<RecordedEvent> = {
     name: NOTIFIER_CHECKPOINT,
-    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored'],
+    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored', 'OrderUpdated'],
     // A status reply must not overtake the confirmation of its order.
     ordering: 'stream',
     // Outbox rows and the checkpoint in one transaction: each reply is enqueued exactly once.

@@ -34,6 +34,7 @@ async function run(init: ChildInit): Promise<number> {
       sessionPath: init.whatsappSessionPath,
       chromiumPath: init.chromiumPath,
       dataDir: init.dataDir,
+      onBrowser: (pid) => send({ type: 'browser', pid }),
       log: (level, message, extra) => logger[level](extra ?? {}, message),
     });
   }
@@ -65,6 +66,9 @@ async function run(init: ChildInit): Promise<number> {
   const outcome = await session.done;
   clearInterval(heartbeat);
   logger.info({ outcome }, 'session ended');
+  if (outcome.kind === 'failed' && process.connected) {
+    await new Promise<void>((resolve) => process.send?.({ type: 'failed', reason: outcome.reason } satisfies FromChild, () => resolve()) ?? resolve());
+  }
   await transport.stop().catch(() => undefined);
   await store.close().catch(() => undefined);
   await pool.end().catch(() => undefined);

@@ -70,15 +70,16 @@ const sessionView = z.object({
   qr: z.string().nullable(),
   phone: z.string().nullable(),
   last_seen_at: tsDateNullable,
+  status_reason: z.string().nullable(),
 });
 
 export async function getSession(
   rt: Runtime,
   businessId: string,
-): Promise<{ id: string; state: string; qr: string | null; phone: string | null; lastSeenAt: string | null; transport: string } | null> {
+): Promise<{ id: string; state: string; qr: string | null; phone: string | null; lastSeenAt: string | null; transport: string; reason?: string | null } | null> {
   if (!z.string().uuid().safeParse(businessId).success) return null;
   const row = await rt.pool.maybeOne(sql.type(sessionView)`
-    select r.session_id, r.transport, r.status, s.state, s.qr, s.phone, s.last_seen_at
+    select r.session_id, r.transport, r.status, s.state, s.qr, s.phone, s.last_seen_at, r.status_reason
     from whatsapp_session_requests r left join whatsapp_sessions s on s.id = r.session_id
     where r.business_id = ${businessId}`);
   if (row) {
@@ -92,6 +93,8 @@ export async function getSession(
       phone: row.phone,
       lastSeenAt: row.last_seen_at?.toISOString() ?? null,
       transport: row.transport,
+      // Why the session gave up (device logged out, number blocked, QR never scanned).
+      reason: state === 'FAILED' ? row.status_reason : null,
     };
   }
   const projected = await rt.pool.maybeOne(sql.type(

@@ -18,7 +18,11 @@ export type ToChild = ChildInit | { type: 'poke' } | { type: 'stop'; logout: boo
 
 export type FromChild =
   | { type: 'heartbeat'; rss: number; state: string }
-  | { type: 'state'; state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' };
+  | { type: 'state'; state: 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' }
+  /** The child's browser (Chromium leads its own process group): killed with the child. */
+  | { type: 'browser'; pid: number }
+  /** Sent before exiting with EXIT_FAILED: why, in words the merchant reads. */
+  | { type: 'failed'; reason: string };
 
 /** The child gave up for good (QR never scanned, auth failure): do not restart it. */
 export const EXIT_FAILED = 3;

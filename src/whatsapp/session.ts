@@ -185,6 +185,8 @@ export class Session {
           });
         },
         message: (m) => this.enqueue(() => this.ingest(m).then(() => undefined)),
+        edited: (e) => this.enqueue(() => this.recordChange(e.chatId, 'MessageEdited', e.id, e.senderId, { text: e.text, editedAt: e.editedAt.toISOString() }, e.editedAt)),
+        revoked: (e) => this.enqueue(() => this.recordChange(e.chatId, 'MessageRevoked', e.id, e.senderId, { revokedAt: e.revokedAt.toISOString() }, null)),
         disconnected: (reason) => void this.fail('disconnected', reason),
         failed: (reason) => void this.fail('failed', reason),
       })
@@ -235,7 +237,7 @@ export class Session {
       groupId,
       chatId: m.chatId,
       sessionId: this.o.sessionId,
-      sender: { id: m.senderId, name: m.senderName, phone: phoneFromWhatsappId(m.senderId) },
+      sender: { id: m.senderId, name: m.senderName, phone: m.senderPhone !== undefined ? m.senderPhone : phoneFromWhatsappId(m.senderId) },
       text: m.text,
       timestamp: m.timestamp.toISOString(),
       kind: m.kind,
@@ -244,6 +246,24 @@ export class Session {
     const written = await this.append(`chat-${groupId}`, messageReceivedEventId(this.o.businessId, m.id), 'MessageReceived', data, m.senderId);
     this.remember(groupId, m);
     return written;
+  }
+
+  /** An edit or a deletion in a linked group, on the chat stream next to the message it changes. */
+  private async recordChange(
+    chatId: string,
+    type: 'MessageEdited' | 'MessageRevoked',
+    messageId: string,
+    senderId: string,
+    extra: { text: string; editedAt: string } | { revokedAt: string },
+    at: Date | null,
+  ): Promise<void> {
+    if (!isGroupChat(chatId)) return;
+    const groupId = await this.groupFor(chatId);
+    if (!groupId) return;
+    const data = { messageId, businessId: this.o.businessId, groupId, chatId, sessionId: this.o.sessionId, senderId, ...extra };
+    // One event per edit (keyed by its time), one per deletion: a redelivery is stored once.
+    const key = `${this.o.businessId}:${messageId}${at ? `:${at.getTime()}` : ''}`;
+    await this.append(`chat-${groupId}`, eventId(type, key), type, data, senderId);
   }
 
   private async linkedChats(): Promise<Array<{ groupId: string; chatId: string; linkedAt: Date }>> {
@@ -336,7 +356,7 @@ export class Session {
         const stored = await this.storedIds(chat.groupId, Math.max(linkedAt, now - (this.o.reconcileWindowMs ?? DAY_MS)));
         const since = Math.max(linkedAt, stored.since);
         for (const m of await this.history(chat.chatId, since)) {
-          if (stored.ids.has(m.id)) continue;
+          if (stored.ids.has(m.id) || m.legacyIds?.some((x) => stored.ids.has(x))) continue;
           try {
             if (await this.record(chat.groupId, m)) added++;
           } catch (e) {

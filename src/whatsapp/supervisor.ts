@@ -2,6 +2,9 @@
 // heartbeat, taken over when expired, so each session runs on exactly one host) and runs each in
 // its own child process, restarted with backoff after a crash, a hang or a memory blow-up.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -28,6 +31,12 @@ export interface SupervisorOptions {
   backoffMaxMs?: number;
   /** Passed to each session: how often a working session reconciles its chats (default 60 s). */
   reconcileEveryMs?: number;
+  /** Grace between SIGTERM and SIGKILL when a child (and its browser) is stopped or killed. */
+  killGraceMs?: number;
+  /** The program forked for a session (tests run a stand-in that starts grandchildren). */
+  childEntry?: string;
+  /** How often LocalAuth profiles of sessions that no longer run are removed (default 10 min). */
+  profileSweepMs?: number;
 }
 
 export interface SupervisorStatus {
@@ -60,6 +69,91 @@ interface Slot {
   notBefore: number;
   stopping: 'logout' | 'release' | null;
   exited: Promise<void> | undefined;
+  /** The child's browser (Chromium leads its own process group): pid and start time, against pid reuse. */
+  browser: { pid: number; start: string } | null;
+  /** Processes of the child's tree last seen (pid → start time), killed if they outlive it. */
+  tree: Map<number, string>;
+  /** Why the child gave up, as it told us: shown to the merchant. */
+  failReason: string | null;
+  /** Resident memory of the whole tree, sampled from /proc (null off Linux: the heartbeat's figure is used). */
+  treeRss: number | null;
+  rssAt: number;
+}
+
+// ── process trees (Linux /proc) ─────────────────────────────────────────────────────
+// A session is a child process plus the Chromium it starts. Puppeteer launches Chromium detached
+// (its own process group and session), so killing the child alone leaves the browser running,
+// holding the WhatsApp connection and the profile lock. The supervisor therefore runs each child
+// in its own process group, learns the browser's pid from the child, and signals every group and
+// process of the tree; the memory cap counts the whole tree.
+
+function procStat(pid: number): { ppid: number; start: string } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    if (rest[0] === 'Z') return null; // exited, waiting to be reaped
+    return { ppid: Number(rest[1]), start: rest[19] ?? '' };
+  } catch {
+    return null;
+  }
+}
+
+/** The pid and every descendant of it, with their start times. */
+export function processTree(root: number): Map<number, string> {
+  const out = new Map<number, string>();
+  const rootStat = procStat(root);
+  if (!rootStat) return out;
+  out.set(root, rootStat.start);
+  const children = new Map<number, Array<{ pid: number; start: string }>>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const st = procStat(Number(e));
+    if (!st) continue;
+    const list = children.get(st.ppid) ?? [];
+    list.push({ pid: Number(e), start: st.start });
+    children.set(st.ppid, list);
+  }
+  const queue = [root];
+  while (queue.length) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      if (out.has(c.pid)) continue;
+      out.set(c.pid, c.start);
+      queue.push(c.pid);
+    }
+  }
+  return out;
+}
+
+/** Resident memory of the given processes, in bytes (Linux; null where /proc is not readable). */
+export function treeRss(pids: Iterable<number>): number | null {
+  let total = 0;
+  let any = false;
+  for (const pid of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) {
+        total += Number(m[1]) * 1024;
+        any = true;
+      }
+    } catch {
+      /* gone */
+    }
+  }
+  return any ? total : null;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
 }
 
 const requestRow = z.object({ session_id: z.string(), business_id: z.string(), transport: z.enum(['whatsapp', 'simulator']) });
@@ -80,7 +174,8 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   const baseMs = options.backoffBaseMs ?? 1000;
   const maxMs = options.backoffMaxMs ?? 60_000;
   const log = rt.logger.child({ component: 'supervisor', owner });
-  const entry = childEntry((msg, err) => log.warn({ err }, msg));
+  const entry = options.childEntry ?? childEntry((msg, err) => log.warn({ err }, msg));
+  const killGraceMs = options.killGraceMs ?? 3000;
   const slots = new Map<string, Slot>();
   let stopped = false;
   let lastRenewal = Date.now();
@@ -115,12 +210,19 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       execArgv: ['--max-semi-space-size=1', '--single-threaded'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
+      // Its own process group, so the child and whatever it starts can be signalled as one.
+      detached: true,
     });
     slot.child = child;
     slot.state = 'STARTING';
     slot.lastBeat = Date.now();
     slot.startedAt = Date.now();
     slot.rss = null;
+    slot.browser = null;
+    slot.tree = new Map();
+    slot.failReason = null;
+    slot.treeRss = null;
+    slot.rssAt = 0;
     const init: ChildInit = {
       type: 'init',
       sessionId: slot.sessionId,
@@ -138,15 +240,22 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     child.on('message', (msg: FromChild) => {
       slot.lastBeat = Date.now();
       if (msg.type === 'heartbeat') {
-        slot.rss = msg.rss;
+        if (slot.treeRss === null) slot.rss = msg.rss;
         slot.state = msg.state;
       } else if (msg.type === 'state') {
         slot.state = msg.state;
+      } else if (msg.type === 'browser' && Number.isInteger(msg.pid) && msg.pid > 1) {
+        const st = procStat(msg.pid);
+        if (st) slot.browser = { pid: msg.pid, start: st.start };
+      } else if (msg.type === 'failed' && typeof msg.reason === 'string') {
+        slot.failReason = msg.reason.slice(0, 500);
       }
     });
     child.on('error', (e) => log.warn({ err: e, sessionId: slot.sessionId }, 'session child error'));
     slot.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
+        // Whatever the child started dies with it: a surviving browser would hold the session.
+        reap(slot, child.pid);
         resolve();
         if (slot.child !== child) return;
         slot.child = undefined;
@@ -160,13 +269,15 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     if (slot.stopping || stopped) return;
     if (code === EXIT_FAILED) {
       log.warn({ sessionId: slot.sessionId }, 'session failed for good; waiting for the merchant to start it again');
-      slots.delete(slot.sessionId);
+      // Kept, never respawned, until the request says failed: a tick in between must not restart it.
+      slot.notBefore = Number.POSITIVE_INFINITY;
       void rt.pool
         .query(sql.type(z.object({}))`
-          update whatsapp_session_requests set status = 'failed', status_reason = 'session failed', updated_at = now()
+          update whatsapp_session_requests set status = 'failed', status_reason = ${slot.failReason ?? 'session failed'}, updated_at = now()
           where session_id = ${slot.sessionId} and status = 'running'`)
         .then(() => releaseLease(slot.sessionId))
-        .catch((e: unknown) => log.warn({ err: e }, 'could not mark session failed'));
+        .catch((e: unknown) => log.warn({ err: e }, 'could not mark session failed'))
+        .finally(() => slots.delete(slot.sessionId));
       return;
     }
     // A child that ran a while was healthy: its next crash starts the backoff over.
@@ -184,16 +295,40 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     const child = slot.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       sendTo(slot, { type: 'stop', logout: how === 'logout' });
-      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const killer = setTimeout(() => terminate(slot, child), graceMs);
       await slot.exited;
       clearTimeout(killer);
     }
     slots.delete(slot.sessionId);
   }
 
+  /** Every process of the slot's tree still running: the child's group, the browser's group, and stragglers seen before. */
+  function signalTree(slot: Slot, childPid: number | undefined, sig: NodeJS.Signals): void {
+    if (childPid) {
+      for (const [pid, start] of processTree(childPid)) slot.tree.set(pid, start);
+      signal(-childPid, sig);
+    }
+    if (slot.browser && procStat(slot.browser.pid)?.start === slot.browser.start) signal(-slot.browser.pid, sig);
+    for (const [pid, start] of slot.tree) if (procStat(pid)?.start === start) signal(pid, sig);
+  }
+
+  /** SIGTERM to the whole tree (Chromium closes cleanly, the child records its end), SIGKILL after the grace. */
+  function terminate(slot: Slot, child: ChildProcess, graceMs = killGraceMs): void {
+    signalTree(slot, child.pid, 'SIGTERM');
+    const t = setTimeout(() => signalTree(slot, child.pid, 'SIGKILL'), graceMs);
+    t.unref();
+    void slot.exited?.then(() => clearTimeout(t));
+  }
+
+  /** After the child exited: kill what it left behind (children re-parented away from it). */
+  function reap(slot: Slot, childPid: number | undefined): void {
+    signalTree(slot, childPid, 'SIGKILL');
+    slot.tree.clear();
+  }
+
   function killNow(slot: Slot, why: string): void {
     log.warn({ sessionId: slot.sessionId, pid: slot.child?.pid, why }, 'killing session child');
-    slot.child?.kill('SIGKILL');
+    if (slot.child) terminate(slot, slot.child);
   }
 
   async function releaseLease(sessionId: string): Promise<void> {
@@ -283,6 +418,11 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
           notBefore: 0,
           stopping: null,
           exited: undefined,
+          browser: null,
+          tree: new Map(),
+          failReason: null,
+          treeRss: null,
+          rssAt: 0,
         };
         slots.set(w.session_id, slot);
       }
@@ -290,10 +430,56 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
         if (now >= slot.notBefore) spawn(slot);
         continue;
       }
+      // The cap counts the whole tree: the child's heartbeat only knows its own memory, not Chromium's.
+      if (slot.child.pid && now - slot.rssAt >= 1000) {
+        slot.rssAt = now;
+        const tree = processTree(slot.child.pid);
+        for (const [pid, start] of tree) slot.tree.set(pid, start);
+        slot.treeRss = treeRss(tree.keys());
+      }
+      if (slot.treeRss !== null) slot.rss = slot.treeRss;
       if (now - slot.lastBeat > childTimeoutMs) killNow(slot, `silent for ${now - slot.lastBeat} ms`);
       else if (slot.rss !== null && slot.rss > memoryLimit) killNow(slot, `rss ${Math.round(slot.rss / 1048576)} MB over the limit`);
     }
   }
+
+  /**
+   * LocalAuth keeps a `session-<id>` Chromium profile per session under WHATSAPP_SESSION_PATH (tens
+   * of MB each). A new start gets a new session id, so the profiles of failed, stopped and replaced
+   * sessions would stay forever: remove every one whose session is not running anywhere (with a
+   * shared volume, another host's running session is `running` too and is kept).
+   */
+  async function sweepProfiles(): Promise<void> {
+    const root = rt.config.whatsappSessionPath;
+    let names: string[];
+    try {
+      names = await readdir(root);
+    } catch {
+      return; // no profiles yet
+    }
+    const ids = names.map((n) => /^session-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(n)?.[1]).filter((x): x is string => !!x);
+    if (ids.length === 0) return;
+    const running = new Set(
+      await rt.pool.anyFirst(sql.type(idRow)`
+        select session_id from whatsapp_session_requests where status = 'running' and session_id = any(${sql.array(ids, 'uuid')})`),
+    );
+    for (const id of ids) {
+      if (running.has(id) || slots.has(id)) continue;
+      await rm(join(root, `session-${id}`), { recursive: true, force: true, maxRetries: 3 }).catch((e: unknown) => log.warn({ err: e, sessionId: id }, 'could not remove an old session profile'));
+      log.info({ sessionId: id }, 'removed the profile of a session that no longer runs');
+    }
+  }
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    void sweepProfiles()
+      .catch((e: unknown) => log.warn({ err: e }, 'profile sweep failed'))
+      .finally(() => {
+        if (!stopped) {
+          sweepTimer = setTimeout(sweep, options.profileSweepMs ?? 600_000);
+          sweepTimer.unref();
+        }
+      });
+  };
 
   function kick(): void {
     if (stopped) return;
@@ -306,6 +492,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   };
   loop();
   await ticking;
+  sweep();
 
   return {
     owner,
@@ -322,11 +509,12 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       if (stopped) return;
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(sweepTimer);
       await ticking;
       if (opts.releaseLeases === false) {
         for (const s of slots.values()) {
           s.stopping = 'release';
-          s.child?.kill('SIGKILL');
+          signalTree(s, s.child?.pid, 'SIGKILL');
         }
         await Promise.all([...slots.values()].map((s) => s.exited));
         slots.clear();

@@ -6,6 +6,7 @@ export type TemplateKey =
   | 'order.missing.address'
   | 'order.missing.phone'
   | 'order.question.items'
+  | 'order.updated'
   | `order.status.${Exclude<OrderStatus, 'pending'>}`
   | 'order.cancel.not_yours'
   | 'order.cancel.not_open'
@@ -18,6 +19,7 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.missing.address': 'Please send your delivery address for order #{number}.',
     'order.missing.phone': 'Please send a phone number we can reach you on for order #{number}.',
     'order.question.items': 'Sorry{name}, we could not tell which items you want. Please send them like "2 x Jollof Rice".',
+    'order.updated': 'Order #{number} updated as you edited it: {items}. New total: {total}.',
     'order.status.confirmed': 'Order #{number} is confirmed.',
     'order.status.processing': 'Order #{number} is being prepared.',
     'order.status.out_for_delivery': 'Order #{number} is on its way.',
@@ -33,6 +35,7 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.missing.address': 'Por favor envíanos tu dirección de entrega para el pedido #{number}.',
     'order.missing.phone': 'Por favor envíanos un teléfono de contacto para el pedido #{number}.',
     'order.question.items': 'Perdón{name}, no entendimos qué productos quieres. Envíalos así: "2 x Empanadas".',
+    'order.updated': 'Pedido #{number} actualizado según tu edición: {items}. Nuevo total: {total}.',
     'order.status.confirmed': 'El pedido #{number} está confirmado.',
     'order.status.processing': 'Estamos preparando el pedido #{number}.',
     'order.status.out_for_delivery': 'El pedido #{number} va en camino.',
@@ -48,6 +51,7 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.missing.address': 'Por favor, envie o endereço de entrega do pedido #{number}.',
     'order.missing.phone': 'Por favor, envie um telefone de contato para o pedido #{number}.',
     'order.question.items': 'Desculpe{name}, não entendemos quais produtos você quer. Envie assim: "2 x Coxinha".',
+    'order.updated': 'Pedido #{number} atualizado conforme sua edição: {items}. Novo total: {total}.',
     'order.status.confirmed': 'O pedido #{number} está confirmado.',
     'order.status.processing': 'O pedido #{number} está sendo preparado.',
     'order.status.out_for_delivery': 'O pedido #{number} saiu para entrega.',

@@ -8,17 +8,50 @@ export interface NativeOrder {
 }
 
 export interface InboundMessage {
-  /** WhatsApp message id (`id._serialized`); stable across redeliveries and fetches. */
+  /**
+   * The message's key: `<chatId>_<msg.id.id>` for WhatsApp. Not `id._serialized`, which embeds the
+   * participant in whichever form (`@c.us` or `@lid`) a delivery path used, so one message could
+   * show up under two ids.
+   */
   id: string;
+  /**
+   * Ids the same message may have been recorded under before (the adapter once keyed on
+   * `id._serialized`): reconciliation treats them as recorded, so an upgrade imports nothing twice.
+   */
+  legacyIds?: string[];
   /** Chat the message was posted in: `…@g.us` for a group, `…@c.us` / `…@lid` for a private chat. */
   chatId: string;
-  /** WhatsApp id of the sender (`author` in a group, `from` in a private chat). */
+  /** WhatsApp id of the sender (`author` in a group, `from` in a private chat); may be a `…@lid`. */
   senderId: string;
+  /**
+   * The sender's phone (E.164) when the transport knows it better than the id does (a `@lid` sender
+   * resolved through WhatsApp's LID→phone lookup); null when WhatsApp does not reveal it; absent:
+   * read it from `senderId`.
+   */
+  senderPhone?: string | null;
   senderName: string | null;
   text: string;
   timestamp: Date;
   kind: 'text' | 'media' | 'order';
   nativeOrder?: NativeOrder;
+}
+
+/** A message edited by its sender (WhatsApp allows it for 15 minutes). */
+export interface EditedMessage {
+  /** Same key as InboundMessage.id. */
+  id: string;
+  chatId: string;
+  senderId: string;
+  text: string;
+  editedAt: Date;
+}
+
+/** A message its sender deleted for everyone. */
+export interface RevokedMessage {
+  id: string;
+  chatId: string;
+  senderId: string;
+  revokedAt: Date;
 }
 
 export interface OutgoingMessage {
@@ -39,8 +72,13 @@ export interface TransportHandlers {
   ready: (info: { phone: string | null }) => void;
   message: (message: InboundMessage) => void;
   disconnected: (reason: string) => void;
-  /** Pairing cannot succeed (auth failure, QR retries exhausted): the session gives up. */
+  /**
+   * The session cannot go on without the merchant (QR never scanned, device logged out or unlinked,
+   * number blocked): it gives up, and `reason` is shown to the merchant.
+   */
   failed: (reason: string) => void;
+  edited: (message: EditedMessage) => void;
+  revoked: (message: RevokedMessage) => void;
 }
 
 export interface Transport {
@@ -52,6 +90,7 @@ export interface Transport {
   fetchMessages(chatId: string, limit: number): Promise<InboundMessage[]>;
   /** Shows "typing…" in the chat before a reply, when the transport has such a thing. */
   typing(chatId: string): Promise<void>;
+  /** Resolves once WhatsApp accepted the message; rejects when it did not (the outbox retries). */
   send(message: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }>;
   /**
    * After a crash between send and record: the id of a message we already sent for this outbox

@@ -12,6 +12,8 @@ export interface SessionInfo {
   phone: string | null;
   lastSeenAt: string | null;
   transport: string;
+  /** Why a FAILED session gave up, for the merchant. */
+  reason?: string | null;
 }
 
 export interface WhatsappControl {

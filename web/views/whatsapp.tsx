@@ -24,6 +24,7 @@ export async function SessionPanel(p: { business: BusinessJson; session: Session
         State: <span class={`badge w-${state}`} data-state={state} safe>{state}</span>
         {s?.transport ? <span class="muted" safe>{` via ${s.transport}`}</span> : ''}
       </p>
+      {state === 'FAILED' && s?.reason ? <p class="error" data-reason safe>{s.reason}</p> : ''}
       {state === 'WORKING' ? <p class="ok" safe>{`Connected${s?.phone ? ` as ${s.phone}` : ''}. Messages in your linked groups become orders.`}</p> : ''}
       {qr ? (
         <figure class="qr">
