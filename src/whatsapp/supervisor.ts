@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   memoryLimitMb?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Extra environment for the children beyond the allow-list (tests' stand-in children). */
+  childEnv?: Record<string, string>;
   /** Passed to each session: how often a working session reconciles its chats (default 60 s). */
   reconcileEveryMs?: number;
   /** Grace between SIGTERM and SIGKILL when a child (and its browser) is stopped or killed. */
@@ -204,7 +206,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
 
   function spawn(slot: Slot): void {
     const child = fork(entry, [], {
-      env: childEnvironment(process.env),
+      env: { ...childEnvironment(process.env), ...options.childEnv },
       // A session is mostly idle I/O: a small young generation and no V8 worker threads keep an
       // idle child's private memory down (RSS 79.6 → 71.2 MB measured for a simulator session).
       execArgv: ['--max-semi-space-size=1', '--single-threaded'],

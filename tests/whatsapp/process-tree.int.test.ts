@@ -31,6 +31,11 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The stand-in child reads its NOVI_TEST_* switches; the supervisor passes the children an allow-listed environment only. */
+function testEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('NOVI_TEST_') && e[1] !== undefined));
+}
+
 function trees(file: string): number[][] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ').map(Number));
@@ -40,7 +45,7 @@ t.test('a SIGKILLed child leaves no browser and no other grandchild running', as
   const file = join(mkdtempSync(join(tmpdir(), 'novi-tree-')), 'pids');
   process.env.NOVI_TEST_TREE_FILE = file;
   const a = await seedBusiness(rt);
-  const sup = await startSupervisor(rt, { ...FAST, childEntry });
+  const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry });
   let stopped = false;
   t.teardown(() => (stopped ? undefined : sup.stop()));
   await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
@@ -66,7 +71,7 @@ t.test('a child that ignores SIGTERM is killed, with its browser', async (t) => 
   process.env.NOVI_TEST_IGNORE_TERM = '1';
   t.teardown(() => void delete process.env.NOVI_TEST_IGNORE_TERM);
   const a = await seedBusiness(rt);
-  const sup = await startSupervisor(rt, { ...FAST, childEntry, childTimeoutMs: 1500 });
+  const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry, childTimeoutMs: 1500 });
   await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
   const [tree] = await waitFor('running', async () => (trees(file).length ? trees(file) : null), 20_000);
   // Silence the child (SIGSTOP): the supervisor's hang detection takes over.
@@ -82,7 +87,7 @@ t.test("the memory cap counts the browser's memory", async (t) => {
   process.env.NOVI_TEST_BROWSER_MB = '160';
   t.teardown(() => void delete process.env.NOVI_TEST_BROWSER_MB);
   const a = await seedBusiness(rt);
-  const sup = await startSupervisor(rt, { ...FAST, childEntry, memoryLimitMb: 120 });
+  const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry, memoryLimitMb: 120 });
   t.teardown(() => sup.stop());
   const s = await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
   const [tree] = await waitFor('running', async () => (trees(file).length ? trees(file) : null), 20_000);
@@ -98,7 +103,7 @@ t.test('a session that gives up for good shows the merchant why', async (t) => {
   process.env.NOVI_TEST_FAIL_REASON = reason;
   t.teardown(() => void delete process.env.NOVI_TEST_FAIL_REASON);
   const a = await seedBusiness(rt);
-  const sup = await startSupervisor(rt, { ...FAST, childEntry });
+  const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry });
   t.teardown(() => sup.stop());
   await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
   const s = await waitFor('failed', async () => {
@@ -123,7 +128,7 @@ t.test('profiles of failed, stopped and replaced sessions are removed; running o
   const replaced = '0b7c5d1e-7f49-4a8e-9a56-3e2f1c9d8b7a';
   for (const id of [running.id, failed.id, replaced]) mkdirSync(join(root, `session-${id}`, 'Default'), { recursive: true });
   mkdirSync(join(root, 'not-a-session'), { recursive: true });
-  const sup = await startSupervisor(rt, { ...FAST, childEntry });
+  const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry });
   t.teardown(() => sup.stop());
   await waitFor('swept', async () => !existsSync(join(root, `session-${failed.id}`)) && !existsSync(join(root, `session-${replaced}`)), 10_000);
   t.ok(existsSync(join(root, `session-${running.id}`)), 'the running session keeps its login');
