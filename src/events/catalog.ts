@@ -198,6 +198,11 @@ export const eventSchemas = {
   SessionFailed: z.object({ ...session, reason: z.string() }),
   /** The merchant logged out / stopped the session: state STOPPED. */
   SessionStopped: z.object({ ...session, by: z.string().min(1) }),
+  /**
+   * The supervisor saw the session's child alive and WORKING (at most one per session per 5 minutes):
+   * a process that dies without a word stops counting uptime at its last heartbeat.
+   */
+  SessionHeartbeat: z.object(session),
 
   // user-<userId>
   UserRegistered: z.object({
@@ -254,6 +259,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   SessionDisconnected: 1,
   SessionFailed: 1,
   SessionStopped: 1,
+  SessionHeartbeat: 1,
   UserRegistered: 1,
   UserDeactivated: 1,
   UserReactivated: 1,

@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime.ts';
 import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 
 import { childEntry } from './child-bundle.ts';
+import { appendSessionHeartbeat } from './heartbeat.ts';
 
 export interface SupervisorOptions {
   /** Lease owner id; default host:pid:random. */
@@ -26,6 +27,8 @@ export interface SupervisorOptions {
   backoffMaxMs?: number;
   /** Passed to each session: how often a working session reconciles its chats (default 60 s). */
   reconcileEveryMs?: number;
+  /** At most one SessionHeartbeat event per WORKING session this often (default 5 min; bot uptime stops at the last one). */
+  heartbeatEventMs?: number;
 }
 
 export interface SupervisorStatus {
@@ -51,6 +54,8 @@ interface Slot {
   child: ChildProcess | undefined;
   state: string;
   lastBeat: number;
+  /** When this supervisor last appended a SessionHeartbeat for the session (0: not yet). */
+  beatEventAt: number;
   rss: number | null;
   failures: number;
   restarts: number;
@@ -74,6 +79,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   const tickMs = options.tickMs ?? Math.max(200, Math.floor(leaseMs / 5));
   const maxSessions = options.maxSessions ?? 500;
   const childTimeoutMs = options.childTimeoutMs ?? 20_000;
+  const heartbeatEventMs = options.heartbeatEventMs ?? 5 * 60_000;
   const memoryLimit = (options.memoryLimitMb ?? rt.config.sessionMemoryMb) * 1024 * 1024;
   const baseMs = options.backoffBaseMs ?? 1000;
   const maxMs = options.backoffMaxMs ?? 60_000;
@@ -136,6 +142,10 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       if (msg.type === 'heartbeat') {
         slot.rss = msg.rss;
         slot.state = msg.state;
+        if (msg.state === 'WORKING' && Date.now() - slot.beatEventAt >= heartbeatEventMs) {
+          slot.beatEventAt = Date.now();
+          appendSessionHeartbeat(rt.store, slot).catch((e: unknown) => log.warn({ err: e, sessionId: slot.sessionId }, 'SessionHeartbeat not recorded'));
+        }
       } else if (msg.type === 'state') {
         slot.state = msg.state;
       }
@@ -262,6 +272,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
           child: undefined,
           state: 'STARTING',
           lastBeat: now,
+          beatEventAt: 0,
           rss: null,
           failures: 0,
           restarts: 0,
