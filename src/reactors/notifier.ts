@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import type { Language, NoviEventData } from '../events/catalog.ts';
 import { NS, uuidFromName } from '../shared/ids.ts';
+import { REPARSE_ACTOR } from '../shared/actors.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { int8 } from '../whatsapp/db.ts';
 
@@ -70,6 +71,8 @@ export async function startNotifier(rt: Runtime): Promise<() => Promise<void>> {
   const recipientOf = (c: { name: string | null; phone: string | null }) => c.phone ?? c.name ?? 'customer';
 
   async function repliesFor(e: RecordedEvent): Promise<Reply[]> {
+    // A reparse replays old messages: nothing it records may reach a customer (src/cli/reparse.ts).
+    if (e.metadata.actor === REPARSE_ACTOR) return [];
     if (e.type === 'OrderPlaced') {
       const d = e.data as NoviEventData<'OrderPlaced'>;
       const b = await businessReplies(d.businessId);
