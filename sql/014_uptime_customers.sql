@@ -42,3 +42,20 @@ select coalesce(m.business_id, o.business_id) as business_id,
   full join open_days o on o.business_id = m.business_id and o.day = m.day;
 comment on view analytics.bot_metrics is 'WhatsApp bot activity per business and local day; uptime includes the interval still open (up to now, or the last heartbeat of a silent process).';
 grant select on analytics.bot_metrics to novi_analyst;
+
+-- ── customers ───────────────────────────────────────────────────────────────────────────
+-- The merchant's note per customer (projections/customer-notes.ts, from CustomerNoteSet).
+create table customer_notes (
+  business_id uuid not null,
+  customer_key text not null,
+  note text not null,
+  updated_at timestamptz not null,
+  updated_by text not null,
+  primary key (business_id, customer_key)
+);
+-- The customer pages read these as novi_tenant (web/lib/customers.ts), like the order list.
+select novi_enable_tenant_rls('customer_notes');
+select novi_enable_tenant_rls('customer_orders');
+-- Customer search by name (lower-cased substring) stays within a business.
+create index if not exists customers_business_last on customers (business_id, last_order_at desc);
+create index if not exists customer_orders_key on customer_orders (business_id, customer_key);

@@ -204,6 +204,10 @@ export const eventSchemas = {
    */
   SessionHeartbeat: z.object(session),
 
+  // customer-<uuid of business and customer key> (src/customers/customer.ts)
+  /** The merchant's own note on a buyer ('' clears it). */
+  CustomerNoteSet: z.object({ businessId: uuid, customerKey: z.string().min(1).max(200), note: z.string().max(2000) }),
+
   // user-<userId>
   UserRegistered: z.object({
     userId: uuid,
@@ -260,6 +264,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   SessionFailed: 1,
   SessionStopped: 1,
   SessionHeartbeat: 1,
+  CustomerNoteSet: 1,
   UserRegistered: 1,
   UserDeactivated: 1,
   UserReactivated: 1,

@@ -157,7 +157,7 @@ const sourceJson = z
   .passthrough()
   .nullable();
 
-const orderRow = z.object({
+export const orderRow = z.object({
   id: z.string(),
   number: num,
   business_id: z.string(),
@@ -177,7 +177,7 @@ const orderRow = z.object({
   revision: num,
 });
 
-const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
+export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
   items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision`;
 
 export interface StatusEntry {
@@ -186,7 +186,7 @@ export interface StatusEntry {
   actor: string;
 }
 
-function orderJson(o: z.infer<typeof orderRow>) {
+export function orderJson(o: z.infer<typeof orderRow>) {
   return {
     id: o.id,
     number: o.number,
