@@ -2,9 +2,13 @@
 //
 // total_messages counts MessageReceived, orders_processed OrderPlaced, replies_sent MessageSent;
 // response_time_avg is the exact mean of MessageSent.responseMs. uptime counts closed WORKING
-// intervals (SessionReady until SessionDisconnected/Failed/Stopped/Started), split over local days
-// (a DST day is counted as 24 h); an interval still open counts once it closes, so the figure never
-// depends on when the projection ran. uptime_percentage = uptime_seconds / 86 400.
+// intervals (SessionReady until SessionDisconnected/Failed/Stopped, which the live session says
+// itself), split over local days (a DST day is counted as 24 h). A SessionStarted for a session still
+// WORKING means its process died without a word: that interval closes at its last SessionHeartbeat
+// (the supervisor's, at most one per 5 min), not at the restart. The interval still open is kept in
+// bot_metrics_sessions (working_since, last_beat_at) and counted at read time by analytics.bot_metrics
+// (up to now while heartbeats are fresh, else up to the last one; sql/014), so the table never depends
+// on when the projection ran and a rebuild gives the same rows. uptime_percentage = uptime_seconds / 86 400.
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { jsonRows, localDayHour, timezoneForCountry, write, type Projection } from './shared.ts';
@@ -12,7 +16,7 @@ import { jsonRows, localDayHour, timezoneForCountry, write, type Projection } fr
 interface Delta { business_id: string; day: string; messages: number; orders: number; replies: number; rsum: number; rcount: number; uptime: number }
 
 const tzRow = z.object({ business_id: z.string(), timezone: z.string() });
-const sessionRow = z.object({ session_id: z.string(), business_id: z.string(), working_since: z.coerce.date() });
+const sessionRow = z.object({ session_id: z.string(), business_id: z.string(), working_since: z.coerce.date(), last_beat_at: z.coerce.date().nullable() });
 
 /** Seconds of [from, to) per local day in a zone. */
 export function splitByLocalDay(from: Date, to: Date, timezone: string): Array<{ day: string; seconds: number }> {
@@ -35,7 +39,7 @@ export function splitByLocalDay(from: Date, to: Date, timezone: string): Array<{
 export const botMetricsProjection: Projection = {
   name: 'bot_metrics',
   eventTypes: ['BusinessRegistered', 'BusinessUpdated', 'MessageReceived', 'OrderPlaced', 'MessageSent',
-    'SessionStarted', 'SessionReady', 'SessionDisconnected', 'SessionFailed', 'SessionStopped'],
+    'SessionStarted', 'SessionReady', 'SessionHeartbeat', 'SessionDisconnected', 'SessionFailed', 'SessionStopped'],
   tables: ['bot_metrics', 'bot_metrics_tz', 'bot_metrics_sessions'],
   async apply({ tx, t, touch }, events) {
     const businessIds = [...new Set(events.map((e) => (e.data as { businessId: string }).businessId))];
@@ -45,11 +49,11 @@ export const botMetricsProjection: Projection = {
       tz.set(r.business_id, r.timezone);
     }
     const sessionIds = [...new Set(events.flatMap((e) => (e.type.startsWith('Session') ? [(e.data as { sessionId: string }).sessionId] : [])))];
-    const working = new Map<string, { business_id: string; since: Date } | null>();
+    const working = new Map<string, { business_id: string; since: Date; lastBeat: Date | null } | null>();
     if (sessionIds.length > 0) {
       for (const r of await tx.any(sql.type(sessionRow)`
-        select session_id, business_id, working_since from ${t('bot_metrics_sessions')} where session_id = any(${sql.array(sessionIds, 'uuid')})`)) {
-        working.set(r.session_id, { business_id: r.business_id, since: r.working_since });
+        select session_id, business_id, working_since, last_beat_at from ${t('bot_metrics_sessions')} where session_id = any(${sql.array(sessionIds, 'uuid')})`)) {
+        working.set(r.session_id, { business_id: r.business_id, since: r.working_since, lastBeat: r.last_beat_at });
       }
     }
     const sessionsDirty = new Set<string>();
@@ -93,10 +97,18 @@ export const botMetricsProjection: Projection = {
         }
         case 'SessionReady': {
           if (!working.get(e.data.sessionId)) {
-            working.set(e.data.sessionId, { business_id: e.data.businessId, since: new Date(at) });
+            working.set(e.data.sessionId, { business_id: e.data.businessId, since: new Date(at), lastBeat: null });
             sessionsDirty.add(e.data.sessionId);
           }
           break;
+        }
+        case 'SessionHeartbeat': {
+          const w = working.get(e.data.sessionId);
+          if (!w) continue;
+          const beat = new Date(at);
+          if (!w.lastBeat || beat > w.lastBeat) w.lastBeat = beat;
+          sessionsDirty.add(e.data.sessionId);
+          continue;
         }
         case 'SessionStarted':
         case 'SessionDisconnected':
@@ -104,7 +116,9 @@ export const botMetricsProjection: Projection = {
         case 'SessionStopped': {
           const w = working.get(e.data.sessionId);
           if (!w) continue;
-          for (const part of splitByLocalDay(w.since, new Date(at), tz.get(w.business_id) ?? 'UTC')) {
+          // Started again while WORKING: the process died silently; it was last known alive at its last heartbeat.
+          const end = e.type === 'SessionStarted' ? (w.lastBeat ?? w.since) : new Date(at);
+          for (const part of splitByLocalDay(w.since, end, tz.get(w.business_id) ?? 'UTC')) {
             dayDelta(w.business_id, part.day).uptime += part.seconds;
           }
           working.set(e.data.sessionId, null);
@@ -127,13 +141,13 @@ export const botMetricsProjection: Projection = {
     if (sessionsDirty.size > 0) {
       const open = [...sessionsDirty].flatMap((id) => {
         const w = working.get(id);
-        return w ? [{ session_id: id, business_id: w.business_id, working_since: w.since.toISOString() }] : [];
+        return w ? [{ session_id: id, business_id: w.business_id, working_since: w.since.toISOString(), last_beat_at: w.lastBeat?.toISOString() ?? null }] : [];
       });
       await tx.query(write`delete from ${t('bot_metrics_sessions')} where session_id = any(${sql.array([...sessionsDirty], 'uuid')})`);
       if (open.length > 0) {
         await tx.query(write`
-          insert into ${t('bot_metrics_sessions')} (session_id, business_id, working_since)
-          select * from jsonb_to_recordset(${sql.jsonb(open)}) as r(session_id uuid, business_id uuid, working_since timestamptz)`);
+          insert into ${t('bot_metrics_sessions')} (session_id, business_id, working_since, last_beat_at)
+          select * from jsonb_to_recordset(${sql.jsonb(open)}) as r(session_id uuid, business_id uuid, working_since timestamptz, last_beat_at timestamptz)`);
       }
     }
     const rows = [...deltas.values()].filter((d) => d.messages || d.orders || d.replies || d.rcount || d.uptime);

@@ -4,6 +4,7 @@ import { usersProjection } from './users.ts';
 import { businessesProjection } from './businesses.ts';
 import { ordersProjection } from './orders.ts';
 import { customersProjection } from './customers.ts';
+import { customerNotesProjection } from './customer-notes.ts';
 import { dashboardProjection } from './dashboard.ts';
 import { botMetricsProjection } from './bot-metrics.ts';
 import { messagesProjection } from './messages.ts';
@@ -16,6 +17,7 @@ export const projections: readonly Projection[] = [
   businessesProjection,
   ordersProjection,
   customersProjection,
+  customerNotesProjection,
   dashboardProjection,
   botMetricsProjection,
   messagesProjection,

@@ -116,6 +116,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10, registerRateLimit: options.registerRateLimit ?? 10, ...(options.signInLock ? { signInLock: options.signInLock } : {}) });
   await dashboardRoutes(app, rt);
   await orderRoutes(app, rt);
+  await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
   await whatsappRoutes(app, rt);
   await wsRoutes(app, rt);

@@ -98,7 +98,8 @@ export async function botStatus(rt: Runtime): Promise<BotStatus[]> {
            coalesce(bm.total_messages, 0) as messages_today, coalesce(bm.orders_processed, 0) as orders_today,
            coalesce(bm.replies_sent, 0) as replies_today, bm.response_time_avg,
            coalesce(bm.uptime_seconds, 0) + coalesce((
-             select sum(extract(epoch from now() - greatest(w.working_since, (date_trunc('day', now() at time zone b.timezone) at time zone b.timezone))))
+             select sum(greatest(0, extract(epoch from novi_session_alive_until(w.working_since, w.last_beat_at)
+                                              - greatest(w.working_since, (date_trunc('day', now() at time zone b.timezone) at time zone b.timezone)))))
                from bot_metrics_sessions w where w.business_id = b.id), 0) as uptime_seconds_today
       from businesses b
       left join lateral (select * from whatsapp_sessions ws where ws.business_id = b.id order by ws.updated_at desc limit 1) s on true

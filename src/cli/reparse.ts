@@ -2,6 +2,10 @@
 // current parser and records corrections as new events (OrderParsed with the new parser version;
 // OrderUpdated with reason 'reparse' for open orders whose items, customer or total changed).
 // Events are never rewritten; running it twice records nothing new (deterministic event ids).
+// It never overrides the merchant: an order edited by hand (OrderUpdated reason 'edit') is left as it
+// is and reported. It never places or withdraws an order either: messages the newer parser would
+// read as an order, or no longer as one, are reported. Its events carry the actor REPARSE_ACTOR, so
+// the notifier sends nothing for them.
 import { parseArgs } from 'node:util';
 import type { Runtime } from '../runtime.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
@@ -12,6 +16,7 @@ import { isFinalStatus } from '../orders/status.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { sameData } from '../shared/equal.ts';
 import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
+import { REPARSE_ACTOR } from '../shared/actors.ts';
 import { PARSER_VERSION as CURRENT_PARSER_VERSION, parseMessage } from '../parser/index.ts';
 import { createParserPool } from '../parser/pool.ts';
 import { Lookups, orderDraft, orderParsedEvent, parserInput, type Message, type ParseFn } from '../reactors/intake.ts';
@@ -24,6 +29,12 @@ export interface ReparseSummary {
   ordersUpdated: number;
   ordersUnchanged: number;
   ordersClosed: number;
+  /** Orders the newer parser reads differently but the merchant corrected by hand: left alone. */
+  editedByHand: Array<{ orderId: string; number: number; messageId: string }>;
+  /** Placed orders whose message the newer parser no longer reads as an order (items): left placed. */
+  noLongerOrders: Array<{ messageId: string; orderId: string; number: number; status: string }>;
+  /** Messages that placed no order but that the newer parser reads as one: no order is placed. */
+  wouldNowBeOrders: Array<{ messageId: string; receivedAt: string }>;
 }
 
 async function readAllOfType(store: EventStore, type: string, keep: (e: RecordedEvent) => boolean): Promise<RecordedEvent[]> {
@@ -54,7 +65,8 @@ export interface ReparseOptions {
 export async function reparseBusiness(store: EventStore, opts: ReparseOptions): Promise<ReparseSummary> {
   const parse: ParseFn = opts.parse ?? (async (inputs) => inputs.map((i) => parseMessage(i)));
   const PARSER_VERSION = opts.parserVersion ?? CURRENT_PARSER_VERSION;
-  const summary: ReparseSummary = { parserVersion: PARSER_VERSION, scanned: 0, alreadyCurrent: 0, reparsed: 0, ordersUpdated: 0, ordersUnchanged: 0, ordersClosed: 0 };
+  const summary: ReparseSummary = { parserVersion: PARSER_VERSION, scanned: 0, alreadyCurrent: 0, reparsed: 0, ordersUpdated: 0, ordersUnchanged: 0, ordersClosed: 0,
+    editedByHand: [], noLongerOrders: [], wouldNowBeOrders: [] };
   const ofBusiness = (e: RecordedEvent) => (e.data as { businessId?: string }).businessId === opts.businessId;
   const messages = (await readAllOfType(store, 'MessageReceived', ofBusiness)).filter((e) => Date.parse((e.data as Message).timestamp) >= opts.since.getTime());
   const latestVersion = new Map<string, string>();
@@ -89,7 +101,7 @@ export async function reparseBusiness(store: EventStore, opts: ReparseOptions): 
     if (!r) continue;
     const meta = {
       tenantId: opts.businessId,
-      actor: 'system',
+      actor: REPARSE_ACTOR,
       correlationId: uuidFromName(NS.event, `reparse:${opts.businessId}:${PARSER_VERSION}`),
       causationId: w.event.id,
       occurredAt: now.toISOString(),
@@ -101,11 +113,22 @@ export async function reparseBusiness(store: EventStore, opts: ReparseOptions): 
 
     const orderId = orderIdForMessage(w.m.businessId, w.m.messageId);
     let state: OrderState = initialOrderState();
+    let editedByHand = false;
     for (const e of await store.readStream(orderStreamId(orderId))) {
       const v = validateEvent(e.type, e.data, e.metadata.schemaVersion);
-      if (v.ok) state = evolveOrder(state, v.event as OrderEvent);
+      if (!v.ok) continue;
+      state = evolveOrder(state, v.event as OrderEvent);
+      if (v.event.type === 'OrderUpdated' && v.event.data.reason === 'edit') editedByHand = true;
     }
-    if (state.kind !== 'placed' || r.intent !== 'order' || r.items.length === 0) continue;
+    const isOrder = r.intent === 'order' && r.items.length > 0;
+    if (state.kind !== 'placed') {
+      if (isOrder) summary.wouldNowBeOrders.push({ messageId: w.m.messageId, receivedAt: w.m.timestamp });
+      continue;
+    }
+    if (!isOrder) {
+      summary.noLongerOrders.push({ messageId: w.m.messageId, orderId, number: state.number, status: state.status });
+      continue;
+    }
     if (isFinalStatus(state.status)) {
       summary.ordersClosed++;
       continue;
@@ -118,12 +141,16 @@ export async function reparseBusiness(store: EventStore, opts: ReparseOptions): 
       summary.ordersUnchanged++;
       continue;
     }
+    if (editedByHand) {
+      summary.editedByHand.push({ orderId, number: state.number, messageId: w.m.messageId });
+      continue;
+    }
     const data = parseCommandData(orderCommandSchemas.UpdateOrder, {
       orderId, businessId: opts.businessId, items: draft.items, customer: draft.customer, totalAmount: draft.totalAmount, reason: 'reparse',
     }, 'reparse update');
     const result = await handleCommand<OrderCommand, OrderState, OrderEvent>({
       store, streamId: orderStreamId(orderId), evolve: evolveOrder, initialState: initialOrderState, decide: decideOrder,
-      command: { type: 'UpdateOrder', data, metadata: { now, actor: 'system' } }, metadata: meta,
+      command: { type: 'UpdateOrder', data, metadata: { now, actor: REPARSE_ACTOR } }, metadata: meta,
       eventIds: [eventId('OrderUpdated', `reparse:${orderId}:${PARSER_VERSION}`)],
     });
     if (result.written) summary.ordersUpdated++;
@@ -147,8 +174,18 @@ export async function runReparse(argv: string[]): Promise<number> {
     const s = await reparseBusiness(rt.store, { businessId: businessId.data, since, parse: (inputs) => pool.parseBatch(inputs) });
     process.stdout.write(
       `parser ${s.parserVersion}: ${s.scanned} messages scanned, ${s.alreadyCurrent} already parsed by this version, ${s.reparsed} re-parsed;\n` +
-        `orders: ${s.ordersUpdated} corrected (OrderUpdated reason 'reparse'), ${s.ordersUnchanged} unchanged, ${s.ordersClosed} closed (left as they are)\n`,
+        `orders: ${s.ordersUpdated} corrected (OrderUpdated reason 'reparse'), ${s.ordersUnchanged} unchanged, ${s.ordersClosed} closed (left as they are)\n` +
+        `no WhatsApp message is sent for anything a reparse records\n`,
     );
+    const list = <T,>(title: string, rows: T[], line: (r: T) => string) => {
+      if (rows.length === 0) return;
+      process.stdout.write(`${title} (${rows.length}):\n`);
+      for (const r of rows.slice(0, 100)) process.stdout.write(`  ${line(r)}\n`);
+      if (rows.length > 100) process.stdout.write(`  … and ${rows.length - 100} more\n`);
+    };
+    list('edited by hand, left as the merchant set them', s.editedByHand, (o) => `#${o.number} order ${o.orderId} (message ${o.messageId})`);
+    list('placed orders the new parser would not make (left placed)', s.noLongerOrders, (o) => `#${o.number} ${o.status} order ${o.orderId} (message ${o.messageId})`);
+    list('messages the new parser would make an order (none placed)', s.wouldNowBeOrders, (m) => `message ${m.messageId} of ${m.receivedAt}`);
     return 0;
   } finally {
     await pool.close();

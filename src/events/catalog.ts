@@ -292,6 +292,15 @@ export const eventSchemas = {
   SessionFailed: z.object({ ...session, reason: z.string() }),
   /** The merchant logged out / stopped the session: state STOPPED. */
   SessionStopped: z.object({ ...session, by: z.string().min(1) }),
+  /**
+   * The supervisor saw the session's child alive and WORKING (at most one per session per 5 minutes):
+   * a process that dies without a word stops counting uptime at its last heartbeat.
+   */
+  SessionHeartbeat: z.object(session),
+
+  // customer-<uuid of business and customer key> (src/customers/customer.ts)
+  /** The merchant's own note on a buyer ('' clears it). */
+  CustomerNoteSet: z.object({ businessId: uuid, customerKey: z.string().min(1).max(200), note: z.string().max(2000) }),
 
   // user-<userId>
   /** v2: no password hash (it lives in the credentials table, sql/011); v1 is upcast. */
@@ -363,6 +372,8 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   SessionDisconnected: 1,
   SessionFailed: 1,
   SessionStopped: 1,
+  SessionHeartbeat: 1,
+  CustomerNoteSet: 1,
   UserRegistered: 2,
   UserDeactivated: 1,
   UserReactivated: 1,

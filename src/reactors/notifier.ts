@@ -15,6 +15,7 @@ import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, 
 import { SubscriptionRunner, type Subscriber, type SubscriptionOptions } from '../subscriptions/runner.ts';
 import { Waker } from '../subscriptions/wake.ts';
 import { evolveOrder, initialOrderState, type OrderEvent } from '../orders/order.ts';
+import { REPARSE_ACTOR } from '../shared/actors.ts';
 
 /** An actor that is a WhatsApp sender (the customer), not a user of Novi or the bot. */
 const WHATSAPP_ACTOR = /@(c\.us|lid|s\.whatsapp\.net)$/;
@@ -73,6 +74,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
   const recipientOf = (c: { name: string | null; phone: string | null }) => c.phone ?? c.name ?? 'customer';
 
   async function repliesFor(e: RecordedEvent): Promise<Reply[]> {
+    // A reparse replays old messages: nothing it records may reach a customer (src/cli/reparse.ts).
+    if (e.metadata.actor === REPARSE_ACTOR) return [];
     if (e.type === 'OrderPlaced') {
       const d = e.data as NoviEventData<'OrderPlaced'>;
       const b = await businessReplies(d.businessId);

@@ -16,6 +16,7 @@ import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './pro
 
 import { childEntry } from './child-bundle.ts';
 import { childEnvironment } from './child-env.ts';
+import { appendSessionHeartbeat } from './heartbeat.ts';
 
 export interface SupervisorOptions {
   /** Lease owner id; default host:pid:random. */
@@ -39,6 +40,8 @@ export interface SupervisorOptions {
   childEntry?: string;
   /** How often LocalAuth profiles of sessions that no longer run are removed (default 10 min). */
   profileSweepMs?: number;
+  /** At most one SessionHeartbeat event per WORKING session this often (default 5 min; bot uptime stops at the last one). */
+  heartbeatEventMs?: number;
 }
 
 export interface SupervisorStatus {
@@ -64,6 +67,8 @@ interface Slot {
   child: ChildProcess | undefined;
   state: string;
   lastBeat: number;
+  /** When this supervisor last appended a SessionHeartbeat for the session (0: not yet). */
+  beatEventAt: number;
   rss: number | null;
   failures: number;
   restarts: number;
@@ -172,6 +177,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
   const tickMs = options.tickMs ?? Math.max(200, Math.floor(leaseMs / 5));
   const maxSessions = options.maxSessions ?? 500;
   const childTimeoutMs = options.childTimeoutMs ?? 20_000;
+  const heartbeatEventMs = options.heartbeatEventMs ?? 5 * 60_000;
   const memoryLimit = (options.memoryLimitMb ?? rt.config.sessionMemoryMb) * 1024 * 1024;
   const baseMs = options.backoffBaseMs ?? 1000;
   const maxMs = options.backoffMaxMs ?? 60_000;
@@ -244,6 +250,10 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       if (msg.type === 'heartbeat') {
         if (slot.treeRss === null) slot.rss = msg.rss;
         slot.state = msg.state;
+        if (msg.state === 'WORKING' && Date.now() - slot.beatEventAt >= heartbeatEventMs) {
+          slot.beatEventAt = Date.now();
+          appendSessionHeartbeat(rt.store, slot).catch((e: unknown) => log.warn({ err: e, sessionId: slot.sessionId }, 'SessionHeartbeat not recorded'));
+        }
       } else if (msg.type === 'state') {
         slot.state = msg.state;
       } else if (msg.type === 'browser' && Number.isInteger(msg.pid) && msg.pid > 1) {
@@ -413,6 +423,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
           child: undefined,
           state: 'STARTING',
           lastBeat: now,
+          beatEventAt: 0,
           rss: null,
           failures: 0,
           restarts: 0,

@@ -66,6 +66,9 @@ const byId: Array<[Method, string, unknown?]> = [
   ['POST', `/groups/${aliceDelivery}/riders`, { riderPhones: ['+2348090000009'] }],
   ['POST', '/orders/export', { format: 'csv', filters: { businessId: A.businessId } }],
   ['POST', '/orders/export', { format: 'xlsx', filters: { businessId: A.businessId } }],
+  ['GET', `/customers?businessId=${A.businessId}`],
+  ['GET', `/customers/${encodeURIComponent('+2348035550101')}?businessId=${A.businessId}`],
+  ['POST', `/customers/${encodeURIComponent('+2348035550101')}/note`, { businessId: A.businessId, note: 'Hacked' }],
   ['GET', `/dashboard?businessId=${A.businessId}`],
   ['GET', `/api/dashboard/analytics?businessId=${A.businessId}`],
   ['GET', `/business/${A.businessId}/whatsapp`],
@@ -86,6 +89,7 @@ const adminOnly: Array<[Method, string, unknown?]> = [
 const lists: Array<[Method, string]> = [
   ['GET', '/business'],
   ['GET', '/orders'],
+  ['GET', '/customers'],
   ['GET', '/groups'],
   ['GET', '/dashboard'],
   ['GET', '/api/dashboard/analytics'],
@@ -148,7 +152,7 @@ t.test('websocket: bob hears nothing of alice’s business, whatever he sends', 
 });
 
 t.test('row-level security: as novi_tenant with bob’s ids, alice’s rows are invisible even by id', async (t) => {
-  const tables = ['orders', 'order_items', 'order_status_history', 'customers', 'bot_metrics', 'daily_sales', 'hourly_orders', 'product_sales', 'messages', 'groups', 'catalog_products', 'whatsapp_sessions'];
+  const tables = ['orders', 'order_items', 'order_status_history', 'customers', 'bot_metrics', 'daily_sales', 'hourly_orders', 'product_sales', 'messages', 'groups', 'catalog_products', 'whatsapp_sessions', 'customer_orders', 'customer_notes'];
   for (const table of tables) {
     const counts = await withTenant(rt.pool, [B.businessId], async (db) => ({
       alice: await db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*) as n from ${sql.identifier([table])} where business_id = ${A.businessId}`),

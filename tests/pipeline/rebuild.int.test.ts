@@ -75,6 +75,10 @@ const edited = orderIdForMessage(shops[0]!.businessId, 'm-0-4');
 await rt.store.append(`order-${edited}`, [
   ev('OrderUpdated', { orderId: edited, businessId: shops[0]!.businessId, items: [{ name: 'Chicken', sku: 'CH', quantity: 5, unitPrice: 2000 }], totalAmount: 10000, customer: { phone: '+2348035550199' }, reason: 'edit' }, shops[0]!.businessId),
 ], { expectedRevision: 'any' });
+// A merchant's note on a customer.
+await rt.store.append(`customer-${randomUUID()}`, [
+  ev('CustomerNoteSet', { businessId: shops[0]!.businessId, customerKey: '+2348035550101', note: 'Ring twice' }, shops[0]!.businessId),
+]);
 await waitForCatchUp(rt, ALL);
 
 t.test('rebuilding every projection while the projector runs gives the same rows', async (t) => {

@@ -75,7 +75,7 @@ export function reader<T>(rt: Runtime, scope: Scope, fn: (db: CommonQueryMethods
 
 function inScope(scope: Scope, column: string): FragmentSqlToken {
   if (scope.all) return sql.fragment`true`;
-  return sql.fragment`${sql.identifier([column])} = any(${sql.array(scope.businessIds, 'uuid')})`;
+  return sql.fragment`${sql.identifier(column.split('.'))} = any(${sql.array(scope.businessIds, 'uuid')})`;
 }
 
 /** Narrows a scope to one business, which must be inside it (else 404, whatever the id). */
@@ -171,7 +171,7 @@ const sourceJson = z
   .passthrough()
   .nullable();
 
-const orderRow = z.object({
+export const orderRow = z.object({
   id: z.string(),
   number: num,
   business_id: z.string(),
@@ -191,7 +191,7 @@ const orderRow = z.object({
   revision: num,
 });
 
-const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
+export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
   items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision`;
 
 export interface StatusEntry {
@@ -222,7 +222,7 @@ export function undoOffer(history: readonly StatusEntry[], now = Date.now()): Un
   return { from: last.status, to: before.status, until: new Date(until).toISOString() };
 }
 
-function orderJson(o: z.infer<typeof orderRow>) {
+export function orderJson(o: z.infer<typeof orderRow>) {
   return {
     id: o.id,
     number: o.number,
@@ -324,44 +324,69 @@ export async function* exportOrders(rt: Runtime, scope: Scope, f: OrderFilters, 
 }
 
 // ── dashboard ───────────────────────────────────────────────────────────────────────
+// Figures equal the analysts' (`analytics.*`, tests/pipeline/dashboard-analytics.int.test.ts):
+// average order value = revenue / (orders − cancelled), as analytics.daily_revenue; money is never
+// added across currencies (one figure per currency, the scalar only when the scope has one currency);
+// days and hours are local to each business's time zone.
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+const aov = (orders: number, cancelled: number, revenue: number): number => (orders - cancelled > 0 ? round2(revenue / (orders - cancelled)) : 0);
+
+async function scopeCurrencies(db: CommonQueryMethods, scope: Scope): Promise<string[]> {
+  const rows = await db.anyFirst(sql.type(z.object({ currency: z.string() }))`
+    select distinct currency from businesses where ${inScope(scope, 'id')} order by currency`);
+  return [...rows];
+}
+
 export async function dashboardKpis(rt: Runtime, scope: Scope) {
   const where = inScope(scope, 'business_id');
-  const [sales, pending, customers, currencies] = await reader(rt, scope, async (db) => [
-    await db.one(sql.type(
-      z.object({ orders_today: num, revenue_today: num, revenue_month: num, orders_month: num, orders_all: num, revenue_all: num }),
+  return reader(rt, scope, async (db) => {
+    const sales = await db.any(sql.type(
+      z.object({ currency: z.string(), orders_today: num, revenue_today: num, revenue_month: num, orders_all: num, cancelled_all: num, revenue_all: num }),
     )`
-    select coalesce(sum(d.orders) filter (where d.day = (now() at time zone b.timezone)::date), 0) as orders_today,
-           coalesce(sum(d.revenue) filter (where d.day = (now() at time zone b.timezone)::date), 0) as revenue_today,
-           coalesce(sum(d.revenue) filter (where d.day >= date_trunc('month', now() at time zone b.timezone)::date), 0) as revenue_month,
-           coalesce(sum(d.orders) filter (where d.day >= date_trunc('month', now() at time zone b.timezone)::date), 0) as orders_month,
-           coalesce(sum(d.orders), 0) as orders_all,
-           coalesce(sum(d.revenue), 0) as revenue_all
-      from daily_sales d join businesses b on b.id = d.business_id
-     where ${inScope(scope, 'business_id')}`),
-    await db.oneFirst(sql.type(z.object({ n: num }))`
-    select count(*) as n from orders where ${where} and status = 'pending'`),
-    await db.one(sql.type(z.object({ total: num, repeat: num }))`
-    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`),
-    await db.anyFirst(sql.type(z.object({ currency: z.string() }))`
-    select distinct currency from businesses where ${inScope(scope, 'id')}`),
-  ] as const);
-  return {
-    ordersToday: sales.orders_today,
-    revenueToday: sales.revenue_today,
-    revenueThisMonth: sales.revenue_month,
-    averageOrderValue: sales.orders_all > 0 ? Math.round((sales.revenue_all / sales.orders_all) * 100) / 100 : 0,
-    pendingOrders: pending,
-    repeatCustomerRate: customers.total > 0 ? Math.round((customers.repeat / customers.total) * 1000) / 1000 : 0,
-    currency: currencies.length === 1 ? (currencies[0] ?? null) : null,
-  };
+      select b.currency,
+             coalesce(sum(d.orders) filter (where d.day = (now() at time zone b.timezone)::date), 0) as orders_today,
+             coalesce(sum(d.revenue) filter (where d.day = (now() at time zone b.timezone)::date), 0) as revenue_today,
+             coalesce(sum(d.revenue) filter (where d.day >= date_trunc('month', now() at time zone b.timezone)::date), 0) as revenue_month,
+             coalesce(sum(d.orders), 0) as orders_all,
+             coalesce(sum(d.cancelled), 0) as cancelled_all,
+             coalesce(sum(d.revenue), 0) as revenue_all
+        from daily_sales d join businesses b on b.id = d.business_id
+       where ${inScope(scope, 'd.business_id')}
+       group by b.currency order by b.currency`);
+    const pending = await db.oneFirst(sql.type(z.object({ n: num }))`
+      select count(*) as n from orders where ${where} and status = 'pending'`);
+    const customers = await db.one(sql.type(z.object({ total: num, repeat: num }))`
+      select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
+    const currencies = await scopeCurrencies(db, scope);
+    const byCurrency = currencies.map((currency) => {
+      const s = sales.find((r) => r.currency === currency);
+      return {
+        currency,
+        revenueToday: s?.revenue_today ?? 0,
+        revenueThisMonth: s?.revenue_month ?? 0,
+        averageOrderValue: s ? aov(s.orders_all, s.cancelled_all, s.revenue_all) : 0,
+      };
+    });
+    const only = byCurrency.length === 1 ? byCurrency[0] : undefined;
+    return {
+      ordersToday: sales.reduce((n, s) => n + s.orders_today, 0),
+      revenueToday: only ? only.revenueToday : null,
+      revenueThisMonth: only ? only.revenueThisMonth : null,
+      averageOrderValue: only ? only.averageOrderValue : null,
+      pendingOrders: pending,
+      repeatCustomerRate: customers.total > 0 ? Math.round((customers.repeat / customers.total) * 1000) / 1000 : 0,
+      currency: only ? only.currency : null,
+      /** One entry per currency of the scope's businesses. */
+      byCurrency,
+    };
+  });
 }
 export type Kpis = Awaited<ReturnType<typeof dashboardKpis>>;
 
 export async function recentOrders(rt: Runtime, scope: Scope, limit = 10): Promise<OrderJson[]> {
-  const rows = await reader(rt, scope, (db) =>
-    db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
-    order by created_at desc limit ${limit}`),
-  );
+  const rows = await reader(rt, scope, (db) => db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
+    order by created_at desc limit ${limit}`));
   return rows.map(orderJson);
 }
 
@@ -395,37 +420,73 @@ export function analyticsRange(q: { from?: string | undefined; to?: string | und
 export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | undefined; to?: string | undefined }) {
   const { from, to } = analyticsRange(q);
   const where = inScope(scope, 'business_id');
-  const [days, statuses, top, hours, customers] = await reader(rt, scope, async (db) => [
-    await db.any(sql.type(z.object({ day: z.string(), orders: num, revenue: num }))`
-    select to_char(g.day, 'YYYY-MM-DD') as day, coalesce(sum(d.orders), 0) as orders, coalesce(sum(d.revenue), 0) as revenue
-      from generate_series(${from}::date, ${to}::date, interval '1 day') as g(day)
-      left join daily_sales d on d.day = g.day::date and ${where}
-     group by g.day order by g.day`),
-    await db.any(sql.type(z.object({ status: z.string(), count: num }))`
-    select status, count(*) as count from orders where ${where}
-       and created_at >= ${from}::date and created_at < ${to}::date + 1 group by status order by count desc`),
-    await db.any(sql.type(z.object({ name: z.string(), quantity: num, revenue: num, orders: num }))`
-    select min(name) as name, sum(quantity) as quantity, sum(revenue) as revenue, sum(orders) as orders
-      from product_sales where ${where} group by product_key order by sum(revenue) desc, sum(quantity) desc limit 10`),
-    await db.any(sql.type(z.object({ hour: num, orders: num }))`
-    select h.hour, coalesce(sum(o.orders), 0) as orders
-      from generate_series(0, 23) as h(hour) left join hourly_orders o on o.hour = h.hour and ${where}
-     group by h.hour order by h.hour`),
-    await db.one(sql.type(z.object({ total: num, repeat: num }))`
-    select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`),
-  ] as const);
-  const totals = days.reduce((a, d) => ({ orders: a.orders + d.orders, revenue: a.revenue + d.revenue }), { orders: 0, revenue: 0 });
-  return {
-    from,
-    to,
-    orderTrends: days.map((d) => ({ date: d.day, orders: d.orders })),
-    revenueChart: days.map((d) => ({ date: d.day, revenue: d.revenue })),
-    statusDistribution: statuses.map((s) => ({ status: s.status, count: s.count })),
-    topProducts: [...top],
-    peakHours: hours.map((h) => ({ hour: h.hour, orders: h.orders })),
-    averageOrderValue: totals.orders > 0 ? Math.round((totals.revenue / totals.orders) * 100) / 100 : 0,
-    repeatCustomerRate: customers.total > 0 ? Math.round((customers.repeat / customers.total) * 1000) / 1000 : 0,
-  };
+  // Orders whose placement is on a local day of [from, to] in their business's zone. The padded
+  // created_at bounds (no zone is a day away from UTC) let the (business_id, created_at) index work.
+  const placedInRange = sql.fragment`o.created_at >= ${from}::date - 1 and o.created_at < ${to}::date + 2
+    and (o.created_at at time zone b.timezone)::date between ${from}::date and ${to}::date`;
+  const scoped = inScope(scope, 'o.business_id');
+  return reader(rt, scope, async (db) => {
+    const days = await db.any(sql.type(z.object({ day: z.string(), orders: num }))`
+      select to_char(g.day, 'YYYY-MM-DD') as day, coalesce(sum(d.orders), 0) as orders
+        from generate_series(${from}::date, ${to}::date, interval '1 day') as g(day)
+        left join daily_sales d on d.day = g.day::date and ${where}
+       group by g.day order by g.day`);
+    const money = await db.any(sql.type(z.object({ day: z.string(), currency: z.string(), orders: num, cancelled: num, revenue: num }))`
+      select to_char(d.day, 'YYYY-MM-DD') as day, b.currency, sum(d.orders) as orders, sum(d.cancelled) as cancelled, sum(d.revenue) as revenue
+        from daily_sales d join businesses b on b.id = d.business_id
+       where ${inScope(scope, 'd.business_id')} and d.day between ${from}::date and ${to}::date
+       group by d.day, b.currency`);
+    const statuses = await db.any(sql.type(z.object({ status: z.string(), count: num }))`
+      select o.status, count(*) as count from orders o join businesses b on b.id = o.business_id
+       where ${scoped} and ${placedInRange}
+       group by o.status order by count desc, o.status`);
+    // Top products of non-cancelled orders, per currency (ten each), keyed as product_sales is (sku, else the name).
+    const top = await db.any(sql.type(z.object({ currency: z.string(), name: z.string(), quantity: num, revenue: num, orders: num }))`
+      select currency, name, quantity, revenue, orders from (
+        select b.currency, min(i.name) as name, sum(i.quantity) as quantity, round(coalesce(sum(i.quantity * i.unit_price), 0), 2) as revenue,
+               count(distinct i.order_id) as orders,
+               row_number() over (partition by b.currency order by coalesce(sum(i.quantity * i.unit_price), 0) desc, sum(i.quantity) desc) as rank
+          from order_items i join orders o on o.id = i.order_id join businesses b on b.id = o.business_id
+         where ${scoped} and o.status <> 'cancelled' and ${placedInRange}
+         group by b.currency, coalesce(i.sku, 'name:' || lower(btrim(i.name)))
+      ) x where rank <= 10 order by currency, revenue desc, quantity desc`);
+    // Every order placed in the range, by local hour of placement (as hourly_orders counts them).
+    const hours = await db.any(sql.type(z.object({ hour: num, orders: num }))`
+      select h.hour, count(o.hour) as orders
+        from generate_series(0, 23) as h(hour)
+        left join (select extract(hour from o.created_at at time zone b.timezone)::int as hour
+                     from orders o join businesses b on b.id = o.business_id
+                    where ${scoped} and ${placedInRange}) o on o.hour = h.hour
+       group by h.hour order by h.hour`);
+    const customers = await db.one(sql.type(z.object({ total: num, repeat: num }))`
+      select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
+    const currencies = await scopeCurrencies(db, scope);
+    const byCurrency = currencies.map((currency) => {
+      const rows = money.filter((m) => m.currency === currency);
+      const orders = rows.reduce((n, m) => n + m.orders, 0);
+      const cancelled = rows.reduce((n, m) => n + m.cancelled, 0);
+      const revenue = round2(rows.reduce((n, m) => n + m.revenue, 0));
+      return { currency, orders, cancelled, revenue, averageOrderValue: aov(orders, cancelled, revenue) };
+    });
+    const single = byCurrency.length === 1 ? byCurrency[0] : undefined;
+    return {
+      from,
+      to,
+      currencies,
+      orderTrends: days.map((d) => ({ date: d.day, orders: d.orders })),
+      /** revenue: the day's revenue when the scope has one currency, else null (see byCurrency). */
+      revenueChart: days.map((d) => {
+        const per = Object.fromEntries(currencies.map((c) => [c, round2(money.filter((m) => m.day === d.day && m.currency === c).reduce((n, m) => n + m.revenue, 0))]));
+        return { date: d.day, revenue: single ? (per[single.currency] ?? 0) : null, byCurrency: per };
+      }),
+      statusDistribution: statuses.map((s) => ({ status: s.status, count: s.count })),
+      topProducts: [...top],
+      peakHours: hours.map((h) => ({ hour: h.hour, orders: h.orders })),
+      averageOrderValue: single ? single.averageOrderValue : null,
+      byCurrency,
+      repeatCustomerRate: customers.total > 0 ? Math.round((customers.repeat / customers.total) * 1000) / 1000 : 0,
+    };
+  });
 }
 export type Analytics = Awaited<ReturnType<typeof analytics>>;
 

@@ -33,10 +33,17 @@
     if (!root) return;
     var q = function (name) { return root.querySelector('[data-chart="' + name + '"]'); };
     var days = a.orderTrends.map(function (d) { return Date.parse(d.date) / 1000; });
+    // One revenue line per currency: amounts in different currencies are never added together.
+    var currencies = a.currencies || [];
+    var colors = ['#16a34a', '#9333ea', '#dc2626', '#0891b2'];
     chart(q('trend'), {
-      series: [{}, { label: 'Orders', stroke: '#2563eb', scale: 'n' }, { label: 'Revenue', stroke: '#16a34a', scale: 'm' }],
+      series: [{}, { label: 'Orders', stroke: '#2563eb', scale: 'n' }].concat(currencies.map(function (c, i) {
+        return { label: 'Revenue ' + c, stroke: colors[i % colors.length], scale: 'm' };
+      })),
       axes: [{}, Object.assign({ scale: 'n' }, countAxis), { scale: 'm', side: 1, grid: { show: false } }],
-    }, [days, a.orderTrends.map(function (d) { return d.orders; }), a.revenueChart.map(function (d) { return d.revenue; })]);
+    }, [days, a.orderTrends.map(function (d) { return d.orders; })].concat(currencies.map(function (c) {
+      return a.revenueChart.map(function (d) { return d.byCurrency[c] || 0; });
+    })));
 
     var st = a.statusDistribution;
     chart(q('status'), {
@@ -58,7 +65,7 @@
     chart(q('products'), {
       scales: { x: categoryScale(tp.length) },
       series: [{}, { label: 'Revenue', fill: '#86efac', stroke: '#16a34a', paths: bars }],
-      axes: [indexAxis(tp.map(function (p) { return p.name; })), {}],
+      axes: [indexAxis(tp.map(function (p) { return currencies.length > 1 ? p.name + ' (' + p.currency + ')' : p.name; })), {}],
     }, [tp.map(function (_, i) { return i; }), tp.map(function (p) { return p.revenue; })]);
   }
 

@@ -5,11 +5,14 @@ import { OrderRow, OrderTableHead } from './orders.tsx';
 
 export function KpiCards(p: { kpis: Kpis; oob?: boolean }): JSX.Element {
   const k = p.kpis;
+  // Money is never summed across currencies: with several, one figure per currency.
+  const perCurrency = (field: 'revenueToday' | 'revenueThisMonth' | 'averageOrderValue'): string =>
+    k.byCurrency.length === 0 ? money(0, null) : k.byCurrency.map((c) => money(c[field], c.currency)).join(' · ');
   const cards: Array<[string, string, string]> = [
     ['orders-today', 'Orders today', String(k.ordersToday)],
-    ['revenue-today', 'Revenue today', money(k.revenueToday, k.currency)],
-    ['revenue-month', 'Revenue this month', money(k.revenueThisMonth, k.currency)],
-    ['aov', 'Average order', money(k.averageOrderValue, k.currency)],
+    ['revenue-today', 'Revenue today', perCurrency('revenueToday')],
+    ['revenue-month', 'Revenue this month', perCurrency('revenueThisMonth')],
+    ['aov', 'Average order', perCurrency('averageOrderValue')],
     ['pending', 'Pending orders', String(k.pendingOrders)],
     ['repeat', 'Repeat customers', `${Math.round(k.repeatCustomerRate * 100)}%`],
   ];

@@ -26,6 +26,7 @@ export interface PageProps {
 const NAV: Array<[string, string]> = [
   ['/dashboard', 'Dashboard'],
   ['/orders', 'Orders'],
+  ['/customers', 'Customers'],
   ['/business', 'Businesses'],
   ['/whatsapp', 'WhatsApp'],
   ['/export', 'Export'],

@@ -3,6 +3,8 @@
 import type { OrderJson, StatusEntry, BusinessJson } from '../lib/queries.ts';
 import { nextStatuses } from '../../src/orders/status.ts';
 import { money, statusLabel, StatusBadge, when, Csrf } from './layout.tsx';
+import { customerKey } from '../../projections/customers.ts';
+import { customerHref } from '../lib/customers.ts';
 
 export function OrderRow(p: { order: OrderJson; compact?: boolean }): JSX.Element {
   const o = p.order;
@@ -105,6 +107,15 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
           <dl>
             <dt>Name</dt>
             <dd safe class="customer-name">{o.customerName ?? '—'}</dd>
+            {customerKey(o.customerPhone, o.customerName) ? (
+              <dd>
+                <a class="customer-link" href={customerHref(customerKey(o.customerPhone, o.customerName)!, o.businessId)}>
+                  Customer's orders and notes
+                </a>
+              </dd>
+            ) : (
+              ''
+            )}
             <dt>Phone</dt>
             <dd safe>{o.customerPhone ?? '—'}</dd>
             <dt>Address</dt>

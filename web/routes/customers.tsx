@@ -1,0 +1,79 @@
+// Customers: GET /customers (search by name or phone), GET /customers/:key (orders, totals, notes)
+// and POST /customers/:key/note (the merchant's note: SetCustomerNote → CustomerNoteSet).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Runtime } from '../../src/runtime.ts';
+import { customerCommandSchemas, decideCustomer, type CustomerCommand } from '../../src/customers/commands.ts';
+import { customerStreamId, evolveCustomer, initialCustomerState, type CustomerEvent, type CustomerState } from '../../src/customers/customer.ts';
+import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
+import { NotFound } from '../../src/shared/errors.ts';
+import { requireUser } from '../auth/plugin.ts';
+import { parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
+import { waitUntil } from '../lib/projection.ts';
+import { customerFilters, customerHref, customerKeyParam, customerNote, getCustomer, listCustomers } from '../lib/customers.ts';
+import { listBusinesses, userScope } from '../lib/queries.ts';
+import { Layout } from '../views/layout.tsx';
+import { CustomerList, CustomerPage } from '../views/customers.tsx';
+
+const blankless = (q: unknown) => (typeof q === 'object' && q !== null ? Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')) : q);
+const detailQuery = z.object({ businessId: z.string().uuid().optional() });
+const noteBody = z.object({ businessId: z.string().uuid(), note: z.string().max(2000) });
+
+/** A key that cannot exist (too long, empty) is just a customer that is not there. */
+function keyOf(params: unknown): string {
+  const p = customerKeyParam.safeParse(params);
+  if (!p.success) throw new NotFound('Customer not found');
+  return p.data.key;
+}
+
+export async function customerRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  app.get('/customers', async (req, reply) => {
+    const user = requireUser(req);
+    const f = parse(customerFilters, blankless(req.query), 'customer filters');
+    const scope = await userScope(rt, user);
+    const result = await listCustomers(rt, scope, f);
+    if (wantsJson(req)) return reply.send(result);
+    const businesses = await listBusinesses(rt, scope);
+    return sendHtml(
+      reply,
+      <Layout title="Customers" user={user} csrf={req.csrfToken} active="/customers">
+        <CustomerList customers={result.customers} businesses={businesses} q={f.q ?? ''} businessId={f.businessId} pagination={result.pagination} />
+      </Layout>,
+    );
+  });
+
+  app.get('/customers/:key', async (req, reply) => {
+    const user = requireUser(req);
+    const key = keyOf(req.params);
+    const q = parse(detailQuery, blankless(req.query), 'customer query');
+    const customer = await getCustomer(rt, await userScope(rt, user), key, q.businessId);
+    if (wantsJson(req)) return reply.send({ customer });
+    return sendHtml(
+      reply,
+      <Layout title={customer.name ?? customer.phone ?? 'Customer'} user={user} csrf={req.csrfToken} active="/customers">
+        <CustomerPage customer={customer} csrf={req.csrfToken} />
+      </Layout>,
+    );
+  });
+
+  app.post('/customers/:key/note', async (req, reply) => {
+    const user = requireUser(req);
+    const key = keyOf(req.params);
+    const body = parse(noteBody, req.body, 'customer note');
+    // The customer must be one of this user's businesses' buyers (else 404, whoever's it is).
+    await getCustomer(rt, await userScope(rt, user), key, body.businessId);
+    const data = parseCommandData(customerCommandSchemas.SetCustomerNote, { businessId: body.businessId, customerKey: key, note: body.note }, 'customer note');
+    await handleCommand<CustomerCommand, CustomerState, CustomerEvent>({
+      store: rt.store,
+      streamId: customerStreamId(body.businessId, key),
+      evolve: evolveCustomer,
+      initialState: initialCustomerState,
+      decide: decideCustomer,
+      command: { type: 'SetCustomerNote', data, metadata: { now: new Date(), actor: user.id } },
+      metadata: { tenantId: body.businessId, actor: user.id, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() },
+    });
+    await waitUntil(async () => (await customerNote(rt, body.businessId, key)) === data.note);
+    if (wantsJson(req)) return reply.send({ customer: await getCustomer(rt, await userScope(rt, user), key, body.businessId) });
+    return redirect(req, reply, customerHref(key, body.businessId));
+  });
+}
