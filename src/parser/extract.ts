@@ -139,6 +139,8 @@ export interface Draft {
   article: boolean;
   catalogScore: number;
   currencyToken: string | null;
+  /** The count was written (a number, "x2", a number word, an article); false when 1 is assumed. */
+  counted: boolean;
 }
 
 export interface Extracted {
@@ -179,6 +181,7 @@ const X_QTY_RES: RegExp[] = [
   /(?:^|\s)(?:qty|qtd|cant)\.?\s*:?\s*(\d{1,4})(?=\s|$)/i,
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
+const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
 const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\bfrom|\bx|\bdi|[-–:=])\s*$/i;
 const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
@@ -474,7 +477,19 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   const stripped = stripLeadingFillers(rest);
   rest = stripped.text;
   wanted = wanted || stripped.wanted;
-  let name = cutTail(rest);
+  // "Chicken 3", "jollof rice 2": a bare count after the product. Taken when the words before it name a catalog
+  // product (and the number is not one of its sizes), or on a list line; never a size ("Coke 50cl" has a unit).
+  let bareTail: { qty: number; rest: string } | null = null;
+  if (qty === null) {
+    const bm = TRAILING_BARE_QTY_RE.exec(rest);
+    if (bm && bm[1]) {
+      const n = Number(bm[1]);
+      const head = rest.slice(0, bm.index);
+      if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km)\.?$/i.test(head.trim()))
+        bareTail = { qty: n, rest: head };
+    }
+  }
+  let name = cutTail(bareTail ? bareTail.rest : rest);
   // Drop a leading packaging/measure word left over ("plates of", "kg de").
   name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
   if (!name || !HAS_LETTER.test(name)) return null;
@@ -492,7 +507,14 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let catalogScore = 0;
   if (ctx.catalog) {
     const withContainer = container ? `${container} of ${name}` : null;
-    const m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalog(name, ctx.catalog);
+    let m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalog(name, ctx.catalog);
+    if (bareTail && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
+      // "Açaí 300" names the 300 ml product: the number is its size, not a count.
+      const whole = matchCatalog(cutTail(rest), ctx.catalog);
+      if (whole) m = whole;
+      bareTail = null;
+      name = cutTail(rest);
+    }
     if (m) {
       sku = m.product.sku;
       outName = m.product.name;
@@ -500,9 +522,26 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       catalogScore = m.score;
     }
   }
+  if (bareTail && (catalogScore > 0 || ctx.list)) {
+    qty = bareTail.qty;
+    explicit = true;
+  } else if (bareTail) {
+    // Not a count after all ("Rua Augusta 1500"): keep the number in the name.
+    name = cutTail(rest);
+    if (ctx.catalog && !catalogScore) {
+      const m = matchCatalog(name, ctx.catalog);
+      if (m) {
+        sku = m.product.sku;
+        outName = m.product.name;
+        unitPrice = typeof m.product.price === 'number' && Number.isFinite(m.product.price) ? m.product.price : unitPrice;
+        catalogScore = m.score;
+      }
+    }
+    if (!sku) outName = name;
+  }
   const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
   if (!strong && !catalogScore) return null;
-  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken };
+  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,6 +677,31 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         }
       }
     }
+    // A bare label naming a place ("Drop-off point:", "Punto de entrega:", "Where to deliver:") followed by
+    // address-shaped lines: those lines are the address, however many there are.
+    if (/:\s*$/.test(t) && !/\d/.test(t) && PLACE_LABEL_RE.test(foldAligned(t)) && !res.address) {
+      const parts: string[] = [];
+      for (let j = i + 1; j < lines.length && parts.length < 6; j++) {
+        const nl = lines[j];
+        if (!nl || nl.done || !isAddressContinuation(nl.text) || startsWithCount(nl.text)) break;
+        parts.push(trimPunct(nl.text));
+        nl.done = true;
+      }
+      if (parts.length) {
+        res.address = cleanAddress(parts.join(', '));
+        line.done = true;
+        inBlock = false;
+        continue;
+      }
+    }
+    // A header line that only announces the order ("New order below", "Here is my order", "Pedido para entrega",
+    // "Mi pedido de hoy"): it opens a list and is not an item itself.
+    if (!/\d/.test(t) && isHeaderLine(t)) {
+      inBlock = true;
+      line.done = true;
+      if (WANT_RE.test(foldAligned(t))) res.wantVerb = true;
+      continue;
+    }
     // A header ending with ":" ("Pls I need:", "Order for today:") opens a list.
     if (/:\s*$/.test(t) && !/\d/.test(t)) {
       inBlock = true;
@@ -656,8 +720,17 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
   }
 
   // --- Everything else, sentence by sentence.
-  for (const line of lines) {
-    if (line.done) continue;
+  // The line an unlabelled address ended on: address-shaped lines right after it continue it
+  // ("15 Admiralty Way\nLekki Phase 1\nopp. the bank").
+  let addressLine = -2;
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li];
+    if (!line || line.done) continue;
+    if (addressLine === li - 1 && res.address && continuesAddress(line.text, catalog)) {
+      if (res.address.length + line.text.length < 200) res.address = `${res.address}, ${trimPunct(line.text)}`;
+      addressLine = li;
+      continue;
+    }
     const f = foldAligned(line.text);
     if (PICKUP_RE.test(f)) res.pickup = true;
     let sentenceNo = 0;
@@ -706,13 +779,18 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       // Address written in prose.
       const addr = findProseAddress(sentence);
       if (addr) {
-        if (!res.address) res.address = cleanAddress(addr.address);
+        if (!res.address) {
+          res.address = cleanAddress(addr.address);
+          // Only an address that runs to the end of its line can go on on the next line.
+          if (res.address && sentenceRaw === line.text && sentence.replace(/[\s,.;:!?-]+$/, '').endsWith(addr.address)) addressLine = li;
+        }
         sentence = sentence.slice(0, addr.start);
         if (!sentence.trim()) continue;
       }
       // "Kasoa, new market road, blue gate.": a sentence of comma-separated place parts with a road word and no count.
       if (!res.address && PLACE_SENTENCE_RE.test(sentence) && ROAD_WORD_RE.test(sentence) && !findMoney(sentence).length && !WANT_RE.test(foldAligned(sentence))) {
         res.address = cleanAddress(sentence);
+        addressLine = li;
         continue;
       }
       if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
@@ -843,6 +921,45 @@ function splitCatalogConjunction(seg: string, catalog: PreparedCatalog, list: bo
     out.push(d);
   }
   return out;
+}
+
+/** Label words that name where the goods go (a bare "…:" line before the address lines). */
+const PLACE_LABEL_RE =
+  /\b(?:drop[- ]?off|dropoff|delivery (?:point|location|spot|place|area)|meeting point|where(?: to)?(?: deliver| drop| send)?|punto de (?:entrega|encuentro)|lugar de entrega|ponto de (?:entrega|encontro)|local de entrega|entregar (?:en|em|no|na|a)|deliver (?:to|at)|send (?:to|it to)|address|addr|adress|direcci[oó]n|endere[cç]o|morada|domicilio|location|ubicaci[oó]n|localiza[cç][aã]o)\b/;
+/** Words an order-announcing header line is made of, besides fillers and header nouns. */
+const HEADER_EXTRA = new Set(
+  'below here heres here\'s follows following as is this these attached details list goes placing place an a um uma un una abaixo segue seguinte seguem sigue siguiente siguientes continuacion aqui aca entrega entregar detalles detalhes please tomorrow tonight manana amanha hoje hoy week weekly semana our mine kindly thanks that it\'s its update updated semanal mensal monthly month mes'.split(' '),
+);
+const ORDER_NOUNS = new Set(['order', 'orders', 'pedido', 'pedidos', 'orden', 'encomenda', 'encomendas', 'list', 'lista', 'items', 'compras']);
+
+/** "New order below", "Here's my order for tomorrow", "Pedido para entrega": only announces the list that follows. */
+function isHeaderLine(t: string): boolean {
+  const toks = foldAligned(t).replace(/[^\p{L}\s']+/gu, ' ').split(/\s+/).filter(Boolean);
+  if (!toks.length || toks.length > 8) return false;
+  let noun = false;
+  for (const w of toks) {
+    if (ORDER_NOUNS.has(w)) noun = true;
+    else if (!FILLERS.has(w) && !HEADER_WORDS.has(w) && !HEADER_EXTRA.has(w)) return false;
+  }
+  return noun;
+}
+
+/** A line that opens with a count ("2 jollof", "3x", "two"): an item line, not an address line. */
+function startsWithCount(t: string): boolean {
+  const s = t.replace(BULLET_RE, '').replace(LEAD_JUNK_RE, '');
+  if (/^\d{1,3}\s?(?:[x×]\s|pcs\b|nos\b|kg\b|pkt)/i.test(s)) return true;
+  if (/^\d{1,3}\s+\p{Ll}/u.test(s) && !/\b(?:street|st|road|rd|avenue|ave|lane|close|crescent|drive|way)\b/i.test(s)) return true;
+  return NUMBER_WORDS.has(foldTok(s.split(/\s+/)[0] ?? '')) && !ARTICLES.has(foldTok(s.split(/\s+/)[0] ?? ''));
+}
+
+/** A line that goes on with the address above it: place-shaped, no count, no price, no product. */
+function continuesAddress(t: string, catalog: PreparedCatalog | null): boolean {
+  if (!isAddressContinuation(t) || startsWithCount(t) || BULLET_RE.test(t)) return false;
+  const f = foldAligned(t);
+  if (WANT_RE.test(f) || NOTE_RE.test(f) || SIGNOFF_ONLY_RE.test(t.trim())) return false;
+  if (catalog && matchCatalog(t, catalog)) return false;
+  // A place part: a street/area word, a house number, or capitalised words ("Lekki Phase 1", "Centro, Niterói").
+  return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:[\s,]+[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());
 }
 
 function cleanAddress(s: string): string | null {
