@@ -7,7 +7,7 @@ import { matchCatalog, type PreparedCatalog } from './catalog.ts';
 import {
   CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
   LABEL_ADDRESS_EXTRA_RE, LABEL_NAME_RE, LABEL_NOTE_RE, LABEL_PHONE_RE, LABEL_PRODUCT_RE, LABEL_QTY_RE, NOT_PRODUCT_RE, NOTE_RE,
-  PICKUP_RE, SIGNOFF_WORDS_SRC,
+  PAYMENT_RE, PICKUP_RE, SIGNOFF_WORDS_SRC,
   TRAILING_UNITS, WANT_RE,
 } from './lexicon.ts';
 
@@ -154,6 +154,10 @@ export interface Extracted {
   notes: string[];
   pickup: boolean;
   wantVerb: boolean;
+  /** A sentence about paying was seen. */
+  payment: boolean;
+  /** Segments with words that no role took (not an item, label, note, address, greeting): the parse's blind spots. */
+  unparsed: number;
 }
 
 interface Line {
@@ -568,7 +572,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
   const lines: Line[] = rawLines.map((t) => ({ text: t, list: false, done: false }));
   const res: Extracted = {
     name: null, labelledName: false, address: null, items: [], total: null, totalCurrency: null, firstCurrency: null,
-    notes: [], pickup: false, wantVerb: false,
+    notes: [], pickup: false, wantVerb: false, payment: false, unparsed: 0,
   };
   const numbered = rawLines.filter((l) => NUMBERED_RE.test(l)).length >= 2;
 
@@ -636,7 +640,19 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       if (value) {
         const first = splitSentences(value)[0] ?? value;
         const rest = value.slice(first.length).trim();
-        if (!res.address) res.address = cleanAddress(first);
+        if (!res.address) {
+          res.address = cleanAddress(first);
+          // "Address: 23 Ojuelegba Road\nYaba Lagos": place-shaped lines right after the value go on with it.
+          if (res.address && !rest) {
+            for (let j = i + 1; j < lines.length && j <= i + 4; j++) {
+              const nl = lines[j];
+              if (!nl || nl.done || !continuesAddress(nl.text, catalog)) break;
+              if (res.address.length + nl.text.length >= 200) break;
+              res.address = `${res.address}, ${trimPunct(nl.text)}`;
+              nl.done = true;
+            }
+          }
+        }
         if (rest) lines.splice(i + 1, 0, { text: rest, list: false, done: false });
       } else {
         const parts: string[] = [];
@@ -744,6 +760,13 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       }
       if (NOTE_RE.test(sf.replace(LEAD_JUNK_RE, ''))) {
         res.notes.push(trimPunct(sentence));
+        continue;
+      }
+      // A payment sentence ("I paid R1,160 via EFT", "Mpesa nimetuma 1,190 code SJK4R7") says how the order is paid,
+      // not what is in it, unless it also opens with a count or names a catalog product.
+      if (isPaymentSentence(sf) && !startsWithCount(sentence) && !(catalog && splitSegments(sentence).some((x) => matchCatalog(x, catalog)))) {
+        res.notes.push(trimPunct(sentence));
+        res.payment = true;
         continue;
       }
       // Totals.
@@ -869,7 +892,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
             last.unitPrice = money.value;
             last.currencyToken = money.currencyToken;
           }
-        }
+        } else if (hasContent(seg)) res.unparsed++;
       }
     }
   }
@@ -944,6 +967,26 @@ function isHeaderLine(t: string): boolean {
   return noun;
 }
 
+/** A sentence about paying: the payment word comes in its first words ("I paid …", "Mpesa nimetuma …", "Le pago por
+ * Nequi"), not as a trailing "… por R$ 3.450 no pix" on a sentence that names the goods. */
+function isPaymentSentence(folded: string): boolean {
+  const m = PAYMENT_RE.exec(folded);
+  if (!m) return false;
+  const before = folded.slice(0, m.index).replace(LEAD_JUNK_RE, '').trim();
+  return !before || before.split(/\s+/).length <= 3;
+}
+
+/** Whether a segment that produced nothing had words worth reading (not only greetings, politeness or sign-offs). */
+function hasContent(seg: string): boolean {
+  let n = 0;
+  for (const tok of seg.split(/\s+/)) {
+    const w = foldTok(tok);
+    if (w.length < 3 || !HAS_LETTER.test(w) || FILLERS.has(w) || HEADER_WORDS.has(w) || HEADER_EXTRA.has(w) || SIGNOFF_ONLY_RE.test(w)) continue;
+    if (++n >= 2) return true;
+  }
+  return false;
+}
+
 /** A line that opens with a count ("2 jollof", "3x", "two"): an item line, not an address line. */
 function startsWithCount(t: string): boolean {
   const s = t.replace(BULLET_RE, '').replace(LEAD_JUNK_RE, '');
@@ -956,7 +999,10 @@ function startsWithCount(t: string): boolean {
 function continuesAddress(t: string, catalog: PreparedCatalog | null): boolean {
   if (!isAddressContinuation(t) || startsWithCount(t) || BULLET_RE.test(t)) return false;
   const f = foldAligned(t);
-  if (WANT_RE.test(f) || NOTE_RE.test(f) || SIGNOFF_ONLY_RE.test(t.trim())) return false;
+  if (WANT_RE.test(f) || NOTE_RE.test(f) || PAYMENT_RE.test(f) || SIGNOFF_ONLY_RE.test(t.trim())) return false;
+  if (LABEL_HINT_RE.test(t) && /^[^:]{1,30}:/.test(t)) return false;
+  // "when you reach gate", "please call first": an instruction, not a place.
+  if (ADDRESS_STOP_RE.exec(' ' + t)?.index === 0 || /^(?:if|as soon|once|when|wen)\b/i.test(t.trim())) return false;
   if (catalog && matchCatalog(t, catalog)) return false;
   // A place part: a street/area word, a house number, or capitalised words ("Lekki Phase 1", "Centro, Niterói").
   return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:[\s,]+[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());

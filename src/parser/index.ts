@@ -85,7 +85,7 @@ export function parseMessage(input: ParseInput): ParseResult {
   // 2. Status updates about an existing order.
   const status = detectStatus(folded);
   if (status) {
-    const ref = findOrderRef(text);
+    const ref = findOrderRef(text) ?? findOrderRef(text, true);
     if (ref || MY_ORDER_RE.test(folded)) {
       const r = emptyResult(id, 'status', ref ? 0.92 : 0.6);
       r.status = status;

@@ -70,6 +70,8 @@ export const COUNT_UNITS = new Set(
     'plato platos orden ordenes porcion porciones racion raciones dose doses paquete paquetes bolsa bolsas caja cajas botella botellas lata latas ' +
     'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
     'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets ' +
+    // lengths and weights: cloth by the yard or metre, coffee by the pound; crates in pt-AO/MZ ("grades de Cuca")
+    'yard yards yd yds metre metres meter meters mts libra libras grade grades engradado engradados ' +
     // vocabulary round (1.3.2)
     'pair pairs par pares dozens pckt pckts pks pk ps psc pieces. pz pza pzas pieza piezas unid unids unidad. ' +
     'cx cxs caixinha caixinhas bandeja bandejas fardo fardos pote potes frasco frascos vidro vidros maco macos ' +
@@ -105,7 +107,7 @@ export const HEADER_WORDS = new Set([
 ]);
 
 export const LABEL_NAME_RE =
-  /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo|nombre completo|nombre y apellidos?|nome e sobrenome|your name|receiver(?:'s)?(?: name)?|recipient(?:'s)?(?: name)?|contact (?:person|name)|destinatari[oa]|destinat[aá]ri[oa]|a nombre de|em nome de|attn\.?)\s*[:=\-–]\s*(.*)$/i;
+  /^\s*(?:customer(?:'s)?\s*name|customer|client|name|nombre|nome|cliente|full name|nome completo|nombre completo|nombre y apellidos?|nome e sobrenome|your name|receiver(?:'s)?(?: name)?|recipient(?:'s)?(?: name)?|contact (?:person|name)|destinatari[oa]|destinat[aá]ri[oa]|a nombre de|em nome de|attn\.?|naam|jina)\s*[:=\-–]\s*(.*)$/i;
 /** Lines that add to an address already given: "Colonia: Centro", "Bairro: Pinheiros", "Landmark: opp. Shell", "CEP: 01310-100". */
 export const LABEL_ADDRESS_EXTRA_RE =
   /^\s*(landmark|nearest landmark|near(?:by)?|opp\.?|opposite|behind|beside|colonia|col\.|bairro|barrio|urbanizaci[oó]n|urbanizacao|sector|cep|c\.p\.|cp|c[oó]digo postal|postal code|post code|pin ?code|zip(?: code)?|city|town|area|estate|ciudad|cidade|municipio|munic[ií]pio|alcald[ií]a|delegaci[oó]n|freguesia|localidade|concelho|distrito|county|punto de referencia|ponto de refer[eê]ncia|refer[eê]ncia|referencia|entre calles|complemento|compl\.?|apto|apt\.?|apartment|piso|andar|depto|departamento|bloco|bloque|block|floor)\s*[:=\-–]\s*(.+)$/i;
@@ -124,11 +126,15 @@ export const LABEL_QTY_RE = /^\s*(?:qty|quantity|qtd|qtde|quantidade|cantidad|ca
 
 /** Sign-off words after which a name may follow ("Thanks, Mary O.", "Gracias, Rosa", "Atte. Silvia Méndez"). */
 export const SIGNOFF_WORDS_SRC =
-  'thanks|thank you|thank u|thx|tnx|tanx|regards|best regards|kind regards|best|cheers|ta|love|xoxo|gracias|muchas gracias|un saludo|saludos|un abrazo|abrazos|besos|cumprimentos|atte\\.?|atentamente|bendiciones|obrigad[oa]|obg|bjs|beijos|bjos|abs|abra[cç]os|att\\.?|valeu|asante|merci';
+  'thanks|thank you|thank u|thx|tnx|tanx|regards|best regards|kind regards|best|cheers|ta|love|xoxo|gracias|muchas gracias|un saludo|saludos|un abrazo|abrazos|besos|cumprimentos|atte\\.?|atentamente|bendiciones|obrigad[oa]|obg|bjs|beijos|bjos|abs|abra[cç]os|att\\.?|valeu|asante|merci|abrazo|beso|bjo|bj|bjss|beijo|beijinhos|slds|cumps|shukran|dhanyavad|dhanyawad|shukriya';
 
 /** Sentences that are delivery notes or special instructions rather than products. */
 export const NOTE_RE =
   /^(?:no |without |sin |sem |extra |less |more |add (?!(?:\d|a |an |one |two |three |four |five |six |ten |a couple |another )) ?|leave |call |ring |please call|pls call|kindly call|don'?t |do not |make it (?!(?:\d|a |an |one |two |three |four |five |six |ten |another )) ?|make sure |deliver (?:after|before|between|by)|entrega (?:so|somente|apenas|depois|antes)|entregar (?:despues|antes|depois)|llamar|ligar |tocar |toca |message on|write |escribir|escrever|size |talla |tamanho |color |colour |cor |gate code|buzz|knock|cash on delivery|cod\b|pay(?:ment)? on delivery|will pay|i will pay|i go pay|i'?ll pay|we'?ll pay|pago (?:en|contra)|pagamento|pago al|pagar na|pix\b|nitalipa|tutalipa|lipa na|pay (?:via|with|by|through|thru) |payment (?:via|with|by|through)|i go transfer|will transfer|i'?ll transfer|pago con|pago en efectivo|pagare|pagaremos|pago com|pago no|pago na|vou pagar|pagarei|vou fazer (?:o )?pix|fa[cç]o (?:o )?pix|transfiero|te transfiero|ya (?:te |le |les )?(?:deposite|transferi|pague|mande el pago|envie el pago)|ja (?:te |lhe )?(?:fiz|mandei|enviei) (?:o |a )?(?:pix|pagamento|deposito|transferencia|comprovante)|ja paguei|ja transferi|(?:i |we )?(?:have|'ve) (?:already )?(?:paid|sent (?:the )?(?:money|payment|\d)|transferred)|(?:already|just) paid|paid already|(?:i )?don pay|(?:i )?don send (?:the )?money|nimetuma|nimelipa|tumelipa|payment (?:of|done|made|sent|received)|(?:i )?(?:mandei|enviei) (?:o |a )?(?:comprovante|pix|transferencia|deposito)|(?:ahi |ya )?te (?:mande|envie) (?:la |el )?(?:transferencia|deposito|comprobante|pago))/;
+
+/** Payment talk: how or that the customer paid ("paid via EFT, POP attached", "Mpesa nimetuma 1,190", "te mandé la transferencia"). */
+export const PAYMENT_RE =
+  /\b(?:paid|payment|pay (?:via|with|by|through|thru|on|cash|by card)|transfer(?:red)?|sent (?:the )?money|m-?pesa|eft|pop|proof of payment|comprovante|comprobante|pix|transferencia|transferi|transfiero|deposit(?:e|o|ado|ed)?|nequi|daviplata|multicaixa|mobile money|momo|upi|gpay|google pay|paytm|phonepe|ecocash|e-?mola|nimetuma|nimelipa|tumelipa|nitatuma|nitalipa|txn|transaction id|pago (?:con|en|por|via|contra)|pagamento|pago por|le pago|te pago|pagar(?:e|ei)? (?:con|com|por|no|na|en|via)|paguei|pague|pagu[eé]|sent (?:you )?(?:the )?(?:payment|transfer))\b/;
 
 /** Pickup / collection: the customer comes to the shop, so no address is needed. */
 export const PICKUP_RE =
