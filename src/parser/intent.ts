@@ -101,7 +101,8 @@ export function findOrderRef(text: string, lenient = false): string | null {
     const hasLabel = Boolean(m[2]);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 20);
     const next = /^\s*([\p{L}]+)/u.exec(after);
-    if (!lenient && !hasLabel && /^\d+$/.test(ref) && next && next[1] && !REF_FOLLOW.has(next[1].toLowerCase())) continue;
+    // Leniently, a bare number still needs three digits: "order 2 pizzas … delivered to …" is a count.
+    if (!hasLabel && /^\d+$/.test(ref) && next && next[1] && !REF_FOLLOW.has(next[1].toLowerCase()) && (!lenient || ref.length < 3)) continue;
     return ref.replace(/-+$/, '');
   }
   return null;
