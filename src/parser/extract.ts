@@ -3,7 +3,7 @@ import type { CatalogProduct, ParsedItem } from './types.ts';
 import { ASCII_RE, collapse, fold, trimPunct } from './text.ts';
 import { findMoney, type MoneyHit } from './money.ts';
 import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, parseNumberToken } from './numbers.ts';
-import { matchCatalog, type PreparedCatalog } from './catalog.ts';
+import { matchCatalog, matchCatalogLoose, type PreparedCatalog } from './catalog.ts';
 import {
   CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
   LABEL_ADDRESS_EXTRA_RE, LABEL_NAME_RE, LABEL_NOTE_RE, LABEL_PHONE_RE, LABEL_PRODUCT_RE, LABEL_QTY_RE, NOT_PRODUCT_RE, NOTE_RE,
@@ -234,10 +234,49 @@ export function splitSegments(sentence: string): string[] {
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
+      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
     );
-    for (const s of sub) if (s.trim()) out.push(s.trim());
+    for (const s of sub) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
   }
+  return out;
+}
+
+/** Words after which a number belongs to the phrase ("refresco de 2 litros", "pizza for 2", "size 10", "No 2"). */
+const NUMBER_BINDS_RE = /(?:^|\s)(?:de|del|of|for|para|pra|por|per|size|talla|tamanho|no|nº|n°|number|numero|número|#|x|at|a|@|en|em|in|to|the|el|la|o|um|uma|un|una|with|com|con|sem|sin|without|and|y|e|na|aur|top|from|desde|ate|hasta|until|by|till|after|before|around|approx|about|like)$/i;
+
+/** "… order for my cousin", "… para mi mamá": the phrase names who the order is for. */
+const FOR_WHOM_RE = /(?:^|\s)(?:for|para|pra) (?:my|our|his|her|the|mi|mis|minha|meu|a minha|o meu) [\p{L}']+\s*[.!]?$/u;
+
+/** Words after a number that make it a price, a size or a measure, not the next item's count. */
+const AFTER_NUMBER_NOT_ITEM_RE =
+  /^(?:each|ea|cada|c\/u|kila|apiece|per|naira|bob|shillings?|rupees?|rs|reais|real|pesos?|cedis?|rand|euros?|pounds?|dollars?|bucks|meticais|mt|kz|kwanzas?|soles|k|polegadas|pulgadas|inch|inches|in|cm|mm|ml|cl|gb|tb|mb|years?|anos|años|people|persons|pax|pessoas|personas|guests|off|only|total|por|pra|para|for|a|o|el|la|de|y|e)$/;
+
+/**
+ * "2 chicken biryani 1 veg biryani 4 roti": items written one after another with no separator. Splits before a
+ * count that follows a word and is followed by a word, unless the word before binds the number to the phrase
+ * or the number is a measure of what precedes it ("2 litros", "10pc", "5kg").
+ */
+function splitAtCounts(s: string): string[] {
+  if (!/\p{L}\s+\d/u.test(s)) return [s];
+  const toks = s.split(/\s+/);
+  const out: string[] = [];
+  let cur: string[] = [];
+  let seenCount = false;
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i] ?? '';
+    const next = toks[i + 1] ?? '';
+    const prev = cur[cur.length - 1] ?? '';
+    const isCount = /^\d{1,3}$/.test(tok) && Number(tok) > 0;
+    const nf = foldTok(next);
+    if (isCount && seenCount && cur.length >= 1 && /\p{L}$/u.test(prev) && /^\p{L}/u.test(next) && !NUMBER_BINDS_RE.test(' ' + foldTok(prev)) &&
+      !COUNT_UNITS.has(nf) && !TIME_WORDS.has(nf) && !MONTH_RE.test(nf) && !AFTER_NUMBER_NOT_ITEM_RE.test(nf)) {
+      out.push(cur.join(' '));
+      cur = [];
+    }
+    if (/^\d/.test(tok) || NUMBER_WORDS.has(foldTok(tok))) seenCount = true;
+    cur.push(tok);
+  }
+  if (cur.length) out.push(cur.join(' '));
   return out;
 }
 
@@ -503,15 +542,20 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (nameWords.length > 8) return null;
   const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
   if (foldedWords.every((w) => !w || FILLERS.has(w) || HEADER_WORDS.has(w))) return null;
-  // A unit left as the whole name ("2 plates") is not a product.
-  if (foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '')) return null;
+  // A unit left as the whole name ("2 plates") is not a product, unless the catalog sells it ("6 galões").
+  const unitOnly = foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '');
+  if (unitOnly && !ctx.catalog) return null;
+  // "place an order", "my order for pickup": words about ordering, not goods.
+  if (isHeaderLine(name)) return null;
+  // "I want to order for my cousin": who it is for, not what.
+  if (qty === null && nameWords.length === 1 && FOR_WHOM_RE.test(foldAligned(seg))) return null;
 
   let sku: string | null = null;
   let outName = name;
   let catalogScore = 0;
   if (ctx.catalog) {
     const withContainer = container ? `${container} of ${name}` : null;
-    let m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalog(name, ctx.catalog);
+    let m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalogLoose(name, ctx.catalog);
     if (bareTail && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
       // "Açaí 300" names the 300 ml product: the number is its size, not a count.
       const whole = matchCatalog(cutTail(rest), ctx.catalog);
@@ -533,7 +577,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     // Not a count after all ("Rua Augusta 1500"): keep the number in the name.
     name = cutTail(rest);
     if (ctx.catalog && !catalogScore) {
-      const m = matchCatalog(name, ctx.catalog);
+      const m = matchCatalogLoose(name, ctx.catalog);
       if (m) {
         sku = m.product.sku;
         outName = m.product.name;
@@ -543,6 +587,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     }
     if (!sku) outName = name;
   }
+  if (unitOnly && !catalogScore) return null;
+  if (!sku && foldedWords.join('').replace(/[^\p{L}]/gu, '').length < 2) return null;
   const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
   if (!strong && !catalogScore) return null;
   return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null };
@@ -924,7 +970,7 @@ const IN_NAME_OF_RE =
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
 const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
-const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con)\s/i;
+const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con|na|aur)\s/i;
 
 /**
  * "I want jollof rice and chicken", "quero coxinha e guaraná", "2 waakye and kelewele": items joined by a

@@ -14,7 +14,7 @@ import { WANT_RE } from './lexicon.ts';
 
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
 
-export const PARSER_VERSION = '1.5.0';
+export const PARSER_VERSION = '1.6.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
