@@ -2,7 +2,7 @@
 import type { CatalogProduct, ParsedItem } from './types.ts';
 import { ASCII_RE, collapse, fold, trimPunct } from './text.ts';
 import { findMoney, type MoneyHit } from './money.ts';
-import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, parseNumberToken } from './numbers.ts';
+import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, TRAILING_NUMBER_WORDS, parseNumberToken } from './numbers.ts';
 import { matchCatalog, matchCatalogLoose, type PreparedCatalog } from './catalog.ts';
 import {
   CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
@@ -69,7 +69,7 @@ function foldTok(tok: string): string {
 
 const NAME_RE = /^\p{Lu}[\p{L}'’.-]{0,30}(?:\s\p{Lu}[\p{L}'’.-]{0,30}){0,3}$/u;
 const NOT_NAMES = new Set(
-  'god sir ma madam boss total order pedido thanks thank regards cheers gracias obrigado obrigada asante ok okay yes no please pls hello hi hola oi address delivery pickup love team all you everyone guys bro sis dear the'.split(
+  'monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight lunes martes miercoles jueves viernes sabado domingo segunda terca quarta quinta sexta hoy hoje manana amanha god sir ma madam boss total order pedido thanks thank regards cheers gracias obrigado obrigada asante ok okay yes no please pls hello hi hola oi address delivery pickup love team all you everyone guys bro sis dear the'.split(
     ' ',
   ),
 );
@@ -141,6 +141,8 @@ export interface Draft {
   currencyToken: string | null;
   /** The count was written (a number, "x2", a number word, an article); false when 1 is assumed. */
   counted: boolean;
+  /** Read from a list line (bullet, numbered, under a header or label), where item boundaries are clear. */
+  fromList: boolean;
 }
 
 export interface Extracted {
@@ -186,14 +188,16 @@ const X_QTY_RES: RegExp[] = [
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
 const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
+/** "ugali mbili", "soda moja": Swahili counts come after the noun. */
+const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
-const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\bfrom|\bx|\bdi|[-–:=])\s*$/i;
-const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
-const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
+const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\ben|\bem|\bin|\bza|\bfrom|\bx|\bdi|[-–:=(])\s*$/i;
+const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle|\p{L}+)|kila (?:moja|mmoja|kimoja)|kila|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/iu;
+const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|kila\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
   /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
-const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
+const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
 export function splitSentences(line: string): string[] {
@@ -212,7 +216,7 @@ export function splitSentences(line: string): string[] {
         continue;
       }
       const after = line.slice(i + 1).trimStart();
-      if (/^\d/.test(after) && /\d$/.test(line.slice(0, i))) continue;
+      if (/^\d/.test(after) && /(?:^|[^\d.,])\d{1,2}$/.test(line.slice(0, i))) continue;
     }
     out.push(line.slice(start, i + 1));
     start = i + 1;
@@ -222,19 +226,19 @@ export function splitSentences(line: string): string[] {
 }
 
 /** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
-const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|as|mas|más)\s/i;
+const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|aur|as|mas|más)\s/i;
 
 export function splitSegments(sentence: string): string[] {
   if (!SEGMENT_HINT_RE.test(sentence)) {
     const one = sentence.trim();
-    return one ? [one] : [];
+    return one ? splitAtCounts(one) : [];
   }
   const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
+      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
     );
     for (const s of sub) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
   }
@@ -356,6 +360,11 @@ function leadingQty(seg: string): QtyParse | null {
     } else if (FILLERS.has(t) || t === '') {
       if (wantTok(t)) wanted = true;
       continue;
+    } else if (LEAD_FOR_WORDS.has(t) && i + 1 < toks.length && LEAD_TIME_WORDS.has(foldTok(toks[i + 1] ?? ''))) {
+      // "para amanhã queria 2 kg …", "para el sábado: 3 …", "for tomorrow 2 …": when, not what.
+      i++;
+      if (ARTICLE_LIKE.has(foldTok(toks[i] ?? '')) && LEAD_TIME_WORDS.has(foldTok(toks[i + 1] ?? ''))) i++;
+      continue;
     } else if (/^\p{Lu}/u.test(tok) && skippedCaps < 2 && i < 4 && toks.slice(i + 1, i + 4).some((x) => NAME_SKIP_NEXT(foldTok(x)))) {
       skippedCaps++;
       continue;
@@ -378,6 +387,12 @@ function leadingQty(seg: string): QtyParse | null {
   return { qty: null, rest: '', unit: null, container: null, wanted, explicit: false };
 }
 
+const LEAD_FOR_WORDS = new Set(['para', 'pra', 'for', 'pa']);
+const ARTICLE_LIKE = new Set(['o', 'a', 'el', 'la', 'the', 'este', 'esta', 'this']);
+const LEAD_TIME_WORDS = new Set(
+  'o a el la the este esta this hoy hoje amanha manana today tomorrow tonight tmrw sabado domingo lunes martes miercoles jueves viernes segunda terca quarta quinta sexta saturday sunday monday tuesday wednesday thursday friday jantar almoco cena almuerzo lunch dinner breakfast weekend noche tarde manha finde'.split(' '),
+);
+
 /** Words that are fillers but also join a product's own words ("Bolo de cenoura", "Torta de limão"). */
 const CONNECTOR_FILLERS = new Set(['de', 'da', 'do', 'na', 'no', 'o', 'a', 'os', 'as', 'the', 'la', 'el', 'los', 'las', 'lo', 'y', 'e', 'and', 'with', 'for', 'to', 'me', 'my', 'mi', 'plus', '&', 'some', 'it', 'them', 'go', 'make', 'new']);
 /** A capitalised word is skipped as an addressee ("Ada pls send …") only when a request or politeness word follows. */
@@ -398,7 +413,7 @@ function finishQty(toks: string[], j: number, qty: number, unitIn: string | null
   }
   let k = j;
   const of = foldAligned(toks[k] ?? '');
-  if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da')) k++;
+  if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da' || of === 'za' || of === 'ya' || of === 'wa')) k++;
   return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true };
 }
 
@@ -466,7 +481,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       pos = h.end + (am ? am[0].length : 0);
     }
     rebuilt += seg.slice(pos);
-    seg = collapse(rebuilt);
+    // "(R$ 89,90 cada)", "($650)": the brackets that held the price go with it.
+    seg = collapse(rebuilt.replace(/\(\s*\)|\(\s*(?=[^)]*$)|(?<=^[^(]*)\s\)/g, ' '));
     if (!HAS_LETTER.test(seg)) return null;
   }
 
@@ -522,14 +538,14 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   wanted = wanted || stripped.wanted;
   // "Chicken 3", "jollof rice 2": a bare count after the product. Taken when the words before it name a catalog
   // product (and the number is not one of its sizes), or on a list line; never a size ("Coke 50cl" has a unit).
-  let bareTail: { qty: number; rest: string } | null = null;
+  let bareTail: { qty: number; rest: string; word: boolean } | null = null;
   if (qty === null) {
-    const bm = TRAILING_BARE_QTY_RE.exec(rest);
+    const bm = TRAILING_BARE_QTY_RE.exec(rest) ?? TRAILING_WORD_QTY_RE.exec(rest);
     if (bm && bm[1]) {
-      const n = Number(bm[1]);
+      const n = /^\d/.test(bm[1]) ? Number(bm[1]) : (TRAILING_NUMBER_WORDS.get(bm[1].toLowerCase()) ?? 0);
       const head = rest.slice(0, bm.index);
       if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km)\.?$/i.test(head.trim()))
-        bareTail = { qty: n, rest: head };
+        bareTail = { qty: n, rest: head, word: !/^\d/.test(bm[1]) };
     }
   }
   let name = cutTail(bareTail ? bareTail.rest : rest);
@@ -570,7 +586,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       catalogScore = m.score;
     }
   }
-  if (bareTail && (catalogScore > 0 || ctx.list)) {
+  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word)) {
     qty = bareTail.qty;
     explicit = true;
   } else if (bareTail) {
@@ -591,7 +607,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (!sku && foldedWords.join('').replace(/[^\p{L}]/gu, '').length < 2) return null;
   const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
   if (!strong && !catalogScore) return null;
-  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null };
+  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null, fromList: ctx.list };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,11 +615,11 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
-  /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
+  /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.?|Cl\.?|Cll\.?|Kr\.?|Transversal|Diagonal|Dg\.?|Jr\.|Jir[oó]n|Bv\.|Bvar\.|Bulevar|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
 /** "pra rua Aurora, 90", "a calle 5 #12": an unambiguous street word in lower case, after a preposition. */
 const PLACE_SENTENCE_RE = /^\s*\p{Lu}[\p{L}'.-]*(?:\s[\p{L}'.-]+){0,3},\s[^\d]{3,80}$/u;
 const ROAD_WORD_RE = /\b(?:road|rd|street|avenue|lane|close|crescent|drive|estate|junction|roundabout|highway|rua|calle|avenida|travessa|bairro|colonia|carrera)\b/i;
@@ -611,7 +627,7 @@ const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|c
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =
-  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|plz|porfa|porfavor|por favor|pf|pfv|xfa|sff|se faz favor|plis|kindly|and call|thank|thanks|thx|gracias|obrigad[oa]|obg|valeu|asante|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod)\b/i;
+  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|plz|porfa|porfavor|por favor|pf|pfv|xfa|sff|se faz favor|plis|kindly|and call|thank|thanks|thx|gracias|obrigad[oa]|obg|valeu|asante|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod|abeg|biko|oya|jare|nitalipa|nitatuma|nadhani|porfis|gracias|obrigad[oa]|jumla|pago (?:con|en|por)|pagamento|le pago|te pago)\b/i;
 const STREETISH_RE = /\d|,|\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|flat|plot|block|apt|apto|depto|centro|market|mall|gate|stage|hall|near|opposite|opp|behind|estate|phase|sector|nagar|colony|layout|junction|area|park|village|town|city)\b/i;
 
 export function extract(text: string, catalog: PreparedCatalog | null, rawLines: string[]): Extracted {
@@ -853,8 +869,15 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
           // Only an address that runs to the end of its line can go on on the next line.
           if (res.address && sentenceRaw === line.text && sentence.replace(/[\s,.;:!?-]+$/, '').endsWith(addr.address)) addressLine = li;
         }
-        sentence = sentence.slice(0, addr.start);
+        // "… y 1 paquete de papas a la Calle 53": the preposition before the address goes with it.
+        sentence = sentence.slice(0, addr.start).replace(/\s(?:a|al|a la|para|para la|pa la|pra|pra a|pro|na|no|em|en|en la|to|at|for|kwa)\s*$/i, '');
         if (!sentence.trim()) continue;
+      }
+      // "C-45, Lajpat Nagar 2, Delhi" / "Gorriti 4820, Palermo" after the items: a sentence made of place parts.
+      if (!res.address && res.items.length && looksLikeAddressSentence(sentence, catalog)) {
+        res.address = cleanAddress(sentence);
+        addressLine = li;
+        continue;
       }
       // "Kasoa, new market road, blue gate.": a sentence of comma-separated place parts with a road word and no count.
       if (!res.address && PLACE_SENTENCE_RE.test(sentence) && ROAD_WORD_RE.test(sentence) && !findMoney(sentence).length && !WANT_RE.test(foldAligned(sentence))) {
@@ -1041,6 +1064,26 @@ function startsWithCount(t: string): boolean {
   return NUMBER_WORDS.has(foldTok(s.split(/\s+/)[0] ?? '')) && !ARTICLES.has(foldTok(s.split(/\s+/)[0] ?? ''));
 }
 
+const PLACE_CONNECTORS = new Set(['de', 'da', 'do', 'del', 'la', 'el', 'ya', 'na', 'wa', 'of', 'the', 'near', 'opp', 'opposite', 'behind', 'karibu', 'next', 'to', 'by', 'em', 'en', 'no', 'apto', 'apt', 'piso', 'andar', 'depto', 'casa', 'house', 'hse', 'flat', 'plot', 'block', 'shop', 'stall', 'floor', 'oficina', 'office', 'int', 'y', 'e', 'and', 'ap']);
+
+/** A sentence that is only an address: comma-separated place parts, with a number or a place word, nothing asked. */
+function looksLikeAddressSentence(s: string, catalog: PreparedCatalog | null): boolean {
+  const t = s.trim().replace(/[.!]+$/, '');
+  if (t.length > 110 || !t.includes(',') || !/^(?:\p{Lu}|\d)/u.test(t) || startsWithCount(t)) return false;
+  const parts = t.split(',').map((x) => x.trim()).filter(Boolean);
+  if (parts.length < 2 || parts.length > 6 || parts.some((x) => x.split(/\s+/).length > 6)) return false;
+  if (!/\d/.test(t) && !STREETISH_RE.test(t.replace(/,/g, ' '))) return false;
+  const f = foldAligned(t);
+  if (WANT_RE.test(f) || PAYMENT_RE.test(f) || NOTE_RE.test(f) || findMoney(t).some((h) => h.marked)) return false;
+  let lower = 0;
+  for (const w of t.split(/[\s,]+/)) {
+    if (!w || /^[\d#º°-]/u.test(w) || /^\p{Lu}/u.test(w) || PLACE_CONNECTORS.has(foldTok(w)) || STREETISH_RE.test(w)) continue;
+    lower++;
+  }
+  if (lower > 1) return false;
+  return !(catalog && parts.some((x) => matchCatalog(x, catalog)));
+}
+
 /** A line that goes on with the address above it: place-shaped, no count, no price, no product. */
 function continuesAddress(t: string, catalog: PreparedCatalog | null): boolean {
   if (!isAddressContinuation(t) || startsWithCount(t) || BULLET_RE.test(t)) return false;
@@ -1081,11 +1124,12 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     const trig = foldAligned(m[1] ?? '');
     const startVal = m.index + m[0].length;
     let cand = sentence.slice(startVal);
-    const generic = trig === 'to' || trig === 'deliver';
+    const generic = trig === 'to' || trig === 'deliver' || trig === 'kwa';
     // "I'm in / I dey / estoy en / moro na …" say where the customer is; what follows must look like a place.
     const presence = PRESENCE_TRIGGER_RE.test(trig);
     if (presence) {
-      if (!/^(?:\d|\p{Lu})/u.test(cand) && !STREET_WORD_START_RE.test(cand)) continue;
+      // "niko stage ya Githurai 44": lower case is fine when the words are place words.
+      if (!/^(?:\d|\p{Lu})/u.test(cand) && !STREET_WORD_START_RE.test(cand) && !/^(?:\p{L}+\s){0,2}(?:stage|estate|junction|market|mall|gate|area|town|sector|phase|plot|block|house|hse|kwa|near|opposite|opp|karibu)\b/iu.test(cand)) continue;
     } else if (generic) {
       if (!/^(?:\d|\p{Lu})/u.test(cand)) continue;
       if (trig === 'deliver' && /^\d/.test(cand)) continue;

@@ -11,8 +11,10 @@ import {
   AVAIL_Q_RE, COMPLAINT_RE, FEEDBACK_RE, FUTURE_RE, MEDIA_RE, MY_ORDER_RE, PRICE_Q_RE, PROMO_RE, detectStatus, findOrderRef, looksLikeBot,
 } from './intent.ts';
 import { WANT_RE } from './lexicon.ts';
+import { orderConfidence, type OrderDoubts } from './confidence.ts';
 
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
+export type { OrderDoubts } from './confidence.ts';
 
 export const PARSER_VERSION = '1.6.0';
 
@@ -66,7 +68,12 @@ function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confid
   };
 }
 
-export function parseMessage(input: ParseInput): ParseResult {
+/** Filled by parseMessage when passed: why an order got the confidence it got (for calibration and review tools). */
+export interface ParseExplanation {
+  doubts?: OrderDoubts;
+}
+
+export function parseMessage(input: ParseInput, explain?: ParseExplanation): ParseResult {
   const id = input && (typeof input.id === 'string' || typeof input.id === 'number') ? input.id : null;
   let text = normalizeText(typeof input?.text === 'string' ? input.text : '');
   const business = input?.business && typeof input.business === 'object' ? input.business : null;
@@ -160,18 +167,25 @@ export function parseMessage(input: ParseInput): ParseResult {
   if (!phone) missing.push('phone');
   if (!items.length) missing.push('items');
 
-  let confidence = 0.55;
-  const known = ex.items.filter((d) => d.catalogScore > 0 || d.unitPrice !== null).length;
-  confidence += 0.2 * (known / ex.items.length);
-  if (ex.address || ex.pickup) confidence += 0.1;
-  if (phone) confidence += 0.05;
-  if (ex.total !== null && total !== null) {
-    const sum = items.every((it) => it.unitPrice !== null) ? items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0) : null;
-    if (sum !== null && Math.abs(sum - ex.total) <= Math.max(1, ex.total * 0.15)) confidence += 0.08;
-  }
-  if (isQuestion) confidence -= 0.1;
-  if (strong.length < ex.items.length) confidence -= 0.05;
-  confidence = Math.round(Math.min(0.99, Math.max(0.05, confidence)) * 100) / 100;
+  const hasCatalog = Boolean(catalog && catalog.keys.length);
+  const sum = items.length && items.every((it) => it.unitPrice !== null) ? items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0) : null;
+  const doubts: OrderDoubts = {
+    items: items.length,
+    unmatched: hasCatalog ? ex.items.filter((d) => !d.sku).length : 0,
+    loose: ex.items.filter((d) => d.sku && d.catalogScore < 0.9).length,
+    uncounted: ex.items.filter((d) => !d.counted).length,
+    freeText: ex.items.filter((d) => !d.sku).length,
+    proseFree: ex.items.filter((d) => !d.sku && !d.fromList).length,
+    unparsed: ex.unparsed,
+    totalConflict: ex.total !== null && sum !== null && Math.abs(sum - ex.total) > 0.01,
+    totalAgrees: ex.total !== null && sum !== null && Math.abs(sum - ex.total) <= 0.01,
+    question: isQuestion,
+    weak: ex.items.length - strong.length,
+    noAddress: !ex.address && !ex.pickup,
+    lines: lines.filter((l) => l.trim()).length,
+  };
+  const confidence = orderConfidence(doubts);
+  if (explain) explain.doubts = doubts;
 
   return {
     id,

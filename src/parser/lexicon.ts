@@ -28,7 +28,7 @@ export const FILLERS = new Set(
     'wanted needed requesting request ordered pls. kindly. plse plx pliss pleaz gimme lemme let drop put pack prepare ' +
     'bring. na im dem una abeg. biko. ehn o oo ooo please. dis dat ' +
     // sw (KE): "nataka", "naomba", "nipe", "niletee", "tafadhali"
-    'nataka tunataka naomba tunaomba nipe tupe niletee tuletee nitumie tafadhali tafadali ' +
+    'nataka tunataka naomba tunaomba ninaomba nipe tupe niletee tuletee nitumie tafadhali tafadali niwekee tuwekee nipatie tupatie kuagiza nauliza pia ' +
     // es: ponme/me pones/apúntame/anótame/ocupo (MX)/me regalas/tráeme/mándenme/hacer un pedido
     'pon ponme pones poneme ponga pongame apunta apuntame apuntas anota anotame anotas ocupo ocupamos ocuparia ' +
     'regalame regalan traeme traigame traiga traigan mandenme mandeme envien envienme enviar hacer realizar ' +
@@ -71,7 +71,7 @@ export const COUNT_UNITS = new Set(
     'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
     'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets ' +
     // lengths and weights: cloth by the yard or metre, coffee by the pound; crates in pt-AO/MZ ("grades de Cuca")
-    'yard yards yd yds metre metres meter meters mts libra libras grade grades engradado engradados ' +
+    'bale bales yard yards yd yds metre metres meter meters mts libra libras grade grades engradado engradados ' +
     // vocabulary round (1.3.2)
     'pair pairs par pares dozens pckt pckts pks pk ps psc pieces. pz pza pzas pieza piezas unid unids unidad. ' +
     'cx cxs caixinha caixinhas bandeja bandejas fardo fardos pote potes frasco frascos vidro vidros maco macos ' +
@@ -98,7 +98,7 @@ export const TRAILING_UNITS = new Set(
 
 /** Where a product phrase ends: purpose, timing or pickup clauses ("for my son's bday", "para llevar"). */
 export const CUT_RE =
-  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|me|us|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pa'? (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|comer|aca|aqui|ya)\b|come (?:my|our|di|the|here|house|office|shop)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|(?:no|via|pelo|por) pix\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d)/;
+  /\s(?:for (?:my|our|his|her|the|a|an|pickup|pick up|pick-up|delivery|collection|takeaway|take away|today|tomorrow|tonight|lunch|dinner|me|us|breakfast|party|event|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this|next)\b|to go\b|to (?:my|our|the|his|her) (?:office|house|home|place|shop|work|school|hostel|room|flat|apartment)\b|to take away|takeaway|take away|parcel\b|para (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|la fiesta|comer|aca|aqui|ya)\b|pa'? (?:el|la|los|las|mi|mis|recoger|llevar|hoy|manana|comer|aca|aqui|ya)\b|come (?:my|our|di|the|here|house|office|shop)\b|pra\b|pro\b|(?:for|on|para|el|o|no|na) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|segunda|terca|quarta|quinta|sexta)\b|para (?:viagem|levar|levantar|buscar|retirar|hoje|amanha|a festa|o|a)\b|por favor\b|porfa\b|please\b|pls\b|plz\b|asap\b|thanks?\b|thank you\b|gracias\b|obrigad[oa]\b|a vista\b|(?:no|via|pelo|por) pix\b|ukifika\b|when you\b|cuando\b|quando\b|as we agreed|como combinado|delivered\b|asap\b|today\b|tomorrow\b|tmrw\b|tmr\b|tmw\b|2moro\b|2mrw\b|tonite\b|tonight\b|xfa\b|hoy\b|manana\b|amanha\b|hoje\b|by \d|at \d|a las \d|as \d|bhej do\b|bhejo\b|bhej dena\b|bhijwa do\b|de do\b|pack kar do\b|kar do\b|kar dena\b|chahiye\b|dedo\b)/;
 
 /** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
 export const HEADER_WORDS = new Set([
