@@ -248,6 +248,9 @@ export function splitSegments(sentence: string): string[] {
 /** Words after which a number belongs to the phrase ("refresco de 2 litros", "pizza for 2", "size 10", "No 2"). */
 const NUMBER_BINDS_RE = /(?:^|\s)(?:de|del|of|for|para|pra|por|per|size|talla|tamanho|no|nº|n°|number|numero|número|#|x|at|a|@|en|em|in|to|the|el|la|o|um|uma|un|una|with|com|con|sem|sin|without|and|y|e|na|aur|top|from|desde|ate|hasta|until|by|till|after|before|around|approx|about|like)$/i;
 
+const ORDER_FOR_RE = /^(?:(?:my|our|the|new|an?|mi|meu|o|el)\s)?(?:order|pedido|orden|encomenda)s?\s(?:for|para|pra|de|do|da)\s/;
+const CONFIRM_TAGS = new Set(['right', 'ok', 'okay', 'correct', 'abi', 'sha', 'cierto', 'verdad', 'no', 'ne', 'sure', 'yes', 'si', 'sim', 'kweli', 'na', 'naa', 'haina', 'nao', 'confirm']);
+
 /** "… order for my cousin", "… para mi mamá": the phrase names who the order is for. */
 const FOR_WHOM_RE = /(?:^|\s)(?:for|para|pra) (?:my|our|his|her|the|mi|mis|minha|meu|a minha|o meu) [\p{L}']+\s*[.!]?$/u;
 
@@ -394,7 +397,7 @@ const LEAD_TIME_WORDS = new Set(
 );
 
 /** Words that are fillers but also join a product's own words ("Bolo de cenoura", "Torta de limão"). */
-const CONNECTOR_FILLERS = new Set(['de', 'da', 'do', 'na', 'no', 'o', 'a', 'os', 'as', 'the', 'la', 'el', 'los', 'las', 'lo', 'y', 'e', 'and', 'with', 'for', 'to', 'me', 'my', 'mi', 'plus', '&', 'some', 'it', 'them', 'go', 'make', 'new']);
+const CONNECTOR_FILLERS = new Set(['com', 'con', 'fa', 'pia', 'de', 'da', 'do', 'na', 'no', 'o', 'a', 'os', 'as', 'the', 'la', 'el', 'los', 'las', 'lo', 'y', 'e', 'and', 'with', 'for', 'to', 'me', 'my', 'mi', 'plus', '&', 'some', 'it', 'them', 'go', 'make', 'new']);
 /** A capitalised word is skipped as an addressee ("Ada pls send …") only when a request or politeness word follows. */
 function NAME_SKIP_NEXT(w: string): boolean {
   return FILLERS.has(w) && !CONNECTOR_FILLERS.has(w);
@@ -565,6 +568,10 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (isHeaderLine(name)) return null;
   // "I want to order for my cousin": who it is for, not what.
   if (qty === null && nameWords.length === 1 && FOR_WHOM_RE.test(foldAligned(seg))) return null;
+  // "Order for Raksha Bandhan: …", "Pedido para la oficina: …": what the order is for, before the list.
+  if (qty === null && ORDER_FOR_RE.test(foldAligned(seg).replace(LEAD_JUNK_RE, ''))) return null;
+  // "… Rs 1200 per kg right?": a price being checked, not another item.
+  if (nameWords.length === 1 && CONFIRM_TAGS.has(foldedWords[0] ?? '')) return null;
 
   let sku: string | null = null;
   let outName = name;
@@ -966,6 +973,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
 
+  // "… $1.800 c/u los pandebonos cierto?": a product named again without a count is a remark about the one
+  // already ordered, not a second line.
+  res.items = res.items.filter((d, i) => d.counted || !d.sku || !res.items.some((o, j) => j < i && o.sku === d.sku));
   for (const it of res.items) {
     if (it.currencyToken) {
       res.firstCurrency = it.currencyToken;
@@ -989,7 +999,7 @@ const SELF_INTRO_RE = {
   },
 };
 const IN_NAME_OF_RE =
-  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
+  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
 const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;

@@ -28,7 +28,7 @@ export const FILLERS = new Set(
     'wanted needed requesting request ordered pls. kindly. plse plx pliss pleaz gimme lemme let drop put pack prepare ' +
     'bring. na im dem una abeg. biko. ehn o oo ooo please. dis dat ' +
     // sw (KE): "nataka", "naomba", "nipe", "niletee", "tafadhali"
-    'nataka tunataka naomba tunaomba ninaomba nipe tupe niletee tuletee nitumie tafadhali tafadali niwekee tuwekee nipatie tupatie kuagiza nauliza pia ' +
+    'interesa interessa fa com con nataka tunataka naomba tunaomba ninaomba nipe tupe niletee tuletee nitumie tafadhali tafadali niwekee tuwekee nipatie tupatie kuagiza nauliza pia ' +
     // es: ponme/me pones/apúntame/anótame/ocupo (MX)/me regalas/tráeme/mándenme/hacer un pedido
     'pon ponme pones poneme ponga pongame apunta apuntame apuntas anota anotame anotas ocupo ocupamos ocuparia ' +
     'regalame regalan traeme traigame traiga traigan mandenme mandeme envien envienme enviar hacer realizar ' +
@@ -71,7 +71,7 @@ export const COUNT_UNITS = new Set(
     'quilo quilos kilo litro litros prato pratos porcao porcoes pacote pacotes saco sacos caixa caixas garrafa garrafas ' +
     'cup cups loaf loaves slice slices roll rolls tub tubs jar jars sachet sachets ' +
     // lengths and weights: cloth by the yard or metre, coffee by the pound; crates in pt-AO/MZ ("grades de Cuca")
-    'bale bales yard yards yd yds metre metres meter meters mts libra libras grade grades engradado engradados ' +
+    'sahani chupa chupa pakiti lita debe bale bales yard yards yd yds metre metres meter meters mts libra libras grade grades engradado engradados ' +
     // vocabulary round (1.3.2)
     'pair pairs par pares dozens pckt pckts pks pk ps psc pieces. pz pza pzas pieza piezas unid unids unidad. ' +
     'cx cxs caixinha caixinhas bandeja bandejas fardo fardos pote potes frasco frascos vidro vidros maco macos ' +
