@@ -16,7 +16,7 @@ import { orderConfidence, type OrderDoubts } from './confidence.ts';
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
 export type { OrderDoubts } from './confidence.ts';
 
-export const PARSER_VERSION = '1.6.0';
+export const PARSER_VERSION = '1.7.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
@@ -113,18 +113,18 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
     text = now;
     folded = fold(text);
   }
-  if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.75);
+  if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.9);
 
   // Cheap exits before the field extraction: a price or availability question with no request verb is never
   // an order (the same rule as below, decided without extracting anything).
   const wantWord = WANT_RE.test(folded);
   const isQuestion = folded.includes('?');
   if (!wantWord) {
-    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.9);
     // Feedback on a past order, in a one-line message that asks for nothing.
     if (FEEDBACK_RE.test(folded) && !folded.includes('\n') && !/\b(?:pls|plz|please|por favor|porfa|pf|sff|again|otra vez|de novo|mais|more|another)\b/.test(folded))
-      return emptyResult(id, 'other', 0.7);
-    if (isQuestion && AVAIL_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+      return emptyResult(id, 'other', 0.9);
+    if (isQuestion && AVAIL_Q_RE.test(folded)) return emptyResult(id, 'other', 0.93);
   }
 
   // 4. Order fields.
@@ -146,9 +146,9 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   // Items counted only by an article ("uma delícia", "a great meal") make an order only with a request verb.
   const strong = ex.items.filter((d) => d.strong && !(d.article && !wanted));
 
-  if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : 0.85);
-  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.7);
-  if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.7);
+  if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : !/\d/.test(folded) && !wanted ? 0.93 : 0.8);
+  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.88);
+  if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.8);
 
   const items: ParsedItem[] = toItems(ex.items);
   let total = ex.total;
