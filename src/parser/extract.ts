@@ -192,7 +192,7 @@ const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
 const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
 const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\ben|\bem|\bin|\bza|\bfrom|\bx|\bdi|[-–:=(])\s*$/i;
-const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle|\p{L}+)|kila (?:moja|mmoja|kimoja)|kila|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/iu;
+const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle|\p{L}+)|kila (?:moja|mmoja|kimoja)|kila|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo|el kg|por kg|the kg|a kg)\b\.?/iu;
 const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|kila\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
@@ -256,7 +256,7 @@ const FOR_WHOM_RE = /(?:^|\s)(?:for|para|pra) (?:my|our|his|her|the|mi|mis|minha
 
 /** Words after a number that make it a price, a size or a measure, not the next item's count. */
 const AFTER_NUMBER_NOT_ITEM_RE =
-  /^(?:each|ea|cada|c\/u|kila|apiece|per|naira|bob|shillings?|rupees?|rs|reais|real|pesos?|cedis?|rand|euros?|pounds?|dollars?|bucks|meticais|mt|kz|kwanzas?|soles|k|polegadas|pulgadas|inch|inches|in|cm|mm|ml|cl|gb|tb|mb|years?|anos|años|people|persons|pax|pessoas|personas|guests|off|only|total|por|pra|para|for|a|o|el|la|de|y|e)$/;
+  /^(?:com|con|with|sin|sem|each|ea|cada|c\/u|kila|apiece|per|naira|bob|shillings?|rupees?|rs|reais|real|pesos?|cedis?|rand|euros?|pounds?|dollars?|bucks|meticais|mt|kz|kwanzas?|soles|k|polegadas|pulgadas|inch|inches|in|cm|mm|ml|cl|gb|tb|mb|years?|anos|años|people|persons|pax|pessoas|personas|guests|off|only|total|por|pra|para|for|a|o|el|la|de|y|e)$/;
 
 /**
  * "2 chicken biryani 1 veg biryani 4 roti": items written one after another with no separator. Splits before a
@@ -437,7 +437,9 @@ function stripLeadingFillers(s: string): { text: string; wanted: boolean } {
   return { text: rest.join(' '), wanted };
 }
 
-function cutTail(name: string): string {
+function cutTail(nameIn: string): string {
+  // "(size 32)", "(talla S)": a size note in brackets is not part of the product's name.
+  const name = nameIn.replace(/\s*\((?:size|sz|talla|tamanho|tam|numero|número)\b[^)]*\)/giu, '');
   const f = foldAligned(' ' + name);
   const m = CUT_RE.exec(f);
   let s = m ? name.slice(0, Math.max(0, m.index)) : name;
@@ -456,6 +458,8 @@ interface SegContext {
 export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let seg = segIn.replace(LEAD_JUNK_RE, '').trim();
   if (!seg || !HAS_LETTER.test(seg) || seg.length > 200) return null;
+  // "Not 3 suya again", "no 2 sino 3": a count taken back is not an item.
+  if (/^(?:not|no|nao|não|ni)\s+\d/i.test(seg)) return null;
 
   // 1. Prices: amounts with a currency, a "k", "@", or "each"/"c/u"/"cada" are unit prices, not counts.
   let unitPrice: number | null = null;
@@ -622,7 +626,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
@@ -1196,6 +1200,21 @@ function findSignoff(lines: Line[], res: Extracted): void {
       res.name = n;
       last.text = t.slice(0, sm.index + (/^[.!?,;]/.test(sm[0]) ? 1 : 0));
       if (!last.text.trim()) last.done = true;
+      return;
+    }
+  }
+  // "… I'll collect. Mrs. Reddy", "Vou buscar dia 23. Sandra Nunes": a name as the last sentence.
+  const sents = splitSentences(t);
+  if (sents.length >= 2) {
+    const lastS = (sents[sents.length - 1] ?? '').replace(/[.!]+$/, '');
+    const bare = SIGNOFF_ONLY_RE.test(lastS) || FILLERS.has(foldAligned(lastS)) || /\d/.test(lastS) || SELF_INTRO_PREFIX_RE.test(lastS) || FILLERS.has(foldTok(lastS.split(/\s+/)[0] ?? ''));
+    // Two or three words: a lone capitalised word is as often a verb ("Liga", "Nitakupigia") as a name.
+    const nw = lastS.split(/\s+/).length;
+    const n = !bare && nw >= 2 && nw <= 3 ? validSignoffName(lastS) : null;
+    if (n && !res.name) {
+      res.name = n;
+      last.text = t.slice(0, t.lastIndexOf(sents[sents.length - 1] ?? '')).trim();
+      if (!last.text) last.done = true;
       return;
     }
   }
