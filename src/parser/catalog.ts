@@ -249,6 +249,18 @@ function matchCatalogUncached(phrase: string, prepared: PreparedCatalog): Catalo
  * "skuma" -> "Sukuma Wiki"). Looser matches score lower, so the confidence can say so.
  */
 export function matchCatalogLoose(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
+  const key = '\u0001' + phrase;
+  const hit = prepared.memo.get(key);
+  if (hit !== undefined) return hit;
+  const m = matchCatalogLooseUncached(phrase, prepared);
+  if (phrase.length <= 120) {
+    if (prepared.memo.size >= 4096) prepared.memo.clear();
+    prepared.memo.set(key, m);
+  }
+  return m;
+}
+
+function matchCatalogLooseUncached(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
   const whole = matchCatalog(phrase, prepared);
   if (whole && whole.score >= 0.9) return whole;
   const ws = phrase.split(/\s+/).filter(Boolean);

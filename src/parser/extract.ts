@@ -1039,7 +1039,9 @@ const HEADER_EXTRA = new Set(
 const ORDER_NOUNS = new Set(['order', 'orders', 'pedido', 'pedidos', 'orden', 'encomenda', 'encomendas', 'list', 'lista', 'items', 'compras']);
 
 /** "New order below", "Here's my order for tomorrow", "Pedido para entrega": only announces the list that follows. */
+const ORDER_NOUN_HINT_RE = /order|pedido|orden|encomenda|list|items|compras/i;
 function isHeaderLine(t: string): boolean {
+  if (!ORDER_NOUN_HINT_RE.test(t)) return false;
   const toks = foldAligned(t).replace(/[^\p{L}\s']+/gu, ' ').split(/\s+/).filter(Boolean);
   if (!toks.length || toks.length > 8) return false;
   let noun = false;
