@@ -36,7 +36,7 @@ const W = {
   uncounted: 0.06,
   freeText: 0.02,
   proseFree: 0.08,
-  unparsed: 0.05,
+  unparsed: 0.1,
   totalConflict: 0.2,
   totalAgrees: -0.03,
   question: 0.05,

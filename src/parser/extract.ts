@@ -624,7 +624,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 // ---------------------------------------------------------------------------------------------
 
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
-const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
+const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bjumla\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
   /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
@@ -935,7 +935,21 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         }
       }
       let sentenceWanted = false;
-      for (const seg of segs) {
+      for (let si = 0; si < segs.length; si++) {
+        const seg = segs[si] ?? '';
+        // "…, chapo 6 na sukuma 2 kwa ofisi, Upper Hill, Britam Tower floor 18": once items are read, a segment that
+        // is a place starts the address, and the rest of the sentence goes with it.
+        if (!res.address && res.items.length && si > 0) {
+          const place = placeSegment(seg, catalog);
+          if (place !== null) {
+            let a = [place, ...segs.slice(si + 1)].join(', ');
+            const stop = ADDRESS_STOP_RE.exec(' ' + a);
+            if (stop) a = a.slice(0, Math.max(0, stop.index - 1));
+            res.address = cleanAddress(a);
+            if (res.address && si === segs.length - 1 && sentenceRaw === line.text) addressLine = li;
+            break;
+          }
+        }
         if (NOTE_RE.test(foldAligned(seg).replace(LEAD_JUNK_RE, ''))) {
           res.notes.push(trimPunct(seg));
           continue;
@@ -1081,6 +1095,28 @@ function startsWithCount(t: string): boolean {
 }
 
 const PLACE_CONNECTORS = new Set(['de', 'da', 'do', 'del', 'la', 'el', 'ya', 'na', 'wa', 'of', 'the', 'near', 'opp', 'opposite', 'behind', 'karibu', 'next', 'to', 'by', 'em', 'en', 'no', 'apto', 'apt', 'piso', 'andar', 'depto', 'casa', 'house', 'hse', 'flat', 'plot', 'block', 'shop', 'stall', 'floor', 'oficina', 'office', 'int', 'y', 'e', 'and', 'ap']);
+
+const STREET_WORD_RE = /\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|hse|flat|plot|block|apt|apto|depto|departamento|apartamento|centro|market|mercado|mall|gate|stage|hall|near|opposite|opp|behind|phase|sector|nagar|colony|layout|junction|area|park|village|town|city|tower|towers|floor|fl|piso|andar|building|edificio|edif[ií]cio|office|oficina|shop|stall|banca|bypass|site|mtaa|nyumba|karibu|perto|junto|cerca|frente|esquina|corner|broadway|condominio|conjunto|torre|casa|quadra|lote)\b/i;
+const PLACE_LEAD_RE = /^(?:(?:tuko|niko|nipo|tupo|kwa|para(?:\s+(?:o|a|la|el))?|pra|a|al|a la|en|na|no|em|to|at|deliver(?:\s+to)?|send(?:\s+to)?|bring(?:\s+to)?)\s+)/i;
+
+/** The place a segment names ("kwa ofisi" -> null, "Upper Hill" -> "Upper Hill", "tuko site ya Ruiru bypass"), or null. */
+function placeSegment(seg: string, catalog: PreparedCatalog | null): string | null {
+  let s = seg.trim().replace(/[.!?]+$/, '');
+  const lead = PLACE_LEAD_RE.exec(s);
+  if (lead) s = s.slice(lead[0].length);
+  const ws = s.split(/\s+/).filter(Boolean);
+  if (!ws.length || ws.length > 8 || s.length > 80) return null;
+  const f = foldAligned(s);
+  if (WANT_RE.test(f) || PAYMENT_RE.test(f) || NOTE_RE.test(f) || PICKUP_RE.test(f) || PICKUP_START_RE.test(foldAligned(seg.trim())) || findMoney(s).some((h) => h.marked)) return null;
+  if (ws.some((w) => TIME_WORDS.has(foldTok(w)) || TIME_TOKEN_RE.test(w))) return null;
+  if (startsWithCount(s) || /^\d{1,2}\s+\p{L}/u.test(s) && !STREET_WORD_RE.test(s)) return null;
+  if (catalog && matchCatalog(s, catalog)) return null;
+  const caps = ws.filter((w) => /^\p{Lu}/u.test(w)).length;
+  const streety = STREET_WORD_RE.test(s);
+  if (!/^(?:\p{Lu}|\d)/u.test(s) && !(lead && streety && /\p{Lu}|\d/u.test(s))) return null;
+  if (streety || caps >= 2 || (lead && caps >= 1 && /\d/.test(s))) return s;
+  return null;
+}
 
 /** A sentence that is only an address: comma-separated place parts, with a number or a place word, nothing asked. */
 function looksLikeAddressSentence(s: string, catalog: PreparedCatalog | null): boolean {
