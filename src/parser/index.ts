@@ -16,7 +16,7 @@ import { orderConfidence, type OrderDoubts } from './confidence.ts';
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
 export type { OrderDoubts } from './confidence.ts';
 
-export const PARSER_VERSION = '1.9.0';
+export const PARSER_VERSION = '1.10.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
@@ -37,6 +37,22 @@ function normalizeText(raw: string): string {
     .replace(CONTROL_RE, '')
     .replace(/[\u00a0\u2007\u202f\t]/g, ' ')
     .replace(/ {2,}/g, ' ');
+}
+
+/**
+ * A message typed in capitals ("20 TIN TOMATO NO 2 GARRI. SHOP 23 OKE ARIN MARKET") loses the case cues that tell
+ * names and places from the rest; read it as Title Case instead, which is how those cues are written.
+ */
+function shoutedToTitle(text: string): string {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length && i < 600; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+  }
+  if (upper < 12 || lower * 6 > upper) return text;
+  return text.replace(/\p{L}+/gu, (w) => (w.length > 1 ? w.charAt(0) + w.slice(1).toLowerCase() : w));
 }
 
 /** Clause boundaries: sentence ends, line breaks, and a contrast ("but", "pero", "mas") after a comma or not. */
@@ -75,7 +91,7 @@ export interface ParseExplanation {
 
 export function parseMessage(input: ParseInput, explain?: ParseExplanation): ParseResult {
   const id = input && (typeof input.id === 'string' || typeof input.id === 'number') ? input.id : null;
-  let text = normalizeText(typeof input?.text === 'string' ? input.text : '');
+  let text = shoutedToTitle(normalizeText(typeof input?.text === 'string' ? input.text : ''));
   const business = input?.business && typeof input.business === 'object' ? input.business : null;
   const country = typeof business?.country === 'string' ? business.country : null;
   const bizCurrency = typeof business?.currency === 'string' ? business.currency.toUpperCase() : null;

@@ -58,12 +58,12 @@ function exactlyRight(r: ParseResult, e: Expected): boolean {
   return true;
 }
 
-/** After-fix scores recorded in docs/parser-quality.md (parser 1.9.0); a change may raise them, never lower them. */
+/** After-fix scores recorded in docs/parser-quality.md (parser 1.10.0); a change may raise them, never lower them. */
 const FLOORS: Record<string, { exact: number; intentF1: number; itemF1: number }> = {
   'blind01.jsonl': { exact: 0.85, intentF1: 0.989, itemF1: 0.936 },
   'blind02.jsonl': { exact: 0.74, intentF1: 0.954, itemF1: 0.872 },
   'blind03.jsonl': { exact: 0.84, intentF1: 0.956, itemF1: 0.897 },
-  'blind04.jsonl': { exact: 0.81, intentF1: 0.972, itemF1: 0.897 },
+  'blind04.jsonl': { exact: 0.82, intentF1: 0.972, itemF1: 0.903 },
   'blind05.jsonl': { exact: 0.77, intentF1: 0.967, itemF1: 0.887 },
 };
 
