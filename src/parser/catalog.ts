@@ -242,6 +242,59 @@ function matchCatalogUncached(phrase: string, prepared: PreparedCatalog): Catalo
   return best;
 }
 
+/**
+ * Catalog-first matching for a phrase that may carry more than the product: the phrase itself; else its longest
+ * leading words that name a product ("garri for shop", "jollof with extra shito", "dhokla for office party");
+ * else, for a short phrase, the one product whose name holds every word of it ("fufu" -> "Fufu & Light Soup",
+ * "skuma" -> "Sukuma Wiki"). Looser matches score lower, so the confidence can say so.
+ */
+export function matchCatalogLoose(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
+  const key = '\u0001' + phrase;
+  const hit = prepared.memo.get(key);
+  if (hit !== undefined) return hit;
+  const m = matchCatalogLooseUncached(phrase, prepared);
+  if (phrase.length <= 120) {
+    if (prepared.memo.size >= 4096) prepared.memo.clear();
+    prepared.memo.set(key, m);
+  }
+  return m;
+}
+
+function matchCatalogLooseUncached(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
+  const whole = matchCatalog(phrase, prepared);
+  if (whole && whole.score >= 0.9) return whole;
+  const ws = phrase.split(/\s+/).filter(Boolean);
+  for (let k = Math.min(ws.length - 1, 5); k >= 1; k--) {
+    const m = matchCatalog(ws.slice(0, k).join(' '), prepared);
+    if (m && m.score >= 0.9) return { product: m.product, score: Math.min(m.score, 0.85) };
+  }
+  if (whole) return whole;
+  return uniqueHolder(phrase, prepared);
+}
+
+function uniqueHolder(phrase: string, prepared: PreparedCatalog): CatalogMatch | null {
+  const raw = words(phrase).filter((t) => !isSize(t) && !NOISE.has(t));
+  if (!raw.length || raw.length > 2) return null;
+  let holders: Set<CatalogProduct> | null = null;
+  let typo = false;
+  for (const r of raw) {
+    let t = stem(r);
+    if (!prepared.byToken.has(t)) {
+      const c = correct(t, r, prepared.fuzzyVocab);
+      if (!prepared.byToken.has(c)) return null;
+      t = c;
+      typo = true;
+    }
+    const here = new Set<CatalogProduct>((prepared.byToken.get(t) ?? []).map((k) => k.product));
+    const prev: Set<CatalogProduct> | null = holders;
+    holders = prev ? new Set<CatalogProduct>([...prev].filter((p: CatalogProduct) => here.has(p))) : here;
+    if (!holders.size) return null;
+  }
+  if (!holders || holders.size !== 1) return null;
+  const [product] = holders;
+  return product ? { product, score: typo ? 0.65 : 0.75 } : null;
+}
+
 function indexOfSeq(hay: string[], needle: string[]): number {
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
     for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;

@@ -2,12 +2,12 @@
 import type { CatalogProduct, ParsedItem } from './types.ts';
 import { ASCII_RE, collapse, fold, trimPunct } from './text.ts';
 import { findMoney, type MoneyHit } from './money.ts';
-import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, parseNumberToken } from './numbers.ts';
-import { matchCatalog, type PreparedCatalog } from './catalog.ts';
+import { DOZEN_WORDS, HALF_WORDS, NUMBER_WORDS, PAIR_WORDS, TRAILING_NUMBER_WORDS, parseNumberToken } from './numbers.ts';
+import { matchCatalog, matchCatalogLoose, type PreparedCatalog } from './catalog.ts';
 import {
   CONTAINER_UNITS, COUNT_UNITS, CUT_RE, FILLERS, HEADER_WORDS, LABEL_ADDRESS_NOCOLON_RE, LABEL_ADDRESS_RE, LABEL_ITEMS_RE,
   LABEL_ADDRESS_EXTRA_RE, LABEL_NAME_RE, LABEL_NOTE_RE, LABEL_PHONE_RE, LABEL_PRODUCT_RE, LABEL_QTY_RE, NOT_PRODUCT_RE, NOTE_RE,
-  PICKUP_RE, SIGNOFF_WORDS_SRC,
+  PAYMENT_RE, PICKUP_RE, SIGNOFF_WORDS_SRC,
   TRAILING_UNITS, WANT_RE,
 } from './lexicon.ts';
 
@@ -69,7 +69,7 @@ function foldTok(tok: string): string {
 
 const NAME_RE = /^\p{Lu}[\p{L}'’.-]{0,30}(?:\s\p{Lu}[\p{L}'’.-]{0,30}){0,3}$/u;
 const NOT_NAMES = new Set(
-  'god sir ma madam boss total order pedido thanks thank regards cheers gracias obrigado obrigada asante ok okay yes no please pls hello hi hola oi address delivery pickup love team all you everyone guys bro sis dear the'.split(
+  'monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight lunes martes miercoles jueves viernes sabado domingo segunda terca quarta quinta sexta hoy hoje manana amanha god sir ma madam boss total order pedido thanks thank regards cheers gracias obrigado obrigada asante ok okay yes no please pls hello hi hola oi address delivery pickup love team all you everyone guys bro sis dear the'.split(
     ' ',
   ),
 );
@@ -139,6 +139,10 @@ export interface Draft {
   article: boolean;
   catalogScore: number;
   currencyToken: string | null;
+  /** The count was written (a number, "x2", a number word, an article); false when 1 is assumed. */
+  counted: boolean;
+  /** Read from a list line (bullet, numbered, under a header or label), where item boundaries are clear. */
+  fromList: boolean;
 }
 
 export interface Extracted {
@@ -152,6 +156,10 @@ export interface Extracted {
   notes: string[];
   pickup: boolean;
   wantVerb: boolean;
+  /** A sentence about paying was seen. */
+  payment: boolean;
+  /** Segments with words that no role took (not an item, label, note, address, greeting): the parse's blind spots. */
+  unparsed: number;
 }
 
 interface Line {
@@ -179,14 +187,17 @@ const X_QTY_RES: RegExp[] = [
   /(?:^|\s)(?:qty|qtd|cant)\.?\s*:?\s*(\d{1,4})(?=\s|$)/i,
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
+const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
+/** "ugali mbili", "soda moja": Swahili counts come after the noun. */
+const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
-const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\bfrom|\bx|\bdi|[-–:=])\s*$/i;
-const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle)|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo)\b\.?/i;
-const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
+const BEFORE_PRICE_RE = /(?:@|\bat|\bfor|\bpor|\bde|\ba|\ben|\bem|\bin|\bza|\bfrom|\bx|\bdi|[-–:=(])\s*$/i;
+const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per (?:piece|unit|one|plate|pc|kg|bottle|\p{L}+)|kila (?:moja|mmoja|kimoja)|kila|a piece|apiece|c\/u|c\/\/u|cada(?:\s+(?:una|uno|um|uma))?|la unidad|a unidade|o kg|el kilo|el kg|por kg|the kg|a kg)\b\.?/iu;
+const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|kila\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
   /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
-const ABBREV = new Set(['av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
+const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
 export function splitSentences(line: string): string[] {
@@ -205,7 +216,7 @@ export function splitSentences(line: string): string[] {
         continue;
       }
       const after = line.slice(i + 1).trimStart();
-      if (/^\d/.test(after) && /\d$/.test(line.slice(0, i))) continue;
+      if (/^\d/.test(after) && /(?:^|[^\d.,])\d{1,2}$/.test(line.slice(0, i))) continue;
     }
     out.push(line.slice(start, i + 1));
     start = i + 1;
@@ -215,22 +226,64 @@ export function splitSentences(line: string): string[] {
 }
 
 /** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
-const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|as|mas|más)\s/i;
+const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|aur|as|mas|más)\s/i;
 
 export function splitSegments(sentence: string): string[] {
   if (!SEGMENT_HINT_RE.test(sentence)) {
     const one = sentence.trim();
-    return one ? [one] : [];
+    return one ? splitAtCounts(one) : [];
   }
   const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
+      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
     );
-    for (const s of sub) if (s.trim()) out.push(s.trim());
+    for (const s of sub) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
   }
+  return out;
+}
+
+/** Words after which a number belongs to the phrase ("refresco de 2 litros", "pizza for 2", "size 10", "No 2"). */
+const NUMBER_BINDS_RE = /(?:^|\s)(?:de|del|of|for|para|pra|por|per|size|talla|tamanho|no|nº|n°|number|numero|número|#|x|at|a|@|en|em|in|to|the|el|la|o|um|uma|un|una|with|com|con|sem|sin|without|and|y|e|na|aur|top|from|desde|ate|hasta|until|by|till|after|before|around|approx|about|like)$/i;
+
+const ORDER_FOR_RE = /^(?:(?:my|our|the|new|an?|mi|meu|o|el)\s)?(?:order|pedido|orden|encomenda)s?\s(?:for|para|pra|de|do|da)\s/;
+const CONFIRM_TAGS = new Set(['right', 'ok', 'okay', 'correct', 'abi', 'sha', 'cierto', 'verdad', 'no', 'ne', 'sure', 'yes', 'si', 'sim', 'kweli', 'na', 'naa', 'haina', 'nao', 'confirm']);
+
+/** "… order for my cousin", "… para mi mamá": the phrase names who the order is for. */
+const FOR_WHOM_RE = /(?:^|\s)(?:for|para|pra) (?:my|our|his|her|the|mi|mis|minha|meu|a minha|o meu) [\p{L}']+\s*[.!]?$/u;
+
+/** Words after a number that make it a price, a size or a measure, not the next item's count. */
+const AFTER_NUMBER_NOT_ITEM_RE =
+  /^(?:com|con|with|sin|sem|each|ea|cada|c\/u|kila|apiece|per|naira|bob|shillings?|rupees?|rs|reais|real|pesos?|cedis?|rand|euros?|pounds?|dollars?|bucks|meticais|mt|kz|kwanzas?|soles|k|polegadas|pulgadas|inch|inches|in|cm|mm|ml|cl|gb|tb|mb|years?|anos|años|people|persons|pax|pessoas|personas|guests|off|only|total|por|pra|para|for|a|o|el|la|de|y|e)$/;
+
+/**
+ * "2 chicken biryani 1 veg biryani 4 roti": items written one after another with no separator. Splits before a
+ * count that follows a word and is followed by a word, unless the word before binds the number to the phrase
+ * or the number is a measure of what precedes it ("2 litros", "10pc", "5kg").
+ */
+function splitAtCounts(s: string): string[] {
+  if (!/\p{L}\s+\d/u.test(s)) return [s];
+  const toks = s.split(/\s+/);
+  const out: string[] = [];
+  let cur: string[] = [];
+  let seenCount = false;
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i] ?? '';
+    const next = toks[i + 1] ?? '';
+    const prev = cur[cur.length - 1] ?? '';
+    const isCount = /^\d{1,3}$/.test(tok) && Number(tok) > 0;
+    const nf = foldTok(next);
+    if (isCount && seenCount && cur.length >= 1 && /\p{L}$/u.test(prev) && /^\p{L}/u.test(next) && !NUMBER_BINDS_RE.test(' ' + foldTok(prev)) &&
+      !COUNT_UNITS.has(nf) && !TIME_WORDS.has(nf) && !MONTH_RE.test(nf) && !AFTER_NUMBER_NOT_ITEM_RE.test(nf)) {
+      out.push(cur.join(' '));
+      cur = [];
+    }
+    if (/^\d/.test(tok) || NUMBER_WORDS.has(foldTok(tok))) seenCount = true;
+    cur.push(tok);
+  }
+  if (cur.length) out.push(cur.join(' '));
   return out;
 }
 
@@ -310,6 +363,11 @@ function leadingQty(seg: string): QtyParse | null {
     } else if (FILLERS.has(t) || t === '') {
       if (wantTok(t)) wanted = true;
       continue;
+    } else if (LEAD_FOR_WORDS.has(t) && i + 1 < toks.length && LEAD_TIME_WORDS.has(foldTok(toks[i + 1] ?? ''))) {
+      // "para amanhã queria 2 kg …", "para el sábado: 3 …", "for tomorrow 2 …": when, not what.
+      i++;
+      if (ARTICLE_LIKE.has(foldTok(toks[i] ?? '')) && LEAD_TIME_WORDS.has(foldTok(toks[i + 1] ?? ''))) i++;
+      continue;
     } else if (/^\p{Lu}/u.test(tok) && skippedCaps < 2 && i < 4 && toks.slice(i + 1, i + 4).some((x) => NAME_SKIP_NEXT(foldTok(x)))) {
       skippedCaps++;
       continue;
@@ -332,8 +390,14 @@ function leadingQty(seg: string): QtyParse | null {
   return { qty: null, rest: '', unit: null, container: null, wanted, explicit: false };
 }
 
+const LEAD_FOR_WORDS = new Set(['para', 'pra', 'for', 'pa']);
+const ARTICLE_LIKE = new Set(['o', 'a', 'el', 'la', 'the', 'este', 'esta', 'this']);
+const LEAD_TIME_WORDS = new Set(
+  'o a el la the este esta this hoy hoje amanha manana today tomorrow tonight tmrw sabado domingo lunes martes miercoles jueves viernes segunda terca quarta quinta sexta saturday sunday monday tuesday wednesday thursday friday jantar almoco cena almuerzo lunch dinner breakfast weekend noche tarde manha finde'.split(' '),
+);
+
 /** Words that are fillers but also join a product's own words ("Bolo de cenoura", "Torta de limão"). */
-const CONNECTOR_FILLERS = new Set(['de', 'da', 'do', 'na', 'no', 'o', 'a', 'os', 'as', 'the', 'la', 'el', 'los', 'las', 'lo', 'y', 'e', 'and', 'with', 'for', 'to', 'me', 'my', 'mi', 'plus', '&', 'some', 'it', 'them', 'go', 'make', 'new']);
+const CONNECTOR_FILLERS = new Set(['com', 'con', 'fa', 'pia', 'de', 'da', 'do', 'na', 'no', 'o', 'a', 'os', 'as', 'the', 'la', 'el', 'los', 'las', 'lo', 'y', 'e', 'and', 'with', 'for', 'to', 'me', 'my', 'mi', 'plus', '&', 'some', 'it', 'them', 'go', 'make', 'new']);
 /** A capitalised word is skipped as an addressee ("Ada pls send …") only when a request or politeness word follows. */
 function NAME_SKIP_NEXT(w: string): boolean {
   return FILLERS.has(w) && !CONNECTOR_FILLERS.has(w);
@@ -352,7 +416,7 @@ function finishQty(toks: string[], j: number, qty: number, unitIn: string | null
   }
   let k = j;
   const of = foldAligned(toks[k] ?? '');
-  if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da')) k++;
+  if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da' || of === 'za' || of === 'ya' || of === 'wa')) k++;
   return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true };
 }
 
@@ -373,7 +437,9 @@ function stripLeadingFillers(s: string): { text: string; wanted: boolean } {
   return { text: rest.join(' '), wanted };
 }
 
-function cutTail(name: string): string {
+function cutTail(nameIn: string): string {
+  // "(size 32)", "(talla S)": a size note in brackets is not part of the product's name.
+  const name = nameIn.replace(/\s*\((?:size|sz|talla|tamanho|tam|numero|número)\b[^)]*\)/giu, '');
   const f = foldAligned(' ' + name);
   const m = CUT_RE.exec(f);
   let s = m ? name.slice(0, Math.max(0, m.index)) : name;
@@ -392,6 +458,8 @@ interface SegContext {
 export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let seg = segIn.replace(LEAD_JUNK_RE, '').trim();
   if (!seg || !HAS_LETTER.test(seg) || seg.length > 200) return null;
+  // "Not 3 suya again", "no 2 sino 3": a count taken back is not an item.
+  if (/^(?:not|no|nao|não|ni)\s+\d/i.test(seg)) return null;
 
   // 1. Prices: amounts with a currency, a "k", "@", or "each"/"c/u"/"cada" are unit prices, not counts.
   let unitPrice: number | null = null;
@@ -420,7 +488,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       pos = h.end + (am ? am[0].length : 0);
     }
     rebuilt += seg.slice(pos);
-    seg = collapse(rebuilt);
+    // "(R$ 89,90 cada)", "($650)": the brackets that held the price go with it.
+    seg = collapse(rebuilt.replace(/\(\s*\)|\(\s*(?=[^)]*$)|(?<=^[^(]*)\s\)/g, ' '));
     if (!HAS_LETTER.test(seg)) return null;
   }
 
@@ -474,7 +543,19 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   const stripped = stripLeadingFillers(rest);
   rest = stripped.text;
   wanted = wanted || stripped.wanted;
-  let name = cutTail(rest);
+  // "Chicken 3", "jollof rice 2": a bare count after the product. Taken when the words before it name a catalog
+  // product (and the number is not one of its sizes), or on a list line; never a size ("Coke 50cl" has a unit).
+  let bareTail: { qty: number; rest: string; word: boolean } | null = null;
+  if (qty === null) {
+    const bm = TRAILING_BARE_QTY_RE.exec(rest) ?? TRAILING_WORD_QTY_RE.exec(rest);
+    if (bm && bm[1]) {
+      const n = /^\d/.test(bm[1]) ? Number(bm[1]) : (TRAILING_NUMBER_WORDS.get(bm[1].toLowerCase()) ?? 0);
+      const head = rest.slice(0, bm.index);
+      if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km)\.?$/i.test(head.trim()))
+        bareTail = { qty: n, rest: head, word: !/^\d/.test(bm[1]) };
+    }
+  }
+  let name = cutTail(bareTail ? bareTail.rest : rest);
   // Drop a leading packaging/measure word left over ("plates of", "kg de").
   name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
   if (!name || !HAS_LETTER.test(name)) return null;
@@ -484,15 +565,31 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (nameWords.length > 8) return null;
   const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
   if (foldedWords.every((w) => !w || FILLERS.has(w) || HEADER_WORDS.has(w))) return null;
-  // A unit left as the whole name ("2 plates") is not a product.
-  if (foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '')) return null;
+  // A unit left as the whole name ("2 plates") is not a product, unless the catalog sells it ("6 galões").
+  const unitOnly = foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '');
+  if (unitOnly && !ctx.catalog) return null;
+  // "place an order", "my order for pickup": words about ordering, not goods.
+  if (isHeaderLine(name)) return null;
+  // "I want to order for my cousin": who it is for, not what.
+  if (qty === null && nameWords.length === 1 && FOR_WHOM_RE.test(foldAligned(seg))) return null;
+  // "Order for Raksha Bandhan: …", "Pedido para la oficina: …": what the order is for, before the list.
+  if (qty === null && ORDER_FOR_RE.test(foldAligned(seg).replace(LEAD_JUNK_RE, ''))) return null;
+  // "… Rs 1200 per kg right?": a price being checked, not another item.
+  if (nameWords.length === 1 && CONFIRM_TAGS.has(foldedWords[0] ?? '')) return null;
 
   let sku: string | null = null;
   let outName = name;
   let catalogScore = 0;
   if (ctx.catalog) {
     const withContainer = container ? `${container} of ${name}` : null;
-    const m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalog(name, ctx.catalog);
+    let m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalogLoose(name, ctx.catalog);
+    if (bareTail && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
+      // "Açaí 300" names the 300 ml product: the number is its size, not a count.
+      const whole = matchCatalog(cutTail(rest), ctx.catalog);
+      if (whole) m = whole;
+      bareTail = null;
+      name = cutTail(rest);
+    }
     if (m) {
       sku = m.product.sku;
       outName = m.product.name;
@@ -500,21 +597,40 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       catalogScore = m.score;
     }
   }
+  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word)) {
+    qty = bareTail.qty;
+    explicit = true;
+  } else if (bareTail) {
+    // Not a count after all ("Rua Augusta 1500"): keep the number in the name.
+    name = cutTail(rest);
+    if (ctx.catalog && !catalogScore) {
+      const m = matchCatalogLoose(name, ctx.catalog);
+      if (m) {
+        sku = m.product.sku;
+        outName = m.product.name;
+        unitPrice = typeof m.product.price === 'number' && Number.isFinite(m.product.price) ? m.product.price : unitPrice;
+        catalogScore = m.score;
+      }
+    }
+    if (!sku) outName = name;
+  }
+  if (unitOnly && !catalogScore) return null;
+  if (!sku && foldedWords.join('').replace(/[^\p{L}]/gu, '').length < 2) return null;
   const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
   if (!strong && !catalogScore) return null;
-  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken };
+  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null, fromList: ctx.list };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
-const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
+const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bjumla\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+to|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
-  /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
+  /(?:^|[\s,;:])(?:(?:to|at|in|na|no|en|em|a|para|pra|pro|on)\s+)?((?:Rua|R\.|Av\.|Av|Avenida|Calle|C\/|Cerrada|Carrera|Cra\.?|Cl\.?|Cll\.?|Kr\.?|Transversal|Diagonal|Dg\.?|Jr\.|Jir[oó]n|Bv\.|Bvar\.|Bulevar|Travessa|Tv\.|Alameda|Estrada|Rodovia|Praça|Praca|Largo|Calzada|Privada|Callejón|Callejon|Camino|Paseo|Boulevard|Blvd\.?|Plot|Flat|House|Hse|Shop|Office|Apt\.?|Apartment|Suite|Block|Plaza|Colonia|Col\.|Km|Quadra|Qd\.?|Lote|Condomínio|Condominio|Edificio|Edifício|Residencial|Conjunto|Sector|Sec\.)\s)/u;
 /** "pra rua Aurora, 90", "a calle 5 #12": an unambiguous street word in lower case, after a preposition. */
 const PLACE_SENTENCE_RE = /^\s*\p{Lu}[\p{L}'.-]*(?:\s[\p{L}'.-]+){0,3},\s[^\d]{3,80}$/u;
 const ROAD_WORD_RE = /\b(?:road|rd|street|avenue|lane|close|crescent|drive|estate|junction|roundabout|highway|rua|calle|avenida|travessa|bairro|colonia|carrera)\b/i;
@@ -522,14 +638,14 @@ const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|c
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =
-  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|plz|porfa|porfavor|por favor|pf|pfv|xfa|sff|se faz favor|plis|kindly|and call|thank|thanks|thx|gracias|obrigad[oa]|obg|valeu|asante|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod)\b/i;
+  /\s(?:call|contact|phone|tel|cel|whats(?:app)?|mob|ring|when|once|before|after|asap|please|pls|plz|porfa|porfavor|por favor|pf|pfv|xfa|sff|se faz favor|plis|kindly|and call|thank|thanks|thx|gracias|obrigad[oa]|obg|valeu|asante|ukifika|by\s\d|at\s\d|tomorrow|today|tonight|mañana|amanhã|hoy|hoje|meu (?:zap|número|numero|cel)|mi (?:cel|número|numero|tel)|i'?ll pay|will pay|pay on|cod|abeg|biko|oya|jare|nitalipa|nitatuma|nadhani|porfis|gracias|obrigad[oa]|jumla|pago (?:con|en|por)|pagamento|le pago|te pago)\b/i;
 const STREETISH_RE = /\d|,|\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|flat|plot|block|apt|apto|depto|centro|market|mall|gate|stage|hall|near|opposite|opp|behind|estate|phase|sector|nagar|colony|layout|junction|area|park|village|town|city)\b/i;
 
 export function extract(text: string, catalog: PreparedCatalog | null, rawLines: string[]): Extracted {
   const lines: Line[] = rawLines.map((t) => ({ text: t, list: false, done: false }));
   const res: Extracted = {
     name: null, labelledName: false, address: null, items: [], total: null, totalCurrency: null, firstCurrency: null,
-    notes: [], pickup: false, wantVerb: false,
+    notes: [], pickup: false, wantVerb: false, payment: false, unparsed: 0,
   };
   const numbered = rawLines.filter((l) => NUMBERED_RE.test(l)).length >= 2;
 
@@ -597,7 +713,19 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       if (value) {
         const first = splitSentences(value)[0] ?? value;
         const rest = value.slice(first.length).trim();
-        if (!res.address) res.address = cleanAddress(first);
+        if (!res.address) {
+          res.address = cleanAddress(first);
+          // "Address: 23 Ojuelegba Road\nYaba Lagos": place-shaped lines right after the value go on with it.
+          if (res.address && !rest) {
+            for (let j = i + 1; j < lines.length && j <= i + 4; j++) {
+              const nl = lines[j];
+              if (!nl || nl.done || !continuesAddress(nl.text, catalog)) break;
+              if (res.address.length + nl.text.length >= 200) break;
+              res.address = `${res.address}, ${trimPunct(nl.text)}`;
+              nl.done = true;
+            }
+          }
+        }
         if (rest) lines.splice(i + 1, 0, { text: rest, list: false, done: false });
       } else {
         const parts: string[] = [];
@@ -638,6 +766,31 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         }
       }
     }
+    // A bare label naming a place ("Drop-off point:", "Punto de entrega:", "Where to deliver:") followed by
+    // address-shaped lines: those lines are the address, however many there are.
+    if (/:\s*$/.test(t) && !/\d/.test(t) && PLACE_LABEL_RE.test(foldAligned(t)) && !res.address) {
+      const parts: string[] = [];
+      for (let j = i + 1; j < lines.length && parts.length < 6; j++) {
+        const nl = lines[j];
+        if (!nl || nl.done || !isAddressContinuation(nl.text) || startsWithCount(nl.text)) break;
+        parts.push(trimPunct(nl.text));
+        nl.done = true;
+      }
+      if (parts.length) {
+        res.address = cleanAddress(parts.join(', '));
+        line.done = true;
+        inBlock = false;
+        continue;
+      }
+    }
+    // A header line that only announces the order ("New order below", "Here is my order", "Pedido para entrega",
+    // "Mi pedido de hoy"): it opens a list and is not an item itself.
+    if (!/\d/.test(t) && isHeaderLine(t)) {
+      inBlock = true;
+      line.done = true;
+      if (WANT_RE.test(foldAligned(t))) res.wantVerb = true;
+      continue;
+    }
     // A header ending with ":" ("Pls I need:", "Order for today:") opens a list.
     if (/:\s*$/.test(t) && !/\d/.test(t)) {
       inBlock = true;
@@ -656,8 +809,17 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
   }
 
   // --- Everything else, sentence by sentence.
-  for (const line of lines) {
-    if (line.done) continue;
+  // The line an unlabelled address ended on: address-shaped lines right after it continue it
+  // ("15 Admiralty Way\nLekki Phase 1\nopp. the bank").
+  let addressLine = -2;
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li];
+    if (!line || line.done) continue;
+    if (addressLine === li - 1 && res.address && continuesAddress(line.text, catalog)) {
+      if (res.address.length + line.text.length < 200) res.address = `${res.address}, ${trimPunct(line.text)}`;
+      addressLine = li;
+      continue;
+    }
     const f = foldAligned(line.text);
     if (PICKUP_RE.test(f)) res.pickup = true;
     let sentenceNo = 0;
@@ -671,6 +833,13 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       }
       if (NOTE_RE.test(sf.replace(LEAD_JUNK_RE, ''))) {
         res.notes.push(trimPunct(sentence));
+        continue;
+      }
+      // A payment sentence ("I paid R1,160 via EFT", "Mpesa nimetuma 1,190 code SJK4R7") says how the order is paid,
+      // not what is in it, unless it also opens with a count or names a catalog product.
+      if (isPaymentSentence(sf) && !startsWithCount(sentence) && !(catalog && splitSegments(sentence).some((x) => matchCatalog(x, catalog)))) {
+        res.notes.push(trimPunct(sentence));
+        res.payment = true;
         continue;
       }
       // Totals.
@@ -706,13 +875,25 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
       // Address written in prose.
       const addr = findProseAddress(sentence);
       if (addr) {
-        if (!res.address) res.address = cleanAddress(addr.address);
-        sentence = sentence.slice(0, addr.start);
+        if (!res.address) {
+          res.address = cleanAddress(addr.address);
+          // Only an address that runs to the end of its line can go on on the next line.
+          if (res.address && sentenceRaw === line.text && sentence.replace(/[\s,.;:!?-]+$/, '').endsWith(addr.address)) addressLine = li;
+        }
+        // "… y 1 paquete de papas a la Calle 53": the preposition before the address goes with it.
+        sentence = sentence.slice(0, addr.start).replace(/\s(?:a|al|a la|para|para la|pa la|pra|pra a|pro|na|no|em|en|en la|to|at|for|kwa)\s*$/i, '');
         if (!sentence.trim()) continue;
+      }
+      // "C-45, Lajpat Nagar 2, Delhi" / "Gorriti 4820, Palermo" after the items: a sentence made of place parts.
+      if (!res.address && res.items.length && looksLikeAddressSentence(sentence, catalog)) {
+        res.address = cleanAddress(sentence);
+        addressLine = li;
+        continue;
       }
       // "Kasoa, new market road, blue gate.": a sentence of comma-separated place parts with a road word and no count.
       if (!res.address && PLACE_SENTENCE_RE.test(sentence) && ROAD_WORD_RE.test(sentence) && !findMoney(sentence).length && !WANT_RE.test(foldAligned(sentence))) {
         res.address = cleanAddress(sentence);
+        addressLine = li;
         continue;
       }
       if (PICKUP_START_RE.test(foldAligned(sentence).replace(LEAD_JUNK_RE, ''))) continue;
@@ -754,7 +935,21 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         }
       }
       let sentenceWanted = false;
-      for (const seg of segs) {
+      for (let si = 0; si < segs.length; si++) {
+        const seg = segs[si] ?? '';
+        // "…, chapo 6 na sukuma 2 kwa ofisi, Upper Hill, Britam Tower floor 18": once items are read, a segment that
+        // is a place starts the address, and the rest of the sentence goes with it.
+        if (!res.address && res.items.length && si > 0) {
+          const place = placeSegment(seg, catalog);
+          if (place !== null) {
+            let a = [place, ...segs.slice(si + 1)].join(', ');
+            const stop = ADDRESS_STOP_RE.exec(' ' + a);
+            if (stop) a = a.slice(0, Math.max(0, stop.index - 1));
+            res.address = cleanAddress(a);
+            if (res.address && si === segs.length - 1 && sentenceRaw === line.text) addressLine = li;
+            break;
+          }
+        }
         if (NOTE_RE.test(foldAligned(seg).replace(LEAD_JUNK_RE, ''))) {
           res.notes.push(trimPunct(seg));
           continue;
@@ -791,11 +986,14 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
             last.unitPrice = money.value;
             last.currencyToken = money.currencyToken;
           }
-        }
+        } else if (hasContent(seg)) res.unparsed++;
       }
     }
   }
 
+  // "… $1.800 c/u los pandebonos cierto?": a product named again without a count is a remark about the one
+  // already ordered, not a second line.
+  res.items = res.items.filter((d, i) => d.counted || !d.sku || !res.items.some((o, j) => j < i && o.sku === d.sku));
   for (const it of res.items) {
     if (it.currencyToken) {
       res.firstCurrency = it.currencyToken;
@@ -819,11 +1017,11 @@ const SELF_INTRO_RE = {
   },
 };
 const IN_NAME_OF_RE =
-  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
+  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
 const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
-const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con)\s/i;
+const CONJ_SPLIT_RE = /\s(?:and|y|e|n|&|plus|\+|with|com|con|na|aur)\s/i;
 
 /**
  * "I want jollof rice and chicken", "quero coxinha e guaraná", "2 waakye and kelewele": items joined by a
@@ -843,6 +1041,112 @@ function splitCatalogConjunction(seg: string, catalog: PreparedCatalog, list: bo
     out.push(d);
   }
   return out;
+}
+
+/** Label words that name where the goods go (a bare "…:" line before the address lines). */
+const PLACE_LABEL_RE =
+  /\b(?:drop[- ]?off|dropoff|delivery (?:point|location|spot|place|area)|meeting point|where(?: to)?(?: deliver| drop| send)?|punto de (?:entrega|encuentro)|lugar de entrega|ponto de (?:entrega|encontro)|local de entrega|entregar (?:en|em|no|na|a)|deliver (?:to|at)|send (?:to|it to)|address|addr|adress|direcci[oó]n|endere[cç]o|morada|domicilio|location|ubicaci[oó]n|localiza[cç][aã]o)\b/;
+/** Words an order-announcing header line is made of, besides fillers and header nouns. */
+const HEADER_EXTRA = new Set(
+  'below here heres here\'s follows following as is this these attached details list goes placing place an a um uma un una abaixo segue seguinte seguem sigue siguiente siguientes continuacion aqui aca entrega entregar detalles detalhes please tomorrow tonight manana amanha hoje hoy week weekly semana our mine kindly thanks that it\'s its update updated semanal mensal monthly month mes'.split(' '),
+);
+const ORDER_NOUNS = new Set(['order', 'orders', 'pedido', 'pedidos', 'orden', 'encomenda', 'encomendas', 'list', 'lista', 'items', 'compras']);
+
+/** "New order below", "Here's my order for tomorrow", "Pedido para entrega": only announces the list that follows. */
+const ORDER_NOUN_HINT_RE = /order|pedido|orden|encomenda|list|items|compras/i;
+function isHeaderLine(t: string): boolean {
+  if (!ORDER_NOUN_HINT_RE.test(t)) return false;
+  const toks = foldAligned(t).replace(/[^\p{L}\s']+/gu, ' ').split(/\s+/).filter(Boolean);
+  if (!toks.length || toks.length > 8) return false;
+  let noun = false;
+  for (const w of toks) {
+    if (ORDER_NOUNS.has(w)) noun = true;
+    else if (!FILLERS.has(w) && !HEADER_WORDS.has(w) && !HEADER_EXTRA.has(w)) return false;
+  }
+  return noun;
+}
+
+/** A sentence about paying: the payment word comes in its first words ("I paid …", "Mpesa nimetuma …", "Le pago por
+ * Nequi"), not as a trailing "… por R$ 3.450 no pix" on a sentence that names the goods. */
+function isPaymentSentence(folded: string): boolean {
+  const m = PAYMENT_RE.exec(folded);
+  if (!m) return false;
+  const before = folded.slice(0, m.index).replace(LEAD_JUNK_RE, '').trim();
+  return !before || before.split(/\s+/).length <= 3;
+}
+
+/** Whether a segment that produced nothing had words worth reading (not only greetings, politeness or sign-offs). */
+function hasContent(seg: string): boolean {
+  let n = 0;
+  for (const tok of seg.split(/\s+/)) {
+    const w = foldTok(tok);
+    if (w.length < 3 || !HAS_LETTER.test(w) || FILLERS.has(w) || HEADER_WORDS.has(w) || HEADER_EXTRA.has(w) || SIGNOFF_ONLY_RE.test(w)) continue;
+    if (++n >= 2) return true;
+  }
+  return false;
+}
+
+/** A line that opens with a count ("2 jollof", "3x", "two"): an item line, not an address line. */
+function startsWithCount(t: string): boolean {
+  const s = t.replace(BULLET_RE, '').replace(LEAD_JUNK_RE, '');
+  if (/^\d{1,3}\s?(?:[x×]\s|pcs\b|nos\b|kg\b|pkt)/i.test(s)) return true;
+  if (/^\d{1,3}\s+\p{Ll}/u.test(s) && !/\b(?:street|st|road|rd|avenue|ave|lane|close|crescent|drive|way)\b/i.test(s)) return true;
+  return NUMBER_WORDS.has(foldTok(s.split(/\s+/)[0] ?? '')) && !ARTICLES.has(foldTok(s.split(/\s+/)[0] ?? ''));
+}
+
+const PLACE_CONNECTORS = new Set(['de', 'da', 'do', 'del', 'la', 'el', 'ya', 'na', 'wa', 'of', 'the', 'near', 'opp', 'opposite', 'behind', 'karibu', 'next', 'to', 'by', 'em', 'en', 'no', 'apto', 'apt', 'piso', 'andar', 'depto', 'casa', 'house', 'hse', 'flat', 'plot', 'block', 'shop', 'stall', 'floor', 'oficina', 'office', 'int', 'y', 'e', 'and', 'ap']);
+
+const STREET_WORD_RE = /\b(?:road|rd|street|st|avenue|ave|lane|estate|close|crescent|drive|way|rua|calle|avenida|av|col|colonia|bairro|barrio|house|hse|flat|plot|block|apt|apto|depto|departamento|apartamento|centro|market|mercado|mall|gate|stage|hall|near|opposite|opp|behind|phase|sector|nagar|colony|layout|junction|area|park|village|town|city|tower|towers|floor|fl|piso|andar|building|edificio|edif[ií]cio|office|oficina|shop|stall|banca|bypass|site|mtaa|nyumba|karibu|perto|junto|cerca|frente|esquina|corner|broadway|condominio|conjunto|torre|casa|quadra|lote)\b/i;
+const PLACE_LEAD_RE = /^(?:(?:tuko|niko|nipo|tupo|kwa|para(?:\s+(?:o|a|la|el))?|pra|a|al|a la|en|na|no|em|to|at|deliver(?:\s+to)?|send(?:\s+to)?|bring(?:\s+to)?)\s+)/i;
+
+/** The place a segment names ("kwa ofisi" -> null, "Upper Hill" -> "Upper Hill", "tuko site ya Ruiru bypass"), or null. */
+function placeSegment(seg: string, catalog: PreparedCatalog | null): string | null {
+  let s = seg.trim().replace(/[.!?]+$/, '');
+  const lead = PLACE_LEAD_RE.exec(s);
+  if (lead) s = s.slice(lead[0].length);
+  const ws = s.split(/\s+/).filter(Boolean);
+  if (!ws.length || ws.length > 8 || s.length > 80) return null;
+  const f = foldAligned(s);
+  if (WANT_RE.test(f) || PAYMENT_RE.test(f) || NOTE_RE.test(f) || PICKUP_RE.test(f) || PICKUP_START_RE.test(foldAligned(seg.trim())) || findMoney(s).some((h) => h.marked)) return null;
+  if (ws.some((w) => TIME_WORDS.has(foldTok(w)) || TIME_TOKEN_RE.test(w))) return null;
+  if (startsWithCount(s) || /^\d{1,2}\s+\p{L}/u.test(s) && !STREET_WORD_RE.test(s)) return null;
+  if (catalog && matchCatalog(s, catalog)) return null;
+  const caps = ws.filter((w) => /^\p{Lu}/u.test(w)).length;
+  const streety = STREET_WORD_RE.test(s);
+  if (!/^(?:\p{Lu}|\d)/u.test(s) && !(lead && streety && /\p{Lu}|\d/u.test(s))) return null;
+  if (streety || caps >= 2 || (lead && caps >= 1 && /\d/.test(s))) return s;
+  return null;
+}
+
+/** A sentence that is only an address: comma-separated place parts, with a number or a place word, nothing asked. */
+function looksLikeAddressSentence(s: string, catalog: PreparedCatalog | null): boolean {
+  const t = s.trim().replace(/[.!]+$/, '');
+  if (t.length > 110 || !t.includes(',') || !/^(?:\p{Lu}|\d)/u.test(t) || startsWithCount(t)) return false;
+  const parts = t.split(',').map((x) => x.trim()).filter(Boolean);
+  if (parts.length < 2 || parts.length > 6 || parts.some((x) => x.split(/\s+/).length > 6)) return false;
+  if (!/\d/.test(t) && !STREETISH_RE.test(t.replace(/,/g, ' '))) return false;
+  const f = foldAligned(t);
+  if (WANT_RE.test(f) || PAYMENT_RE.test(f) || NOTE_RE.test(f) || findMoney(t).some((h) => h.marked)) return false;
+  let lower = 0;
+  for (const w of t.split(/[\s,]+/)) {
+    if (!w || /^[\d#º°-]/u.test(w) || /^\p{Lu}/u.test(w) || PLACE_CONNECTORS.has(foldTok(w)) || STREETISH_RE.test(w)) continue;
+    lower++;
+  }
+  if (lower > 1) return false;
+  return !(catalog && parts.some((x) => matchCatalog(x, catalog)));
+}
+
+/** A line that goes on with the address above it: place-shaped, no count, no price, no product. */
+function continuesAddress(t: string, catalog: PreparedCatalog | null): boolean {
+  if (!isAddressContinuation(t) || startsWithCount(t) || BULLET_RE.test(t)) return false;
+  const f = foldAligned(t);
+  if (WANT_RE.test(f) || NOTE_RE.test(f) || PAYMENT_RE.test(f) || SIGNOFF_ONLY_RE.test(t.trim())) return false;
+  if (LABEL_HINT_RE.test(t) && /^[^:]{1,30}:/.test(t)) return false;
+  // "when you reach gate", "please call first": an instruction, not a place.
+  if (ADDRESS_STOP_RE.exec(' ' + t)?.index === 0 || /^(?:if|as soon|once|when|wen)\b/i.test(t.trim())) return false;
+  if (catalog && matchCatalog(t, catalog)) return false;
+  // A place part: a street/area word, a house number, or capitalised words ("Lekki Phase 1", "Centro, Niterói").
+  return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:[\s,]+[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());
 }
 
 function cleanAddress(s: string): string | null {
@@ -872,11 +1176,12 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     const trig = foldAligned(m[1] ?? '');
     const startVal = m.index + m[0].length;
     let cand = sentence.slice(startVal);
-    const generic = trig === 'to' || trig === 'deliver';
+    const generic = trig === 'to' || trig === 'deliver' || trig === 'kwa';
     // "I'm in / I dey / estoy en / moro na …" say where the customer is; what follows must look like a place.
     const presence = PRESENCE_TRIGGER_RE.test(trig);
     if (presence) {
-      if (!/^(?:\d|\p{Lu})/u.test(cand) && !STREET_WORD_START_RE.test(cand)) continue;
+      // "niko stage ya Githurai 44": lower case is fine when the words are place words.
+      if (!/^(?:\d|\p{Lu})/u.test(cand) && !STREET_WORD_START_RE.test(cand) && !/^(?:\p{L}+\s){0,2}(?:stage|estate|junction|market|mall|gate|area|town|sector|phase|plot|block|house|hse|kwa|near|opposite|opp|karibu)\b/iu.test(cand)) continue;
     } else if (generic) {
       if (!/^(?:\d|\p{Lu})/u.test(cand)) continue;
       if (trig === 'deliver' && /^\d/.test(cand)) continue;
@@ -933,6 +1238,21 @@ function findSignoff(lines: Line[], res: Extracted): void {
       res.name = n;
       last.text = t.slice(0, sm.index + (/^[.!?,;]/.test(sm[0]) ? 1 : 0));
       if (!last.text.trim()) last.done = true;
+      return;
+    }
+  }
+  // "… I'll collect. Mrs. Reddy", "Vou buscar dia 23. Sandra Nunes": a name as the last sentence.
+  const sents = splitSentences(t);
+  if (sents.length >= 2) {
+    const lastS = (sents[sents.length - 1] ?? '').replace(/[.!]+$/, '');
+    const bare = SIGNOFF_ONLY_RE.test(lastS) || FILLERS.has(foldAligned(lastS)) || /\d/.test(lastS) || SELF_INTRO_PREFIX_RE.test(lastS) || FILLERS.has(foldTok(lastS.split(/\s+/)[0] ?? ''));
+    // Two or three words: a lone capitalised word is as often a verb ("Liga", "Nitakupigia") as a name.
+    const nw = lastS.split(/\s+/).length;
+    const n = !bare && nw >= 2 && nw <= 3 ? validSignoffName(lastS) : null;
+    if (n && !res.name) {
+      res.name = n;
+      last.text = t.slice(0, t.lastIndexOf(sents[sents.length - 1] ?? '')).trim();
+      if (!last.text) last.done = true;
       return;
     }
   }

@@ -11,10 +11,12 @@ import {
   AVAIL_Q_RE, COMPLAINT_RE, FEEDBACK_RE, FUTURE_RE, MEDIA_RE, MY_ORDER_RE, PRICE_Q_RE, PROMO_RE, detectStatus, findOrderRef, looksLikeBot,
 } from './intent.ts';
 import { WANT_RE } from './lexicon.ts';
+import { orderConfidence, type OrderDoubts } from './confidence.ts';
 
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
+export type { OrderDoubts } from './confidence.ts';
 
-export const PARSER_VERSION = '1.3.2';
+export const PARSER_VERSION = '1.10.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
@@ -35,6 +37,22 @@ function normalizeText(raw: string): string {
     .replace(CONTROL_RE, '')
     .replace(/[\u00a0\u2007\u202f\t]/g, ' ')
     .replace(/ {2,}/g, ' ');
+}
+
+/**
+ * A message typed in capitals ("20 TIN TOMATO NO 2 GARRI. SHOP 23 OKE ARIN MARKET") loses the case cues that tell
+ * names and places from the rest; read it as Title Case instead, which is how those cues are written.
+ */
+function shoutedToTitle(text: string): string {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length && i < 600; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+  }
+  if (upper < 12 || lower * 6 > upper) return text;
+  return text.replace(/\p{L}+/gu, (w) => (w.length > 1 ? w.charAt(0) + w.slice(1).toLowerCase() : w));
 }
 
 /** Clause boundaries: sentence ends, line breaks, and a contrast ("but", "pero", "mas") after a comma or not. */
@@ -66,9 +84,14 @@ function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confid
   };
 }
 
-export function parseMessage(input: ParseInput): ParseResult {
+/** Filled by parseMessage when passed: why an order got the confidence it got (for calibration and review tools). */
+export interface ParseExplanation {
+  doubts?: OrderDoubts;
+}
+
+export function parseMessage(input: ParseInput, explain?: ParseExplanation): ParseResult {
   const id = input && (typeof input.id === 'string' || typeof input.id === 'number') ? input.id : null;
-  let text = normalizeText(typeof input?.text === 'string' ? input.text : '');
+  let text = shoutedToTitle(normalizeText(typeof input?.text === 'string' ? input.text : ''));
   const business = input?.business && typeof input.business === 'object' ? input.business : null;
   const country = typeof business?.country === 'string' ? business.country : null;
   const bizCurrency = typeof business?.currency === 'string' ? business.currency.toUpperCase() : null;
@@ -85,7 +108,7 @@ export function parseMessage(input: ParseInput): ParseResult {
   // 2. Status updates about an existing order.
   const status = detectStatus(folded);
   if (status) {
-    const ref = findOrderRef(text);
+    const ref = findOrderRef(text) ?? findOrderRef(text, true);
     if (ref || MY_ORDER_RE.test(folded)) {
       const r = emptyResult(id, 'status', ref ? 0.92 : 0.6);
       r.status = status;
@@ -106,18 +129,18 @@ export function parseMessage(input: ParseInput): ParseResult {
     text = now;
     folded = fold(text);
   }
-  if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.75);
+  if (COMPLAINT_RE.test(folded)) return emptyResult(id, 'other', 0.9);
 
   // Cheap exits before the field extraction: a price or availability question with no request verb is never
   // an order (the same rule as below, decided without extracting anything).
   const wantWord = WANT_RE.test(folded);
   const isQuestion = folded.includes('?');
   if (!wantWord) {
-    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.9);
     // Feedback on a past order, in a one-line message that asks for nothing.
     if (FEEDBACK_RE.test(folded) && !folded.includes('\n') && !/\b(?:pls|plz|please|por favor|porfa|pf|sff|again|otra vez|de novo|mais|more|another)\b/.test(folded))
-      return emptyResult(id, 'other', 0.7);
-    if (isQuestion && AVAIL_Q_RE.test(folded)) return emptyResult(id, 'other', 0.7);
+      return emptyResult(id, 'other', 0.9);
+    if (isQuestion && AVAIL_Q_RE.test(folded)) return emptyResult(id, 'other', 0.93);
   }
 
   // 4. Order fields.
@@ -139,9 +162,9 @@ export function parseMessage(input: ParseInput): ParseResult {
   // Items counted only by an article ("uma delícia", "a great meal") make an order only with a request verb.
   const strong = ex.items.filter((d) => d.strong && !(d.article && !wanted));
 
-  if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : 0.85);
-  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.7);
-  if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.7);
+  if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : !/\d/.test(folded) && !wanted ? 0.93 : 0.8);
+  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.88);
+  if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.8);
 
   const items: ParsedItem[] = toItems(ex.items);
   let total = ex.total;
@@ -160,18 +183,25 @@ export function parseMessage(input: ParseInput): ParseResult {
   if (!phone) missing.push('phone');
   if (!items.length) missing.push('items');
 
-  let confidence = 0.55;
-  const known = ex.items.filter((d) => d.catalogScore > 0 || d.unitPrice !== null).length;
-  confidence += 0.2 * (known / ex.items.length);
-  if (ex.address || ex.pickup) confidence += 0.1;
-  if (phone) confidence += 0.05;
-  if (ex.total !== null && total !== null) {
-    const sum = items.every((it) => it.unitPrice !== null) ? items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0) : null;
-    if (sum !== null && Math.abs(sum - ex.total) <= Math.max(1, ex.total * 0.15)) confidence += 0.08;
-  }
-  if (isQuestion) confidence -= 0.1;
-  if (strong.length < ex.items.length) confidence -= 0.05;
-  confidence = Math.round(Math.min(0.99, Math.max(0.05, confidence)) * 100) / 100;
+  const hasCatalog = Boolean(catalog && catalog.keys.length);
+  const sum = items.length && items.every((it) => it.unitPrice !== null) ? items.reduce((s, it) => s + it.quantity * (it.unitPrice ?? 0), 0) : null;
+  const doubts: OrderDoubts = {
+    items: items.length,
+    unmatched: hasCatalog ? ex.items.filter((d) => !d.sku).length : 0,
+    loose: ex.items.filter((d) => d.sku && d.catalogScore < 0.9).length,
+    uncounted: ex.items.filter((d) => !d.counted).length,
+    freeText: ex.items.filter((d) => !d.sku).length,
+    proseFree: ex.items.filter((d) => !d.sku && !d.fromList).length,
+    unparsed: ex.unparsed,
+    totalConflict: ex.total !== null && sum !== null && Math.abs(sum - ex.total) > 0.01,
+    totalAgrees: ex.total !== null && sum !== null && Math.abs(sum - ex.total) <= 0.01,
+    question: isQuestion,
+    weak: ex.items.length - strong.length,
+    noAddress: !ex.address && !ex.pickup,
+    lines: lines.filter((l) => l.trim()).length,
+  };
+  const confidence = orderConfidence(doubts);
+  if (explain) explain.doubts = doubts;
 
   return {
     id,

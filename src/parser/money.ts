@@ -23,7 +23,7 @@ const SUFFIX_SRC =
  * so there is no overlapping quantifier to backtrack over.
  */
 export const MONEY_RE = new RegExp(
-  `(?<![\\p{L}\\d])(?:(${PREFIX_SRC})\\s?)?(\\d{1,2}(?:,\\d{2})+,\\d{3}(?:\\.\\d{1,2})?|\\d{1,3}(?:[.,]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d+)?)(?:\\s(\\d{3})(?![\\d.,]))?(k|K)?(?![\\p{L}\\d])(?:\\s?(${SUFFIX_SRC})(?![\\p{L}]))?(?:\\s?\\/-)?`,
+  `(?<![\\p{L}\\d])(?:(${PREFIX_SRC})\\s?)?(\\d{1,2}(?:,\\d{2})+,\\d{3}(?:\\.\\d{1,2})?|\\d{1,3}(?:[.,]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d+)?)(?:\\s(\\d{3})(?![\\d.,]))?(k|K)?(?![\\p{L}\\d])(?:\\s?(${SUFFIX_SRC})(?![\\p{L}]))?(?:\\s?(\\/[-=]))?`,
   'gu',
 );
 
@@ -47,6 +47,8 @@ export function findMoney(text: string): MoneyHit[] {
     const spaceGroup = m[3];
     const k = m[4];
     const suffix = m[5] ?? null;
+    // "90/-", "300/=": the South Asian and East African way of writing a whole amount.
+    const slash = Boolean(m[6]);
     let end = m.index + m[0].length;
     if (spaceGroup) {
       // "7 500" only reads as one amount right after a currency prefix; otherwise give the group back.
@@ -65,7 +67,7 @@ export function findMoney(text: string): MoneyHit[] {
       end,
       value,
       currencyToken: cur,
-      marked: Boolean(prefix || suffix || (k && !(spaceGroup && !prefix))),
+      marked: Boolean(prefix || suffix || slash || (k && !(spaceGroup && !prefix))),
     });
   }
   return out;

@@ -55,6 +55,10 @@ export const NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
   ['treze', 13], ['catorze', 14], ['quatorze', 14], ['dezesseis', 16], ['dezasseis', 16], ['dezessete', 17],
   ['dezassete', 17], ['dezoito', 18], ['dezenove', 19], ['dezanove', 19], ['quarenta', 40],
 ]);
+/** Counts written after the noun (Swahili): "ugali mbili", "soda moja". */
+export const TRAILING_NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
+  ['moja', 1], ['mbili', 2], ['tatu', 3], ['nne', 4], ['tano', 5], ['sita', 6], ['saba', 7], ['nane', 8], ['tisa', 9], ['kumi', 10],
+]);
 /** Words that mean two after an article: "a couple of", "un par de", "um par de", "a pair of". */
 export const PAIR_WORDS: ReadonlySet<string> = new Set(['couple', 'pair', 'par']);
 
