@@ -6,7 +6,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { createTestRuntime } from '../helpers/runtime.ts';
 import { startIntakeReactor, INTAKE_CHECKPOINT, type ParseFn } from '../../src/reactors/intake.ts';
-import { startNotifier } from '../../src/reactors/notifier.ts';
+import { NOTIFIER_CHECKPOINT, startNotifier } from '../../src/reactors/notifier.ts';
 import { startProjections } from '../../src/projector/role.ts';
 import { waitForCatchUp } from '../../src/projector/catch-up.ts';
 import { projections } from '../../projections/index.ts';
@@ -28,7 +28,7 @@ t.teardown(async () => {
 });
 
 const ALL = [INTAKE_CHECKPOINT, ...projections.map((p) => p.name)];
-const notifierAt = () => rt.pool.maybeOneFirst(sql.type(z.object({ position: z.coerce.bigint() }))`select position from notifier_checkpoint where name = 'notifier'`);
+const notifierAt = () => rt.pool.maybeOneFirst(sql.type(z.object({ position: z.coerce.bigint() }))`select position from projection_checkpoints where name = ${NOTIFIER_CHECKPOINT}`);
 async function settle() {
   await waitForCatchUp(rt, [INTAKE_CHECKPOINT]);
   await waitForCatchUp(rt, ALL);
