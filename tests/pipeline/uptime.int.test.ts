@@ -9,6 +9,7 @@ import { startProjections } from '../../src/projector/role.ts';
 import { waitForCatchUp } from '../../src/projector/catch-up.ts';
 import { rebuildProjection } from '../../src/cli/rebuild.ts';
 import { botMetricsProjection } from '../../projections/bot-metrics.ts';
+import { projections } from '../../projections/index.ts';
 import { botStatus } from '../../src/admin/dashboard.ts';
 import type { NewEvent } from '../../src/eventstore/types.ts';
 import { createShop, ev } from './fixtures.ts';
@@ -63,7 +64,8 @@ await session(crashed, [
 // Ready two hours ago, heartbeats for 30 minutes, then nothing ever again (the host went away).
 const deadReady = new Date(now - 120 * MIN);
 await session(dead, [['started', new Date(deadReady.getTime() - MIN)], ['ready', deadReady], ...beats(deadReady, new Date(deadReady.getTime() + 30 * MIN))]);
-await waitForCatchUp(rt, ['bot_metrics']);
+// The admin dashboard lists businesses from their read model: wait for every projection, not only bot_metrics.
+await waitForCatchUp(rt, projections.map((p) => p.name));
 
 t.test('a bot working right now counts its open interval up to now', async (t) => {
   const s = await uptime(working.businessId);
