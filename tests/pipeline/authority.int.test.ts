@@ -5,33 +5,13 @@
 import t from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { createTestRuntime } from '../helpers/runtime.ts';
-import { startIntakeReactor, INTAKE_CHECKPOINT } from '../../src/reactors/intake.ts';
-import { startNotifier } from '../../src/reactors/notifier.ts';
-import { startProjections } from '../../src/projector/role.ts';
-import { waitForCatchUp } from '../../src/projector/catch-up.ts';
-import { projections } from '../../projections/index.ts';
 import type { NewEvent } from '../../src/eventstore/types.ts';
+import { runningPipeline } from './running.ts';
 import { createShop, ev, message, receive, type Shop } from './fixtures.ts';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../whatsapp/helpers.ts';
 
-const rt = await createTestRuntime();
-const projector = await startProjections(rt, { pollMs: 200, standbyMs: 200 });
-const stopIntake = await startIntakeReactor(rt, { pollMs: 200, standbyMs: 200, parserThreads: 0 });
-const stopNotifier = await startNotifier(rt);
-t.teardown(async () => {
-  await stopNotifier();
-  await stopIntake();
-  await projector.stop();
-  await rt.close();
-});
-
-const ALL = [INTAKE_CHECKPOINT, ...projections.map((p) => p.name)];
-async function settle() {
-  await waitForCatchUp(rt, [INTAKE_CHECKPOINT]);
-  await waitForCatchUp(rt, ALL);
-}
+const { rt, settle } = await runningPipeline(t);
 
 const ADA = { id: '2348031234567@c.us', name: 'Ada', phone: '+2348031234567' };
 const BOLA = { id: '2348039999999@c.us', name: 'Bola', phone: '+2348039999999' };

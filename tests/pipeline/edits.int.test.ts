@@ -5,31 +5,11 @@
 import t from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { createTestRuntime } from '../helpers/runtime.ts';
-import { startIntakeReactor, INTAKE_CHECKPOINT } from '../../src/reactors/intake.ts';
-import { startProjections } from '../../src/projector/role.ts';
-import { waitForCatchUp } from '../../src/projector/catch-up.ts';
-import { projections } from '../../projections/index.ts';
-import { startNotifier } from '../../src/reactors/notifier.ts';
 import type { NoviEventData } from '../../src/events/catalog.ts';
+import { runningPipeline } from './running.ts';
 import { createShop, ev, message, receive, tick, type Shop } from './fixtures.ts';
 
-const rt = await createTestRuntime();
-const projector = await startProjections(rt, { pollMs: 200, standbyMs: 200 });
-const stopIntake = await startIntakeReactor(rt, { pollMs: 200, standbyMs: 200, parserThreads: 0 });
-const stopNotifier = await startNotifier(rt);
-t.teardown(async () => {
-  await stopNotifier();
-  await stopIntake();
-  await projector.stop();
-  await rt.close();
-});
-
-const ALL = [INTAKE_CHECKPOINT, ...projections.map((p) => p.name)];
-async function settle() {
-  await waitForCatchUp(rt, [INTAKE_CHECKPOINT]);
-  await waitForCatchUp(rt, ALL);
-}
+const { rt, settle } = await runningPipeline(t);
 const orderRow = z.object({ id: z.string(), status: z.string(), total_amount: z.coerce.number().nullable(), items: z.array(z.any()) });
 const orderOf = async (businessId: string, messageId: string) =>
   rt.pool.maybeOne(sql.type(orderRow)`select o.id, o.status, o.total_amount, o.items from orders o

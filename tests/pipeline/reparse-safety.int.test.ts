@@ -4,34 +4,20 @@
 import t from 'tap';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { createTestRuntime } from '../helpers/runtime.ts';
-import { startIntakeReactor, INTAKE_CHECKPOINT, type ParseFn } from '../../src/reactors/intake.ts';
-import { NOTIFIER_CHECKPOINT, startNotifier } from '../../src/reactors/notifier.ts';
-import { startProjections } from '../../src/projector/role.ts';
-import { waitForCatchUp } from '../../src/projector/catch-up.ts';
-import { projections } from '../../projections/index.ts';
+import type { ParseFn } from '../../src/reactors/intake.ts';
+import { NOTIFIER_CHECKPOINT } from '../../src/reactors/notifier.ts';
 import { reparseBusiness } from '../../src/cli/reparse.ts';
 import { parseMessage } from '../../src/parser/index.ts';
 import { orderStreamId } from '../../src/orders/order.ts';
 import { orderIdForMessage } from '../../src/shared/ids.ts';
+import { runningPipeline } from './running.ts';
 import { createShop, ev, message, receive } from './fixtures.ts';
 
-const rt = await createTestRuntime();
-const projector = await startProjections(rt, { pollMs: 200, standbyMs: 200 });
-const stopIntake = await startIntakeReactor(rt, { pollMs: 200, standbyMs: 200, parserThreads: 0 });
-const stopNotifier = await startNotifier(rt);
-t.teardown(async () => {
-  await stopNotifier();
-  await stopIntake();
-  await projector.stop();
-  await rt.close();
-});
-
-const ALL = [INTAKE_CHECKPOINT, ...projections.map((p) => p.name)];
+const pipeline = await runningPipeline(t);
+const { rt } = pipeline;
 const notifierAt = () => rt.pool.maybeOneFirst(sql.type(z.object({ position: z.coerce.bigint() }))`select position from projection_checkpoints where name = ${NOTIFIER_CHECKPOINT}`);
 async function settle() {
-  await waitForCatchUp(rt, [INTAKE_CHECKPOINT]);
-  await waitForCatchUp(rt, ALL);
+  await pipeline.settle();
   // The notifier has seen everything up to the head (its checkpoint moves on every event it is given).
   const head = await rt.store.headPosition();
   const lastNotifiable = (await rt.store.readAll({ fromPosition: 0n, filter: { eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged'] } })).filter((e) => e.position <= head).at(-1)?.position ?? 0n;
