@@ -127,3 +127,22 @@ t.test('a range outside the data shows nothing of it', async (t) => {
   t.equal(a.peakHours.reduce((n, h) => n + h.orders, 0), 0);
   t.same(a.statusDistribution, []);
 });
+
+t.test("the default charts end on the merchant's local today, not the server's UTC day", async (t) => {
+  // 23:50 UTC on 12 March is already 00:50 on 13 March in Lagos (UTC+1), still 20:50 on the 12th in São Paulo.
+  // Lagos took an order at about 00:37 local on the 13th: a merchant opening the dashboard sees it.
+  const now = new Date('2025-03-12T23:50:00Z');
+  const lagos = await analytics(rt, { all: false, businessIds: [ng.businessId] }, {}, now);
+  t.equal(lagos.to, '2025-03-13', 'Lagos: the range ends on the local day');
+  t.equal(lagos.from, '2025-02-12', 'thirty local days');
+  const x = await analyst([ng.businessId], lagos.from, '2025-03-13');
+  const total = (rows: readonly { count: number }[]) => rows.reduce((n, s) => n + s.count, 0);
+  t.ok(total(x.statuses) > total(await analyst([ng.businessId], lagos.from, '2025-03-12').then((y) => y.statuses)), 'Lagos has an order on its local 13 March');
+  t.equal(total(lagos.statusDistribution), total(x.statuses), "every order of the merchant's thirty days is on the status chart");
+  t.equal(lagos.orderTrends.at(-1)?.date, '2025-03-13', 'the trend line reaches the local today');
+
+  const saoPaulo = await analytics(rt, { all: false, businessIds: [br.businessId] }, {}, now);
+  t.equal(saoPaulo.to, '2025-03-12', 'São Paulo: still the 12th');
+  const both = await analytics(rt, { all: false, businessIds: [ng.businessId, br.businessId] }, {}, now);
+  t.equal(both.to, '2025-03-13', 'over several zones the range reaches the latest local day');
+});

@@ -401,11 +401,12 @@ export const MAX_ANALYTICS_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 /**
- * The analytics range with its defaults (to: today, from: 29 days before to), checked before any
- * query runs: from <= to and at most MAX_ANALYTICS_DAYS days, inclusive (else a 400 naming `from`).
+ * The analytics range with its defaults (to: `today`, from: 29 days before to), checked before the
+ * charts' queries run: from <= to and at most MAX_ANALYTICS_DAYS days, inclusive (else a 400 naming
+ * `from`). `today` is the merchant's local day (see localToday), not the server's UTC day.
  */
-export function analyticsRange(q: { from?: string | undefined; to?: string | undefined }, today = new Date()): { from: string; to: string } {
-  const to = q.to ?? today.toISOString().slice(0, 10);
+export function analyticsRange(q: { from?: string | undefined; to?: string | undefined }, today: string): { from: string; to: string } {
+  const to = q.to ?? today;
   const from = q.from ?? new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
   const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
   const fail = (message: string): never => {
@@ -417,15 +418,27 @@ export function analyticsRange(q: { from?: string | undefined; to?: string | und
   return { from, to };
 }
 
-export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | undefined; to?: string | undefined }) {
-  const { from, to } = analyticsRange(q);
+/**
+ * Today in the scope's businesses' zones: the latest local day among them (UTC when the scope has
+ * none), so an order a Lagos shop takes at 00:30 local (23:30 UTC) is on the default charts.
+ */
+async function localToday(db: CommonQueryMethods, scope: Scope, now: Date): Promise<string> {
+  const day = await db.maybeOneFirst(sql.type(z.object({ day: z.string().nullable() }))`
+    select to_char(max((${now.toISOString()}::timestamptz at time zone timezone)::date), 'YYYY-MM-DD') as day
+      from businesses where ${inScope(scope, 'id')}`);
+  return day ?? now.toISOString().slice(0, 10);
+}
+
+/** The dashboard's charts over [from, to] (default: the 30 local days ending today); `now` is for tests. */
+export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | undefined; to?: string | undefined }, now = new Date()) {
   const where = inScope(scope, 'business_id');
-  // Orders whose placement is on a local day of [from, to] in their business's zone. The padded
-  // created_at bounds (no zone is a day away from UTC) let the (business_id, created_at) index work.
-  const placedInRange = sql.fragment`o.created_at >= ${from}::date - 1 and o.created_at < ${to}::date + 2
-    and (o.created_at at time zone b.timezone)::date between ${from}::date and ${to}::date`;
   const scoped = inScope(scope, 'o.business_id');
   return reader(rt, scope, async (db) => {
+    const { from, to } = analyticsRange(q, q.to ?? (await localToday(db, scope, now)));
+    // Orders whose placement is on a local day of [from, to] in their business's zone. The padded
+    // created_at bounds (no zone is a day away from UTC) let the (business_id, created_at) index work.
+    const placedInRange = sql.fragment`o.created_at >= ${from}::date - 1 and o.created_at < ${to}::date + 2
+    and (o.created_at at time zone b.timezone)::date between ${from}::date and ${to}::date`;
     const days = await db.any(sql.type(z.object({ day: z.string(), orders: num }))`
       select to_char(g.day, 'YYYY-MM-DD') as day, coalesce(sum(d.orders), 0) as orders
         from generate_series(${from}::date, ${to}::date, interval '1 day') as g(day)
