@@ -88,6 +88,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WHATSAPP_SESSION_PATH: optionalString,
+  /**
+   * Where a session's WhatsApp Web login lives: `local` (LocalAuth, the profile on this host's disk:
+   * a session taken over by another host needs a new QR) or `remote` (RemoteAuth with the login
+   * state archived in PostgreSQL: any worker resumes it). Default local.
+   */
+  WHATSAPP_AUTH: optionalString.pipe(z.enum(['local', 'remote']).optional()),
+  /** RemoteAuth: how often the login state is archived, in minutes (the library's minimum is 1). */
+  WHATSAPP_AUTH_BACKUP_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /** RemoteAuth: the largest login archive kept, in MB (a bigger one is not saved; the last good one stays). */
+  WHATSAPP_AUTH_MAX_MB: z.coerce.number().int().min(1).max(1000).default(200),
   /** Default: on, except in production (a public server should not take fake WhatsApp traffic). */
   NOVI_SIMULATOR: optionalString.pipe(z.enum(['on', 'off']).optional()),
   /** Memory limit of one WhatsApp session child process, in MB, before the supervisor restarts it. */
@@ -111,6 +121,7 @@ export interface Config {
   logLevel: string;
   chromiumPath: string;
   whatsappSessionPath: string;
+  whatsappAuth: { mode: 'local' | 'remote'; backupEveryMs: number; maxBytes: number };
   simulator: boolean;
   sessionMemoryMb: number;
   dbReservedConnections: number;
@@ -151,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     chromiumPath: v.CHROMIUM_PATH,
     whatsappSessionPath: resolve(v.WHATSAPP_SESSION_PATH ?? join(dataDir, 'whatsapp')),
+    whatsappAuth: { mode: v.WHATSAPP_AUTH ?? 'local', backupEveryMs: v.WHATSAPP_AUTH_BACKUP_MINUTES * 60_000, maxBytes: v.WHATSAPP_AUTH_MAX_MB * 1048576 },
     simulator: (v.NOVI_SIMULATOR ?? (v.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     sessionMemoryMb: v.NOVI_SESSION_MEMORY_MB,
     dbReservedConnections: v.NOVI_DB_RESERVED_CONNECTIONS,

@@ -7,6 +7,8 @@ import { createLogger } from '../logger.ts';
 import { EXIT_DISCONNECTED, EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 import { Session } from './session.ts';
 import type { Transport } from './transport.ts';
+import type { WwebjsAuth } from './transports/wwebjs.ts';
+import { PgAuthStore } from './auth-store.ts';
 
 function send(msg: FromChild): void {
   if (process.connected) process.send?.(msg);
@@ -29,13 +31,20 @@ async function run(init: ChildInit): Promise<number> {
     transport = new SimulatorTransport({ pool, businessId: init.businessId });
   } else {
     const { WwebjsTransport } = await import('./transports/wwebjs.ts');
+    const log = (level: 'info' | 'warn', message: string, extra?: Record<string, unknown>) => logger[level](extra ?? {}, message);
+    const a = init.whatsappAuth;
+    const auth: WwebjsAuth =
+      a.mode === 'remote'
+        ? { mode: 'remote', backupEveryMs: a.backupEveryMs, store: new PgAuthStore({ pool, dataPath: init.whatsappSessionPath, leaseOwner: a.leaseOwner, maxBytes: a.maxBytes, log }) }
+        : { mode: 'local' };
     transport = new WwebjsTransport({
+      auth,
       sessionId: init.sessionId,
       sessionPath: init.whatsappSessionPath,
       chromiumPath: init.chromiumPath,
       dataDir: init.dataDir,
       onBrowser: (pid) => send({ type: 'browser', pid }),
-      log: (level, message, extra) => logger[level](extra ?? {}, message),
+      log,
     });
   }
 

@@ -9,6 +9,8 @@ export interface ChildInit {
   eventStoreUrl: string | null;
   chromiumPath: string;
   whatsappSessionPath: string;
+  /** Where the WhatsApp Web login lives (WHATSAPP_AUTH), and the lease owner that fences RemoteAuth saves. */
+  whatsappAuth: { mode: 'local' | 'remote'; backupEveryMs: number; maxBytes: number; leaseOwner: string };
   dataDir: string;
   logLevel: string;
   reconcileEveryMs?: number;

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
+import { sweepAuthArchives } from './auth-store.ts';
 import { budgetReason, sessionBudget } from './budget.ts';
 import { EXIT_FAILED, type ChildInit, type FromChild, type ToChild } from './protocol.ts';
 
@@ -240,6 +241,7 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
       eventStoreUrl: rt.config.eventStoreUrl ?? null,
       chromiumPath: rt.config.chromiumPath,
       whatsappSessionPath: rt.config.whatsappSessionPath,
+      whatsappAuth: { ...rt.config.whatsappAuth, leaseOwner: owner },
       dataDir: rt.config.dataDir,
       logLevel: rt.config.logLevel,
       ...(options.reconcileEveryMs ? { reconcileEveryMs: options.reconcileEveryMs } : {}),
@@ -463,6 +465,9 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
    * shared volume, another host's running session is `running` too and is kept).
    */
   async function sweepProfiles(): Promise<void> {
+    // RemoteAuth login archives of sessions that run nowhere go too (one sweep per worker is harmless).
+    const archives = await sweepAuthArchives(rt.pool);
+    if (archives > 0) log.info({ archives }, 'removed the WhatsApp login archives of sessions that no longer run');
     const root = rt.config.whatsappSessionPath;
     let names: string[];
     try {
@@ -470,15 +475,19 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     } catch {
       return; // no profiles yet
     }
-    const ids = names.map((n) => /^session-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(n)?.[1]).filter((x): x is string => !!x);
+    const profiles = names.flatMap((n) => {
+      const m = /^(?:session|RemoteAuth)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(n);
+      return m ? [{ dir: n, id: m[1]! }] : [];
+    });
+    const ids = [...new Set(profiles.map((p) => p.id))];
     if (ids.length === 0) return;
     const running = new Set(
       await rt.pool.anyFirst(sql.type(idRow)`
         select session_id from whatsapp_session_requests where status = 'running' and session_id = any(${sql.array(ids, 'uuid')})`),
     );
-    for (const id of ids) {
+    for (const { dir, id } of profiles) {
       if (running.has(id) || slots.has(id)) continue;
-      await rm(join(root, `session-${id}`), { recursive: true, force: true, maxRetries: 3 }).catch((e: unknown) => log.warn({ err: e, sessionId: id }, 'could not remove an old session profile'));
+      await rm(join(root, dir), { recursive: true, force: true, maxRetries: 3 }).catch((e: unknown) => log.warn({ err: e, sessionId: id }, 'could not remove an old session profile'));
       log.info({ sessionId: id }, 'removed the profile of a session that no longer runs');
     }
   }

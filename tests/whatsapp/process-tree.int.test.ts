@@ -3,7 +3,7 @@
 // SIGKILLed or stopped, and the memory cap counts the browser's memory, not only the child's.
 // Real processes: a stand-in child (fixtures/tree-child.mjs) that starts long-lived grandchildren.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startSupervisor } from '../../src/whatsapp/supervisor.ts';
 import { getSession, startSession } from '../../src/whatsapp/control.ts';
 import { FAST, seedBusiness, testRuntime, waitFor } from './helpers.ts';
+import { CHROMIUM, chromiumInstalled } from '../helpers/browser.ts';
 
 const { rt, done } = await testRuntime();
 t.teardown(done);
@@ -127,10 +128,53 @@ t.test('profiles of failed, stopped and replaced sessions are removed; running o
   const root = rt.config.whatsappSessionPath;
   const replaced = '0b7c5d1e-7f49-4a8e-9a56-3e2f1c9d8b7a';
   for (const id of [running.id, failed.id, replaced]) mkdirSync(join(root, `session-${id}`, 'Default'), { recursive: true });
+  // WHATSAPP_AUTH=remote names the profile RemoteAuth-<id>.
+  for (const id of [running.id, failed.id]) mkdirSync(join(root, `RemoteAuth-${id}`, 'Default'), { recursive: true });
   mkdirSync(join(root, 'not-a-session'), { recursive: true });
   const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry });
   t.teardown(() => sup.stop());
-  await waitFor('swept', async () => !existsSync(join(root, `session-${failed.id}`)) && !existsSync(join(root, `session-${replaced}`)), 10_000);
+  await waitFor('swept', async () => ![`session-${failed.id}`, `session-${replaced}`, `RemoteAuth-${failed.id}`].some((d) => existsSync(join(root, d))), 10_000);
   t.ok(existsSync(join(root, `session-${running.id}`)), 'the running session keeps its login');
+  t.ok(existsSync(join(root, `RemoteAuth-${running.id}`)), 'in either auth mode');
   t.ok(existsSync(join(root, 'not-a-session')), 'nothing else is touched');
+});
+
+/** Every process whose command line names `needle` (Chromium's browser, zygotes, renderers, GPU…). */
+function processesWith(needle: string): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle) && alive(Number(d)) ? [Number(d)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+t.test('a SIGKILLed child leaves no real Chromium process behind', { skip: chromiumInstalled() ? false : `${CHROMIUM} is not installed` }, async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'novi-tree-')), 'pids');
+  const profile = mkdtempSync(join(tmpdir(), 'novi-chromium-profile-'));
+  process.env.NOVI_TEST_TREE_FILE = file;
+  process.env.NOVI_TEST_CHROMIUM_PROFILE = profile;
+  t.teardown(() => {
+    delete process.env.NOVI_TEST_CHROMIUM_PROFILE;
+    for (const pid of processesWith(profile)) process.kill(pid, 'SIGKILL');
+  });
+  const a = await seedBusiness(rt);
+  const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry: fileURLToPath(new URL('./fixtures/chromium-child.mjs', import.meta.url)) });
+  let stopped = false;
+  t.teardown(() => (stopped ? undefined : sup.stop()));
+  await startSession(rt, { businessId: a.businessId, transport: 'whatsapp', actor: 'u' });
+  const [first] = await waitFor('child and Chromium running', async () => (trees(file).length ? trees(file) : null), 60_000);
+  const [child, browser] = first!;
+  const chromium = processesWith(profile);
+  t.ok(chromium.includes(browser!) && chromium.length >= 2, `Chromium runs as ${chromium.length} processes, led by the browser`);
+  process.kill(child!, 'SIGKILL');
+  await waitFor('every Chromium process gone', async () => processesWith(profile).filter((p) => chromium.includes(p)).length === 0, 15_000);
+  t.pass('no Chromium process of the killed child survives');
+  const second = await waitFor('restarted with a new Chromium', async () => trees(file)[1], 60_000);
+  t.ok(alive(second[1]!), 'the restarted child runs its own browser');
+  await sup.stop();
+  stopped = true;
+  await waitFor('and none of the restarted one', async () => processesWith(profile).length === 0, 15_000);
+  t.pass('stopping the supervisor leaves no Chromium running');
 });

@@ -5,7 +5,9 @@
 // server accepts them, LocalAuth pairing that never fails by itself, terminal states reported as
 // disconnects, and a browser that outlives a killed parent.
 import { EventEmitter } from 'node:events';
-import { lstatSync, readlinkSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, lstatSync, readlinkSync, readFileSync, rmSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -66,9 +68,27 @@ export interface WaClientLike extends EventEmitter {
   pupPage?: EventEmitter | null;
 }
 
+/**
+ * Where the WhatsApp Web login lives. `local`: LocalAuth's profile `session-<id>` on this host's
+ * disk (a takeover by another host shows a new QR). `remote`: RemoteAuth, the login state archived
+ * in PostgreSQL by the store every backupEveryMs (first archive one minute after linking), so
+ * another host resumes the session linked.
+ */
+export type WwebjsAuth = { mode: 'local' } | { mode: 'remote'; backupEveryMs: number; store: RemoteAuthStore };
+
+/** The store interface whatsapp-web.js's RemoteAuth calls (src/whatsapp/auth-store.ts implements it). */
+export interface RemoteAuthStore {
+  sessionExists(o: { session: string }): Promise<boolean>;
+  save(o: { session: string }): Promise<unknown>;
+  extract(o: { session: string; path: string }): Promise<void>;
+  delete(o: { session: string }): Promise<void>;
+}
+
 export interface WwebjsOptions {
   sessionId: string;
   sessionPath: string;
+  /** Default local. */
+  auth?: WwebjsAuth;
   chromiumPath: string;
   dataDir: string;
   /** QR codes shown before giving up on a pairing nobody scans. */
@@ -179,11 +199,45 @@ export function clearProfileLocks(profileDir: string, log?: WwebjsOptions['log']
   }
 }
 
+/** RemoteAuth's own unzip library (an optional dependency of whatsapp-web.js, untyped). */
+const unzipper = () => createRequire(import.meta.url)('unzipper') as { Extract(o: { path: string; concurrency: number }): NodeJS.WritableStream & EventEmitter };
+
+/** The Chromium profile folder of a session under WHATSAPP_SESSION_PATH, as each auth strategy names it. */
+export function profileDir(o: Pick<WwebjsOptions, 'sessionId' | 'sessionPath' | 'auth'>): string {
+  return join(o.sessionPath, `${o.auth?.mode === 'remote' ? 'RemoteAuth' : 'session'}-${o.sessionId}`);
+}
+
+/** whatsapp-web.js's auth strategy for the options (exported for tests: they run RemoteAuth for real). */
+export async function authStrategy(o: Pick<WwebjsOptions, 'sessionId' | 'sessionPath' | 'auth'>) {
+  const mod = await import('whatsapp-web.js');
+  const wa = ((mod as unknown as { default?: typeof mod }).default ?? mod) as typeof mod;
+  if (o.auth?.mode === 'remote') {
+    /**
+     * RemoteAuth (1.34.7) resolves its unzip on the extractor's 'finish', which unzipper emits once
+     * the zip is read, before every file is written ('close'): Chromium could open a half-restored
+     * login (tests/whatsapp/remote-auth.int.test.ts caught Local Storage missing). Wait for 'close'.
+     */
+    class CompleteRemoteAuth extends wa.RemoteAuth {
+      async unCompressSession(file: string): Promise<void> {
+        const target = (this as unknown as { userDataDir: string }).userDataDir;
+        await new Promise<void>((resolve, reject) => {
+          const extract = unzipper().Extract({ path: target, concurrency: 10 });
+          extract.on('error', reject).on('close', () => resolve());
+          createReadStream(file).on('error', reject).pipe(extract);
+        });
+        await unlink(file);
+      }
+    }
+    return new CompleteRemoteAuth({ clientId: o.sessionId, dataPath: o.sessionPath, store: o.auth.store, backupSyncIntervalMs: Math.max(60_000, o.auth.backupEveryMs) });
+  }
+  return new wa.LocalAuth({ clientId: o.sessionId, dataPath: o.sessionPath });
+}
+
 async function realClient(o: WwebjsOptions): Promise<WaClientLike> {
   const mod = await import('whatsapp-web.js');
   const wa = ((mod as unknown as { default?: typeof mod }).default ?? mod) as typeof mod;
   const client = new wa.Client({
-    authStrategy: new wa.LocalAuth({ clientId: o.sessionId, dataPath: o.sessionPath }),
+    authStrategy: await authStrategy(o),
     puppeteer: {
       executablePath: o.chromiumPath,
       headless: true,
@@ -324,7 +378,8 @@ export class WwebjsTransport implements Transport {
 
   async start(h: TransportHandlers): Promise<void> {
     this.handlers = h;
-    clearProfileLocks(join(this.o.sessionPath, `session-${this.o.sessionId}`), this.o.log);
+    // (RemoteAuth replaces the profile with the archived one before Chromium starts.)
+    clearProfileLocks(profileDir(this.o), this.o.log);
     const client = await (this.o.createClient ?? (() => realClient(this.o)))();
     this.client = client;
     const limit = this.o.qrLimit ?? DEFAULT_QR_LIMIT;
