@@ -15,6 +15,7 @@ t.test('defaults give a working local configuration', async (t) => {
   t.equal(c.eventStoreUrl, undefined, 'PostgreSQL-backed event store when EVENTSTORE_URL is unset');
   t.equal(c.simulator, true);
   t.equal(c.chromiumPath, '/usr/bin/chromium');
+  t.same(c.whatsappAuth, { mode: 'local', backupEveryMs: 300_000, maxBytes: 200 * 1048576 }, 'LocalAuth, unless WHATSAPP_AUTH=remote');
 });
 
 t.test('a bad value names the variable', async (t) => {
@@ -25,6 +26,8 @@ t.test('a bad value names the variable', async (t) => {
     ['LOG_LEVEL', 'loud'],
     ['NOVI_SIMULATOR', 'maybe'],
     ['SESSION_SECRET', 'short'],
+    ['WHATSAPP_AUTH', 'cloud'],
+    ['WHATSAPP_AUTH_BACKUP_MINUTES', '0'],
   ] as const) {
     t.throws(() => loadConfig({ NOVI_DATA_DIR: dataDir(), [name]: value } as NodeJS.ProcessEnv), new RegExp(name), name);
   }
