@@ -1,6 +1,45 @@
-// Read models `orders`, `order_items` and `order_status_history` (+ `response_times` from MessageSent).
-import { sql } from 'slonik';
-import { ofType, write, type Projection } from './shared.ts';
+// Read models `orders`, `order_items`, `order_status_history` and `order_counts` (+ `response_times` from MessageSent).
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+import { ofType, write, type Projection, type ProjectionContext } from './shared.ts';
+
+type TableMap = ProjectionContext['t'];
+
+const statusRow = z.object({ id: z.string(), business_id: z.string(), status: z.string() });
+
+async function statuses(tx: CommonQueryMethods, t: TableMap, ids: readonly string[]): Promise<Map<string, { business: string; status: string }>> {
+  const rows = await tx.any(sql.type(statusRow)`select id, business_id, status from ${t('orders')} where id = any(${sql.array([...ids], 'uuid')})`);
+  return new Map(rows.map((r) => [r.id, { business: r.business_id, status: r.status }]));
+}
+
+/**
+ * `order_counts` follows every status the batch left, whichever event set it: the statuses of the
+ * batch's orders before and after, compared (two indexed reads per batch), so a new event that
+ * moves an order needs no counting code of its own.
+ */
+async function recount(tx: CommonQueryMethods, t: TableMap, before: Map<string, { business: string; status: string }>, ids: readonly string[]): Promise<void> {
+  const after = await statuses(tx, t, ids);
+  const delta = new Map<string, { business_id: string; status: string; n: number }>();
+  const add = (business: string, status: string, n: number) => {
+    const k = `${business}/${status}`;
+    const d = delta.get(k) ?? { business_id: business, status, n: 0 };
+    d.n += n;
+    delta.set(k, d);
+  };
+  for (const id of ids) {
+    const b = before.get(id);
+    const a = after.get(id);
+    if (b?.status === a?.status) continue;
+    if (b) add(b.business, b.status, -1);
+    if (a) add(a.business, a.status, 1);
+  }
+  const rows = [...delta.values()].filter((d) => d.n !== 0);
+  if (rows.length === 0) return;
+  await tx.query(write`
+    insert into ${t('order_counts')} (business_id, status, n)
+    select r.business_id, r.status, r.n from jsonb_to_recordset(${sql.jsonb(rows)}) as r(business_id uuid, status text, n bigint)
+    on conflict (business_id, status) do update set n = ${t('order_counts')}.n + excluded.n`);
+}
 
 const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_phone,
   (select string_agg(x->>'name', ' ') from jsonb_array_elements(items) x)))`;
@@ -8,8 +47,11 @@ const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_ph
 export const ordersProjection: Projection = {
   name: 'orders',
   eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent'],
-  tables: ['orders', 'order_items', 'order_status_history'],
+  tables: ['orders', 'order_items', 'order_status_history', 'order_counts'],
   async apply({ tx, t, touch }, events) {
+    const ids = [...new Set(events.flatMap((e) => ('orderId' in e.data && typeof e.data.orderId === 'string' ? [e.data.orderId] : [])))];
+    const before = await statuses(tx, t, ids);
+
     // Placements first, set-based: every other event of an order comes after its placement in the
     // store, and orders do not affect each other, so the result equals applying in strict order.
     const placed = ofType(events, 'OrderPlaced');
@@ -115,5 +157,6 @@ export const ordersProjection: Projection = {
           break;
       }
     }
+    await recount(tx, t, before, ids);
   },
 };

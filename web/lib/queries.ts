@@ -263,6 +263,17 @@ function orderWhere(scope: Scope, f: OrderFilters): FragmentSqlToken {
   return sql.fragment`${sql.join(parts, sql.fragment` and `)}`;
 }
 
+/**
+ * How many orders the filters match: from `order_counts` (kept by the orders projection, a few rows
+ * per business) when only business and status filter; else counted (the search by trigram index).
+ */
+async function orderTotal(db: CommonQueryMethods, scope: Scope, f: OrderFilters, where: FragmentSqlToken): Promise<number> {
+  if (f.q || f.from || f.to) return db.oneFirst(sql.type(z.object({ n: num }))`select count(*) as n from orders where ${where}`);
+  const status = f.status ? sql.fragment`and status = ${f.status}` : sql.fragment``;
+  return db.oneFirst(sql.type(z.object({ n: num }))`
+    select coalesce(sum(n), 0) as n from order_counts where ${inScope(narrow(scope, f.businessId), 'business_id')} ${status}`);
+}
+
 export async function listOrders(
   rt: Runtime,
   scope: Scope,
@@ -274,7 +285,7 @@ export async function listOrders(
   const [rows, total] = await reader(rt, scope, async (db) => [
     await db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where}
       order by created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
-    await db.oneFirst(sql.type(z.object({ n: num }))`select count(*) as n from orders where ${where}`),
+    await orderTotal(db, scope, f, where),
   ] as const);
   return { orders: rows.map(orderJson), pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } };
 }
@@ -355,7 +366,7 @@ export async function dashboardKpis(rt: Runtime, scope: Scope) {
        where ${inScope(scope, 'd.business_id')}
        group by b.currency order by b.currency`);
     const pending = await db.oneFirst(sql.type(z.object({ n: num }))`
-      select count(*) as n from orders where ${where} and status = 'pending'`);
+      select coalesce(sum(n), 0) as n from order_counts where ${where} and status = 'pending'`);
     const customers = await db.one(sql.type(z.object({ total: num, repeat: num }))`
       select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);
     const currencies = await scopeCurrencies(db, scope);
