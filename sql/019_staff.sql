@@ -52,15 +52,20 @@ create or replace function novi_user_id() returns uuid language sql stable as $$
   select nullif(current_setting('novi.user_id', true), '')::uuid
 $$;
 
--- The requested businesses; when a user is named, only those where they are owner or staff now.
+-- The requested businesses; when a user is named, only those where they are owner or staff now
+-- (the founder of a business always is).
 -- Security definer: novi_tenant itself has no access to memberships.
 create or replace function novi_tenant_ids() returns uuid[] language sql stable security definer set search_path from current as $$
   select case
     when novi_user_id() is null then coalesce(string_to_array(nullif(current_setting('novi.business_ids', true), ''), ',')::uuid[], '{}'::uuid[])
     else coalesce((
-      select array_agg(m.business_id) from memberships m
-       where m.user_id = novi_user_id() and m.role in ('owner', 'staff')
-         and m.business_id = any (coalesce(string_to_array(nullif(current_setting('novi.business_ids', true), ''), ',')::uuid[], '{}'::uuid[]))
+      select array_agg(x.id) from (
+        select m.business_id as id from memberships m where m.user_id = novi_user_id() and m.role in ('owner', 'staff')
+        union
+        -- The founder, even before the members projection has caught up with BusinessRegistered.
+        select b.id from businesses b where b.owner_id = novi_user_id()
+      ) x
+       where x.id = any (coalesce(string_to_array(nullif(current_setting('novi.business_ids', true), ''), ',')::uuid[], '{}'::uuid[]))
     ), '{}'::uuid[])
   end
 $$;

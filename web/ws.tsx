@@ -50,7 +50,9 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
   async function membersOf(businessId: string): Promise<ReadonlyMap<string, MemberRole>> {
     const cached = members.get(businessId);
     if (cached) return cached;
-    const rows = await rt.pool.any(sql.type(z.object({ user_id: z.string(), role: memberRole }))`select user_id, role from memberships where business_id = ${businessId}`);
+    const rows = await rt.pool.any(sql.type(z.object({ user_id: z.string(), role: memberRole }))`
+      select user_id, role from memberships where business_id = ${businessId}
+      union select owner_id, 'owner' from businesses where id = ${businessId}`);
     const map = new Map(rows.map((r) => [r.user_id, r.role]));
     if (members.size > 10_000) members.clear();
     members.set(businessId, map);
@@ -140,7 +142,8 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     }
     const q = z.object({ format: z.enum(['json', 'html']).default('html') }).safeParse(req.query);
     const roles = rt.pool
-      .any(sql.type(z.object({ business_id: z.string(), role: memberRole }))`select business_id, role from memberships where user_id = ${user.id}`)
+      .any(sql.type(z.object({ business_id: z.string(), role: memberRole }))`
+        select business_id, role from memberships where user_id = ${user.id} union select id, 'owner' from businesses where owner_id = ${user.id}`)
       .then((rows) => new Map(rows.map((r) => [r.business_id, r.role])))
       .catch(() => new Map<string, MemberRole>());
     const client: Client = { socket, user, json: q.success && q.data.format === 'json', csrf: req.csrfToken, roles };

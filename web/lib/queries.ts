@@ -68,11 +68,17 @@ export type BusinessJson = ReturnType<typeof businessJson>;
 /** The user's scope for `action` (default: the orders), from the memberships read model (sql/019). */
 export async function userScope(rt: Runtime, user: AuthUser, action: Action = 'orders'): Promise<Scope> {
   if (user.role === 'admin') return { all: true };
+  // The founder's row comes from businesses too: the members projection may not have caught up yet.
   const rows = await rt.pool.any(sql.type(z.object({ business_id: z.string(), role: memberRole }))`
-    select business_id, role from memberships where user_id = ${user.id} order by joined_at, business_id`);
-  const roles = Object.fromEntries(rows.map((r) => [r.business_id, r.role]));
-  const businessIds = rows.filter((r) => permits(r.role, action)).map((r) => r.business_id);
-  const forbidden = rows.filter((r) => !permits(r.role, action)).map((r) => r.business_id);
+    select business_id, role from (
+      select business_id, role, joined_at from memberships where user_id = ${user.id}
+      union
+      select id, 'owner', created_at from businesses where owner_id = ${user.id}
+    ) m order by joined_at, business_id`);
+  const roles: Record<string, MemberRole> = Object.fromEntries(rows.map((r) => [r.business_id, r.role]));
+  const mine = Object.entries(roles);
+  const businessIds = mine.filter(([, role]) => permits(role, action)).map(([id]) => id);
+  const forbidden = mine.filter(([, role]) => !permits(role, action)).map(([id]) => id);
   return { all: false, businessIds, userId: user.id, roles, forbidden };
 }
 
