@@ -53,6 +53,8 @@ if (!chromiumInstalled()) {
 
     await owner.page.goto(`${base}/staff`);
     t.match(await owner.page.textContent('.staff-business'), 'shop_helper', 'the owner sees the new member');
+    const overflow = Number(await owner.page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    t.ok(overflow <= 1, `the Staff page has no horizontal scroll at 390 px (overflow ${overflow})`);
     await owner.context.close();
     await helper.context.close();
   });
