@@ -9,6 +9,7 @@ import { dashboardProjection } from './dashboard.ts';
 import { botMetricsProjection } from './bot-metrics.ts';
 import { messagesProjection } from './messages.ts';
 import { sessionsProjection } from './sessions.ts';
+import { membersProjection } from './members.ts';
 
 export type { Projection, ProjectedEvent, Touched } from './shared.ts';
 
@@ -22,6 +23,7 @@ export const projections: readonly Projection[] = [
   botMetricsProjection,
   messagesProjection,
   sessionsProjection,
+  membersProjection,
 ];
 
 export function projectionByName(name: string): Projection | undefined {

@@ -121,6 +121,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await whatsappRoutes(app, rt);
   await wsRoutes(app, rt);
   await (await import('./routes/admin.tsx')).adminRoutes(app, rt);
+  await (await import('./routes/staff.tsx')).staffRoutes(app, rt);
+  await (await import('./routes/admin-staff.tsx')).adminStaffRoutes(app, rt);
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/dashboard' : '/login', 303));
   return app;
 }

@@ -1,6 +1,8 @@
 // GET /ws: the live channel. One dedicated pg client LISTENs on novi_updates; each
-// notification goes only to sockets of users who own that business (HTML OOB fragments
-// for htmx pages, or the JSON payload with ?format=json).
+// notification goes only to sockets of that business's members (memberships, sql/019), as their
+// role permits (HTML OOB fragments for htmx pages, or the JSON payload with ?format=json): a rider
+// hears only of the orders assigned to them, and a member whose role changes or who is removed has
+// their sockets closed (4403) the moment the projection records it.
 import type { FastifyInstance } from 'fastify';
 import { updatesFeed } from './lib/updates.ts';
 import { z } from 'zod';
@@ -13,6 +15,9 @@ import { KpiCards } from './views/dashboard.tsx';
 import { OrderRow, StatusPanel } from './views/orders.tsx';
 import { StatusBadge } from './views/layout.tsx';
 import { sessionPanel, simulatorFeed } from './routes/whatsapp.tsx';
+import { memberRole, type MemberRole } from '../src/events/catalog.ts';
+import { permits } from '../src/staff/permissions.ts';
+import { riderOf } from './lib/staff.ts';
 
 const update = z
   .object({
@@ -24,26 +29,37 @@ const update = z
   .passthrough();
 type Update = z.infer<typeof update>;
 
+/** Close code of a socket whose user's membership changed (removed, or another role). */
+export const CLOSE_MEMBERSHIP = 4403;
+const MEMBERSHIP_EVENTS = new Set(['MemberJoined', 'MemberRoleChanged', 'MemberRemoved']);
+
 interface Client {
   socket: WebSocket;
   user: AuthUser;
   json: boolean;
   csrf: string;
+  /** The user's memberships when the socket opened. */
+  roles: Promise<ReadonlyMap<string, MemberRole>>;
 }
 
 export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const clients = new Set<Client>();
-  const owners = new Map<string, string>();
+  /** Members of a business by user id, read once and dropped when a membership event arrives. */
+  const members = new Map<string, ReadonlyMap<string, MemberRole>>();
 
-  async function ownerOf(businessId: string): Promise<string | null> {
-    const cached = owners.get(businessId);
+  async function membersOf(businessId: string): Promise<ReadonlyMap<string, MemberRole>> {
+    const cached = members.get(businessId);
     if (cached) return cached;
-    const owner = await rt.pool.maybeOneFirst(sql.type(z.object({ owner_id: z.string() }))`select owner_id from businesses where id = ${businessId}`);
-    if (owner) owners.set(businessId, owner);
-    return owner;
+    const rows = await rt.pool.any(sql.type(z.object({ user_id: z.string(), role: memberRole }))`
+      select user_id, role from memberships where business_id = ${businessId}
+      union select owner_id, 'owner' from businesses where id = ${businessId}`);
+    const map = new Map(rows.map((r) => [r.user_id, r.role]));
+    if (members.size > 10_000) members.clear();
+    members.set(businessId, map);
+    return map;
   }
 
-  async function fragments(c: Client, u: Update): Promise<string> {
+  async function fragments(c: Client, u: Update, role: MemberRole): Promise<string> {
     const scope = await userScope(rt, c.user);
     const parts: string[] = [];
     if (u.type === 'order' && u.orderId) {
@@ -59,6 +75,7 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
       }
       parts.push(await (<KpiCards kpis={await dashboardKpis(rt, scope)} oob />));
     }
+    if (!permits(role, 'settings')) return parts.join('\n');
     if (u.type === 'order' || u.type === 'message') parts.push(await simulatorFeed(rt, u.businessId, true));
     if (u.type === 'session') {
       const business = await getBusiness(rt, scope, u.businessId).catch(() => null);
@@ -72,13 +89,28 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     const parsed = update.safeParse(JSON.parse(payload));
     if (!parsed.success) return;
     const u = parsed.data;
-    const owner = await ownerOf(u.businessId);
+    if (u.event !== undefined && MEMBERSHIP_EVENTS.has(u.event)) {
+      members.delete(u.businessId);
+      const after = await membersOf(u.businessId);
+      // Removed or given another role: their open sockets end now; a reconnect gets the new scope.
+      for (const c of clients) {
+        const was = (await c.roles).get(u.businessId);
+        if (was !== undefined && after.get(c.user.id) !== was) c.socket.close(CLOSE_MEMBERSHIP, 'your role in a business changed');
+      }
+    }
+    const roles = await membersOf(u.businessId);
     for (const c of clients) {
-      if (c.user.id !== owner) continue;
+      const role = roles.get(c.user.id);
+      if (!role) continue;
       try {
+        if (role === 'rider') {
+          // A rider's page is their own list; the JSON channel names only their assigned orders.
+          if (c.json && u.type === 'order' && u.orderId && (await riderOf(rt, u.orderId)) === c.user.id) c.socket.send(JSON.stringify(u));
+          continue;
+        }
         if (c.json) c.socket.send(JSON.stringify(u));
         else {
-          const html = await fragments(c, u);
+          const html = await fragments(c, u, role);
           if (html) c.socket.send(html);
         }
       } catch (e) {
@@ -109,7 +141,12 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
       return;
     }
     const q = z.object({ format: z.enum(['json', 'html']).default('html') }).safeParse(req.query);
-    const client: Client = { socket, user, json: q.success && q.data.format === 'json', csrf: req.csrfToken };
+    const roles = rt.pool
+      .any(sql.type(z.object({ business_id: z.string(), role: memberRole }))`
+        select business_id, role from memberships where user_id = ${user.id} union select id, 'owner' from businesses where owner_id = ${user.id}`)
+      .then((rows) => new Map(rows.map((r) => [r.business_id, r.role])))
+      .catch(() => new Map<string, MemberRole>());
+    const client: Client = { socket, user, json: q.success && q.data.format === 'json', csrf: req.csrfToken, roles };
     clients.add(client);
     socket.on('close', () => clients.delete(client));
     // Incoming messages are ignored: the channel is server → browser only.

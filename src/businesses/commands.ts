@@ -1,14 +1,14 @@
 // Business and group commands: their zod schemas and the pure decides over each stream's state.
 import { z } from 'zod';
-import { countryCode, currencyCode, e164, groupType, language, MAX_RIDER_PHONES, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
+import { countryCode, currencyCode, e164, groupType, language, MAX_RIDER_PHONES, memberRole, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Conflict, NotFound, ValidationError } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
 import type { BusinessEvent, BusinessProfile, BusinessState } from './business.ts';
 import type { GroupEvent, GroupState } from './group.ts';
 
-/** Who asks: owners manage their own businesses, admins any. */
-const requestedBy = z.object({ userId: z.string().min(1), role: userRole });
+/** Who asks: owners manage their own businesses, admins any; `memberRole`: their role in it (memberships, sql/019). */
+const requestedBy = z.object({ userId: z.string().min(1), role: userRole, memberRole: memberRole.optional() });
 export type RequestedBy = z.infer<typeof requestedBy>;
 
 /** Currency a merchant most likely sells in, when the form names only the country. */
@@ -123,7 +123,7 @@ function currencyFor(country: string, currency: string | undefined): string {
 /** Another tenant's business answers like a missing one (404). */
 function ownedBusiness(state: BusinessState, businessId: string, by: RequestedBy): Extract<BusinessState, { kind: 'registered' }> {
   if (state.kind !== 'registered' || state.profile.businessId !== businessId) throw new NotFound(`Business ${businessId} not found`);
-  if (by.role !== 'admin' && state.profile.ownerId !== by.userId) throw new NotFound(`Business ${businessId} not found`);
+  if (by.role !== 'admin' && state.profile.ownerId !== by.userId && by.memberRole !== 'owner') throw new NotFound(`Business ${businessId} not found`);
   return state;
 }
 
@@ -206,7 +206,7 @@ export function decideBusiness(command: BusinessCommand, state: BusinessState): 
 
 function checkGroupAccess(d: { businessId: string; businessOwnerId: string | null; requestedBy: RequestedBy }): void {
   if (d.businessOwnerId === null) throw new NotFound(`Business ${d.businessId} not found`);
-  if (d.requestedBy.role !== 'admin' && d.businessOwnerId !== d.requestedBy.userId) throw new NotFound(`Business ${d.businessId} not found`);
+  if (d.requestedBy.role !== 'admin' && d.businessOwnerId !== d.requestedBy.userId && d.requestedBy.memberRole !== 'owner') throw new NotFound(`Business ${d.businessId} not found`);
 }
 
 /**

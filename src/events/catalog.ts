@@ -41,6 +41,13 @@ export const USER_ROLES = ['merchant', 'admin'] as const;
 export const userRole = z.enum(USER_ROLES);
 export type UserRole = z.infer<typeof userRole>;
 
+/** A user's role in one business (memberships): owner (everything), staff (orders and customers), rider (assigned deliveries). */
+export const MEMBER_ROLES = ['owner', 'staff', 'rider'] as const;
+export const memberRole = z.enum(MEMBER_ROLES);
+export type MemberRole = z.infer<typeof memberRole>;
+/** Whom an invitation names: a username (3–50) or an e-mail address (≤ 254), lower-cased. */
+export const inviteeName = z.string().trim().toLowerCase().min(3).max(254).regex(/^[a-z0-9_.+@-]+$/, 'must be a username or an e-mail address');
+
 export const transport = z.enum(['whatsapp', 'simulator']);
 export type Transport = z.infer<typeof transport>;
 
@@ -343,6 +350,16 @@ export const eventSchemas = {
     reason: text(1000),
     by: z.string().min(1),
   }),
+
+  // members-<businessId> (src/staff/members.ts): who works in the business, with what role
+  /** An owner invited a username or e-mail address; the account that has it may accept until expiresAt. */
+  MemberInvited: z.object({ businessId: uuid, inviteId: uuid, invitee: inviteeName, role: memberRole, invitedBy: uuid, expiresAt: isoTimestamp }),
+  InvitationRevoked: z.object({ businessId: uuid, inviteId: uuid, by: z.string().min(1).max(100) }),
+  MemberJoined: z.object({ businessId: uuid, inviteId: uuid, userId: uuid, role: memberRole }),
+  MemberRoleChanged: z.object({ businessId: uuid, userId: uuid, from: memberRole, to: memberRole, by: z.string().min(1).max(100) }),
+  MemberRemoved: z.object({ businessId: uuid, userId: uuid, role: memberRole, by: z.string().min(1).max(100) }),
+  // delivery-<orderId>: the rider who delivers the order (null: nobody any more)
+  RiderAssigned: z.object({ orderId: uuid, businessId: uuid, riderId: uuid.nullable(), by: z.string().min(1).max(100) }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -385,6 +402,12 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   GroupLinked: 1,
   GroupUpdated: 1,
   ParkedEventSkipped: 1,
+  MemberInvited: 1,
+  InvitationRevoked: 1,
+  MemberJoined: 1,
+  MemberRoleChanged: 1,
+  MemberRemoved: 1,
+  RiderAssigned: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

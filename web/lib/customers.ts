@@ -57,7 +57,7 @@ function customerJson(c: z.infer<typeof customerRow>) {
 export type CustomerJson = ReturnType<typeof customerJson>;
 
 function read<T>(rt: Runtime, scope: Scope, fn: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
-  return scope.all ? fn(rt.pool) : withTenant(rt.pool, scope.businessIds, fn);
+  return scope.all ? fn(rt.pool) : withTenant(rt.pool, scope.businessIds, fn, { userId: scope.userId });
 }
 
 function inScope(scope: Scope): FragmentSqlToken {

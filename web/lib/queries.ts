@@ -2,15 +2,28 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
-import { NotFound, ValidationError } from '../../src/shared/errors.ts';
+import { Forbidden, NotFound, ValidationError } from '../../src/shared/errors.ts';
 import type { OrderStatus } from '../../src/events/catalog.ts';
-import { orderStatus } from '../../src/events/catalog.ts';
+import { memberRole, orderStatus, type MemberRole } from '../../src/events/catalog.ts';
+import { permits, type Action } from '../../src/staff/permissions.ts';
 import { UNDO_WINDOW_MS } from '../../src/orders/status.ts';
 import type { AuthUser } from '../auth/plugin.ts';
 import { withTenant } from './tenant.ts';
 
-/** The businesses a user may see: their own, or all for an admin. */
-export type Scope = { all: true } | { all: false; businessIds: readonly string[] };
+/**
+ * The businesses a user may act in for one action (src/staff/permissions.ts): from their
+ * memberships (owner included), or all for an admin. `forbidden`: businesses they belong to but may
+ * not do that action in (a 403 rather than a 404); `roles`: their role in each of their businesses.
+ */
+export type Scope =
+  | { all: true }
+  | {
+      all: false;
+      businessIds: readonly string[];
+      userId?: string;
+      roles?: Readonly<Record<string, MemberRole>>;
+      forbidden?: readonly string[];
+    };
 
 const iso = z.coerce.date().transform((d) => d.toISOString());
 const num = z.coerce.number();
@@ -52,10 +65,26 @@ export function businessJson(b: BusinessRow) {
 }
 export type BusinessJson = ReturnType<typeof businessJson>;
 
-export async function userScope(rt: Runtime, user: AuthUser): Promise<Scope> {
+/** The user's scope for `action` (default: the orders), from the memberships read model (sql/019). */
+export async function userScope(rt: Runtime, user: AuthUser, action: Action = 'orders'): Promise<Scope> {
   if (user.role === 'admin') return { all: true };
-  const ids = await rt.pool.anyFirst(sql.type(z.object({ id: z.string() }))`select id from businesses where owner_id = ${user.id}`);
-  return { all: false, businessIds: ids };
+  // The founder's row comes from businesses too: the members projection may not have caught up yet.
+  const rows = await rt.pool.any(sql.type(z.object({ business_id: z.string(), role: memberRole }))`
+    select business_id, role from (
+      select business_id, role, joined_at from memberships where user_id = ${user.id}
+      union
+      select id, 'owner', created_at from businesses where owner_id = ${user.id}
+    ) m order by joined_at, business_id`);
+  const roles: Record<string, MemberRole> = Object.fromEntries(rows.map((r) => [r.business_id, r.role]));
+  const mine = Object.entries(roles);
+  const businessIds = mine.filter(([, role]) => permits(role, action)).map(([id]) => id);
+  const forbidden = mine.filter(([, role]) => !permits(role, action)).map(([id]) => id);
+  return { all: false, businessIds, userId: user.id, roles, forbidden };
+}
+
+/** The user's role in a business (memberships) to hand to a decide, or undefined. */
+export function memberRoleIn(scope: Scope, businessId: string): MemberRole | undefined {
+  return scope.all ? undefined : scope.roles?.[businessId];
 }
 
 /**
@@ -70,7 +99,7 @@ export function reader<T>(rt: Runtime, scope: Scope, fn: (db: CommonQueryMethods
     await db.query(sql.type(z.object({ v: z.string().nullable() }))`select set_config('statement_timeout', ${String(rt.config.webStatementTimeoutMs)}, true) as v`);
     return fn(db);
   };
-  return scope.all ? rt.pool.transaction(timed) : withTenant(rt.pool, scope.businessIds, timed);
+  return scope.all ? rt.pool.transaction(timed) : withTenant(rt.pool, scope.businessIds, timed, { userId: scope.userId });
 }
 
 function inScope(scope: Scope, column: string): FragmentSqlToken {
@@ -81,8 +110,15 @@ function inScope(scope: Scope, column: string): FragmentSqlToken {
 /** Narrows a scope to one business, which must be inside it (else 404, whatever the id). */
 export function narrow(scope: Scope, businessId: string | undefined): Scope {
   if (businessId === undefined) return scope;
-  if (!scope.all && !scope.businessIds.includes(businessId)) throw new NotFound(`Business ${businessId} not found`);
-  return { all: false, businessIds: [businessId] };
+  if (scope.all) return { all: false, businessIds: [businessId] };
+  denyForbidden(scope, businessId);
+  if (!scope.businessIds.includes(businessId)) throw new NotFound(`Business ${businessId} not found`);
+  return { ...scope, businessIds: [businessId] };
+}
+
+/** A business the user belongs to but may not do this in answers 403, not 404. */
+function denyForbidden(scope: Scope, businessId: string): void {
+  if (!scope.all && scope.forbidden?.includes(businessId)) throw new Forbidden('Your role in this business does not allow this');
 }
 
 /** Lists without a `limit` parameter (businesses, groups) stop at this many rows (docs/http-api.md). */
@@ -99,6 +135,7 @@ export async function getBusiness(rt: Runtime, scope: Scope, id: string): Promis
   const row = await rt.pool.maybeOne(sql.type(businessRow)`
     select id, owner_id, name, description, address, phone, email, country, currency, timezone, created_at, updated_at, revision
       from businesses where id = ${id} and ${inScope(scope, 'id')}`);
+  if (!row) denyForbidden(scope, id);
   if (!row) throw new NotFound(`Business ${id} not found`);
   return businessJson(row);
 }

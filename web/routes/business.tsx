@@ -14,7 +14,7 @@ import { newId } from '../../src/shared/ids.ts';
 import { requireUser, type AuthUser } from '../auth/plugin.ts';
 import { isHtmx, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
 import { waitForProjection, waitUntil } from '../lib/projection.ts';
-import { getBusiness, getCatalog, getGroup, groupLinkedTo, listBusinesses, listGroups, narrow, userScope, type BusinessJson, type GroupJson, type ProductJson } from '../lib/queries.ts';
+import { getBusiness, getCatalog, getGroup, groupLinkedTo, listBusinesses, listGroups, memberRoleIn, narrow, userScope, type BusinessJson, type Scope, type GroupJson, type ProductJson } from '../lib/queries.ts';
 import { Csrf, Layout } from '../views/layout.tsx';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -93,6 +93,12 @@ function parseCatalogText(text: string): Array<{ sku: string; name: string; pric
 
 const catalogText = (products: ProductJson[]): string => products.map((p) => `${p.sku} | ${p.name} | ${p.price} | ${p.aliases.join(', ')}`).join('\n');
 
+/** Who asks, for the business decides: their role in the business comes from the memberships (sql/019). */
+const requester = (user: AuthUser, scope: Scope, businessId: string) => {
+  const memberRole = memberRoleIn(scope, businessId);
+  return { userId: user.id, role: user.role, ...(memberRole ? { memberRole } : {}) };
+};
+
 export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const meta = (req: FastifyRequest, user: AuthUser, tenantId: string) => ({ tenantId, actor: user.id, correlationId: req.id, causationId: null, occurredAt: new Date().toISOString() });
   const businessCmd = { store: rt.store, evolve: evolveBusiness, initialState: initialBusinessState, decide: decideBusiness, cache: businessStateCache(rt.store) };
@@ -106,7 +112,7 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
 
   const page = async (req: FastifyRequest, reply: FastifyReply) => {
     const user = requireUser(req);
-    const scope = await userScope(rt, user);
+    const scope = await userScope(rt, user, 'settings');
     const businesses = await listBusinesses(rt, scope);
     const groups = await listGroups(rt, scope);
     const catalogs = new Map<string, ProductJson[]>();
@@ -130,7 +136,7 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
 
   app.get('/business', async (req, reply) => {
     const user = requireUser(req);
-    if (wantsJson(req)) return reply.send({ businesses: await listBusinesses(rt, await userScope(rt, user)) });
+    if (wantsJson(req)) return reply.send({ businesses: await listBusinesses(rt, await userScope(rt, user, 'settings')) });
     return page(req, reply);
   });
 
@@ -147,9 +153,10 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
   const update = async (req: FastifyRequest, reply: FastifyReply) => {
     const user = requireUser(req);
     const businessId = businessIdOf(req);
-    await getBusiness(rt, await userScope(rt, user), businessId);
+    const scope = await userScope(rt, user, 'settings');
+    await getBusiness(rt, scope, businessId);
     const body = parse(businessFields, req.body, 'business');
-    const data = parseCommandData(businessCommandSchemas.UpdateBusiness, { ...body, businessId, requestedBy: { userId: user.id, role: user.role } }, 'business');
+    const data = parseCommandData(businessCommandSchemas.UpdateBusiness, { ...body, businessId, requestedBy: requester(user, scope, businessId) }, 'business');
     const state = await runBusiness(req, user, businessId, { type: 'UpdateBusiness', data, metadata: { now: new Date(), actor: user.id } });
     if (wantsJson(req)) return reply.send({ success: true, business: profileJson(state) });
     return redirect(req, reply, '/business');
@@ -160,7 +167,7 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
   app.get('/business/:id/catalog', async (req, reply) => {
     const user = requireUser(req);
     const businessId = businessIdOf(req);
-    await getBusiness(rt, await userScope(rt, user), businessId);
+    await getBusiness(rt, await userScope(rt, user, 'settings'), businessId);
     return reply.send({ products: await getCatalog(rt, businessId) });
   });
 
@@ -169,9 +176,10 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
   const setCatalog = async (req: FastifyRequest, reply: FastifyReply) => {
     const user = requireUser(req);
     const businessId = businessIdOf(req);
-    await getBusiness(rt, await userScope(rt, user), businessId);
+    const scope = await userScope(rt, user, 'settings');
+    await getBusiness(rt, scope, businessId);
     const products = wantsJson(req) || !catalogForm.safeParse(req.body).success ? parse(catalogBody, req.body, 'catalog').products : parseCatalogText(parse(catalogForm, req.body, 'catalog').catalog);
-    const data = parseCommandData(businessCommandSchemas.SetCatalog, { businessId, requestedBy: { userId: user.id, role: user.role }, products }, 'catalog');
+    const data = parseCommandData(businessCommandSchemas.SetCatalog, { businessId, requestedBy: requester(user, scope, businessId), products }, 'catalog');
     catalogSaves.take(businessId);
     const state = await runBusiness(req, user, businessId, { type: 'SetCatalog', data, metadata: { now: new Date(), actor: user.id } });
     if (wantsJson(req)) return reply.send({ products: state.catalog });
@@ -183,7 +191,7 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
   app.get('/groups', async (req, reply) => {
     const user = requireUser(req);
     const q = parse(z.object({ businessId: z.preprocess(blank, z.string().uuid().optional()) }), req.query, 'groups query');
-    const scope = narrow(await userScope(rt, user), q.businessId);
+    const scope = narrow(await userScope(rt, user, 'settings'), q.businessId);
     const groups = await listGroups(rt, scope);
     if (wantsJson(req)) return reply.send({ groups });
     return reply.redirect('/business', 303);
@@ -192,11 +200,12 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
   app.post('/groups', async (req, reply) => {
     const user = requireUser(req);
     const body = parse(groupBody, req.body, 'group');
-    const business = await getBusiness(rt, await userScope(rt, user), body.businessId);
+    const scope = await userScope(rt, user, 'settings');
+    const business = await getBusiness(rt, scope, body.businessId);
     const groupId = newId();
     const data = parseCommandData(
       groupCommandSchemas.LinkGroup,
-      { ...body, groupId, requestedBy: { userId: user.id, role: user.role }, businessOwnerId: business.ownerId, whatsappIdLinkedTo: await groupLinkedTo(rt, body.whatsappId) },
+      { ...body, groupId, requestedBy: requester(user, scope, body.businessId), businessOwnerId: business.ownerId, whatsappIdLinkedTo: await groupLinkedTo(rt, body.whatsappId) },
       'group',
     );
     const r = await handleCommand({
@@ -222,14 +231,14 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
     const user = requireUser(req);
     const groupId = groupIdOf(req);
     const body = parse(ridersBody, req.body, 'rider phones');
-    const scope = await userScope(rt, user);
+    const scope = await userScope(rt, user, 'settings');
     const group = await getGroup(rt, scope, groupId); // another tenant's group is a 404
     const business = await getBusiness(rt, scope, group.businessId);
     const riderPhones = [...new Set(riderPhonesOf(body.riderPhones, business.country))];
     const data = parseCommandData(
       groupCommandSchemas.UpdateGroup,
       {
-        groupId, businessId: group.businessId, requestedBy: { userId: user.id, role: user.role }, businessOwnerId: business.ownerId,
+        groupId, businessId: group.businessId, requestedBy: requester(user, scope, group.businessId), businessOwnerId: business.ownerId,
         whatsappIdLinkedTo: await groupLinkedTo(rt, group.whatsappId), riderPhones,
       },
       'rider phones',

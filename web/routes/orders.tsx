@@ -33,6 +33,7 @@ import {
 } from '../lib/queries.ts';
 import { Csrf, Layout, statusLabel } from '../views/layout.tsx';
 import { OrderDetail, OrderRow, OrderTableHead } from '../views/orders.tsx';
+import { riderPanel } from './staff.tsx';
 
 const listQuery = orderFilters.extend({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -257,6 +258,7 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
           <a href="/orders">← Orders</a>
         </p>
         <OrderDetail order={order} business={business} csrf={req.csrfToken} />
+        {await riderPanel(rt, user, order, req.csrfToken)}
       </Layout>,
     );
   });

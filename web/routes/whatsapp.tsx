@@ -60,12 +60,12 @@ export async function sessionPanel(rt: Runtime, business: BusinessJson, csrf: st
 export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const owned = async (req: FastifyRequest): Promise<{ user: AuthUser; business: BusinessJson }> => {
     const user = requireUser(req);
-    return { user, business: await getBusiness(rt, await userScope(rt, user), businessIdOf(req)) };
+    return { user, business: await getBusiness(rt, await userScope(rt, user, 'settings'), businessIdOf(req)) };
   };
 
   app.get('/whatsapp', async (req, reply) => {
     const user = requireUser(req);
-    const businesses = await listBusinesses(rt, await userScope(rt, user));
+    const businesses = await listBusinesses(rt, await userScope(rt, user, 'settings'));
     const first = businesses[0];
     if (businesses.length === 1 && first) return reply.redirect(`/business/${first.id}/whatsapp`, 303);
     return sendHtml(
@@ -147,7 +147,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (!rt.config.simulator) throw new NotFound('Not found');
     const user = requireUser(req);
     const body = parse(simulatorBody, req.body, 'simulator message');
-    const group = await getGroup(rt, await userScope(rt, user), body.groupId);
+    const group = await getGroup(rt, await userScope(rt, user, 'settings'), body.groupId);
     const result = await (await control()).postSimulatorMessage(rt, { groupId: group.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}) });
     if (wantsJson(req)) return reply.code(202).send({ success: true, messageId: result.messageId });
     return sendHtml(reply, await simulatorFeed(rt, group.businessId), 202);
@@ -157,7 +157,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (!rt.config.simulator) throw new NotFound('Not found');
     const user = requireUser(req);
     const q = parse(z.object({ groupId: z.string().uuid() }), req.query, 'outbox query');
-    const group = await getGroup(rt, narrow(await userScope(rt, user), undefined), q.groupId);
+    const group = await getGroup(rt, narrow(await userScope(rt, user, 'settings'), undefined), q.groupId);
     return reply.send({ messages: await (await control()).readSimulatorOutbox(rt, group.id) });
   });
 }

@@ -30,6 +30,8 @@ const NAV: Array<[string, string]> = [
   ['/business', 'Businesses'],
   ['/whatsapp', 'WhatsApp'],
   ['/export', 'Export'],
+  ['/staff', 'Staff'],
+  ['/deliveries', 'Deliveries'],
 ];
 
 /** The <head> every page shares (merchant and admin): CSP-safe htmx config, CSRF meta, no inline script. */

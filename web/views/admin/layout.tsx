@@ -10,6 +10,7 @@ const NAV: Array<[string, string]> = [
   ['/admin/orders', 'All orders'],
   ['/admin/events', 'Events'],
   ['/admin/parked', 'Parked'],
+  ['/admin/admins', 'Admins'],
 ];
 
 export function AdminLayout(p: { title: string; user: AuthUser; csrf: string; active?: string; children?: JSX.Element | JSX.Element[] }): JSX.Element {
