@@ -343,6 +343,13 @@ export const eventSchemas = {
     reason: text(1000),
     by: z.string().min(1),
   }),
+
+  // apikey-<keyId> (src/integrations/api-keys.ts): the key and its hash live in api_keys (sql/021), never here
+  ApiKeyCreated: z.object({ keyId: uuid, businessId: uuid, name: text(100) }),
+  ApiKeyRevoked: z.object({ keyId: uuid, businessId: uuid, name: text(100) }),
+  // webhook-<webhookId> (src/integrations/webhooks.ts): the signing secret lives in webhooks (sql/021), never here
+  WebhookAdded: z.object({ webhookId: uuid, businessId: uuid, url: z.string().url().max(2048), events: z.array(z.string().min(1).max(50)).min(1).max(10) }),
+  WebhookRemoved: z.object({ webhookId: uuid, businessId: uuid }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -385,6 +392,10 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   GroupLinked: 1,
   GroupUpdated: 1,
   ParkedEventSkipped: 1,
+  ApiKeyCreated: 1,
+  ApiKeyRevoked: 1,
+  WebhookAdded: 1,
+  WebhookRemoved: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

@@ -53,6 +53,8 @@ export function businessJson(b: BusinessRow) {
 export type BusinessJson = ReturnType<typeof businessJson>;
 
 export async function userScope(rt: Runtime, user: AuthUser): Promise<Scope> {
+  // An API key sees its one business (web/auth/api-keys.ts checked that its owner still owns it).
+  if (user.apiKey) return { all: false, businessIds: [user.apiKey.businessId] };
   if (user.role === 'admin') return { all: true };
   const ids = await rt.pool.anyFirst(sql.type(z.object({ id: z.string() }))`select id from businesses where owner_id = ${user.id}`);
   return { all: false, businessIds: ids };
