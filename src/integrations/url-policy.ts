@@ -8,7 +8,9 @@ import { isIP } from 'node:net';
 
 export const MAX_WEBHOOK_URL = 2048;
 
-export class UrlRefused extends Error {}
+export class UrlRefused extends Error {
+  override readonly name = 'UrlRefused';
+}
 
 const v4 = (ip: string): number[] => ip.split('.').map(Number);
 
@@ -32,6 +34,13 @@ export function isInternalAddress(ip: string): boolean {
     if (s === '::' || s === '::1') return true;
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
     if (mapped) return isInternalAddress(mapped[1]!);
+    // The WHATWG URL parser writes a mapped IPv4 address in hex (::ffff:a00:1 for 10.0.0.1).
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(s);
+    if (hex) {
+      const hi = parseInt(hex[1]!, 16);
+      const lo = parseInt(hex[2]!, 16);
+      return isInternalAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
     return /^(fc|fd|fe[89ab]|ff)/.test(s) || s.startsWith('64:ff9b:') || s.startsWith('2001:db8');
   }
   return true;
