@@ -337,8 +337,8 @@ export class WebhookSender {
            set status = ${last ? 'failed' : 'pending'}, last_status_code = ${outcome.status}, last_error = ${outcome.error},
                next_attempt_at = now() + ${`${wait} milliseconds`}::interval, updated_at = now(), claimed_until = null
          where id = ${r.id}`);
-      const f = await tx.oneFirst(sql.type(z.object({ failures: z.coerce.number() }))`
-        update webhooks set failures = failures + 1 where id = ${r.webhook_id} returning failures`).catch(() => null);
+      const f = await tx.maybeOneFirst(sql.type(z.object({ failures: z.coerce.number() }))`
+        update webhooks set failures = failures + 1 where id = ${r.webhook_id} returning failures`);
       if (f !== null) {
         await tx.query(sql.unsafe`update webhooks set paused_until = now() + ${`${backoffMs(this.retry, f)} milliseconds`}::interval where id = ${r.webhook_id}`);
       }

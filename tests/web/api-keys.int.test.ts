@@ -58,6 +58,11 @@ t.test('the owner creates a key: shown once, stored as a hash', async (t) => {
 t.test('names are bounded and required', async (t) => {
   t.equal((await api(app, ada, 'POST', `/business/${A.businessId}/api-keys`, { name: '' })).statusCode, 400);
   t.equal((await api(app, ada, 'POST', `/business/${A.businessId}/api-keys`, { name: 'x'.repeat(101) })).statusCode, 400);
+  const odd = await api(app, ada, 'POST', `/business/${A2.businessId}/api-keys`, { name: '<script>alert(1)</script>' });
+  t.equal(odd.statusCode, 201);
+  const page = await app.inject({ method: 'GET', url: `/business/${A2.businessId}/integrations`, headers: { cookie: ada.cookie } });
+  t.notOk(page.body.includes('<script>alert(1)'), 'a key name is text, escaped');
+  t.ok(page.body.includes('&lt;script'), 'shown as text');
 });
 
 t.test('the key reads its own business', async (t) => {
