@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import dns from 'node:dns';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import pg from 'pg';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
@@ -351,6 +351,11 @@ export class WebhookSender {
       url = new URL(r.url);
     } catch {
       return Promise.resolve({ ok: false, status: null, error: 'the webhook URL is not valid' });
+    }
+    // A literal address is never looked up, so it is checked here (a name is checked in guardedLookup).
+    const literal = url.hostname.replace(/^\[|\]$/g, '');
+    if (this.production && isIP(literal) !== 0 && isInternalAddress(literal)) {
+      return Promise.resolve({ ok: false, status: null, error: `refused: ${literal} is an internal address` });
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const body = Buffer.from(r.body, 'utf8');
