@@ -78,6 +78,12 @@ export function evolveWebhook(state: WebhookState, event: WebhookEvent): Webhook
   }
 }
 
+/** Receivers often put a token in the query string: the event log keeps scheme, host and path only. */
+export function withoutQuery(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
 export type WebhookCommand =
   | Command<'AddWebhook', z.output<typeof integrationCommandSchemas.AddWebhook>>
   | Command<'RemoveWebhook', z.output<typeof integrationCommandSchemas.RemoveWebhook>>;
@@ -86,7 +92,7 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState): Web
   switch (command.type) {
     case 'AddWebhook': {
       if (state.kind !== 'none') throw new IllegalState(`Webhook ${command.data.webhookId} exists already`);
-      return [{ type: 'WebhookAdded', data: { ...command.data, events: [...command.data.events] } }];
+      return [{ type: 'WebhookAdded', data: { ...command.data, url: withoutQuery(command.data.url), events: [...command.data.events] } }];
     }
     case 'RemoveWebhook': {
       if (state.kind !== 'added' || state.businessId !== command.data.businessId) return [];

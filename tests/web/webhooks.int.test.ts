@@ -172,8 +172,9 @@ t.test("a hanging endpoint of another business does not hold this one up, and is
 
 t.test('removing a webhook stops its deliveries and is recorded without the secret', async (t) => {
   const rx = await receiver();
-  const add = await api(app, ada, 'POST', `/business/${A.businessId}/webhooks`, { url: rx.url, events: ['order.created'] });
+  const add = await api(app, ada, 'POST', `/business/${A.businessId}/webhooks`, { url: `${rx.url}?token=sekrit`, events: ['order.created'] });
   const { webhook, secret } = add.json();
+  t.equal(webhook.url, `${rx.url}?token=sekrit`, 'the endpoint keeps its query');
   t.equal((await api(app, ada, 'DELETE', `/business/${A.businessId}/webhooks/${webhook.id}`)).statusCode, 200);
   await placeOrder(rt, { businessId: A.businessId, groupId: A.groupId });
   await new Promise((r) => setTimeout(r, 1500));
@@ -181,4 +182,5 @@ t.test('removing a webhook stops its deliveries and is recorded without the secr
   const events = await rt.store.readStream(`webhook-${webhook.id}`);
   t.same(events.map((e) => e.type), ['WebhookAdded', 'WebhookRemoved']);
   t.notOk(JSON.stringify(events.map((e) => [e.data, e.metadata])).includes(secret));
+  t.equal((events[0]!.data as { url: string }).url, rx.url, 'the event keeps no query string (tokens live there)');
 });
