@@ -5,7 +5,8 @@
 // checkpoint (exactly once). The sender (one leader across workers) claims due rows and POSTs them
 // signed (src/integrations/signature.ts), at most `concurrency` at a time and one at a time per
 // endpoint, each with a timeout; a failure backs off that delivery and pauses that endpoint only
-// (5 s × … like the reply outbox: OUTBOX_RETRY), so a failing merchant never slows another.
+// (WEBHOOK_RETRY: 30 s × 2ⁿ up to 1 h, 10 tries, shaped like the reply outbox's OUTBOX_RETRY),
+// so a failing merchant never slows another.
 import http from 'node:http';
 import https from 'node:https';
 import dns from 'node:dns';
