@@ -21,6 +21,9 @@ import { orderRoutes } from './routes/orders.tsx';
 import { businessRoutes } from './routes/business.tsx';
 import { whatsappRoutes } from './routes/whatsapp.tsx';
 import { wsRoutes } from './ws.tsx';
+import { apiKeyAuth } from './auth/api-keys.ts';
+import { docsPlugin } from './docs.tsx';
+import { integrationRoutes } from './routes/integrations.tsx';
 
 export interface AppOptions {
   /** Logger for Fastify; defaults to the runtime's. */
@@ -37,6 +40,8 @@ export interface AppOptions {
   sessionRecheckMs?: number;
   /** Open websockets per user and web process; one more closes the oldest. */
   maxSocketsPerUser?: number;
+  /** Requests per API key per minute, and requests with unknown keys per address per minute. */
+  apiKeyRateLimit?: { perKeyPerMinute: number; failuresPerMinute: number };
 }
 
 /** TRUST_PROXY=n: the n nearest hops are proxies (what Fastify does with a number, typed as a function). */
@@ -111,13 +116,16 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await app.register(fastifyStatic, { root: join(modules, 'uplot', 'dist'), prefix: '/vendor/uplot/', decorateReply: false });
 
   registerErrorHandler(app);
+  docsPlugin(app);
   await healthRoutes(app, rt);
   await authPlugin(app, rt);
+  apiKeyAuth(app, rt, options.apiKeyRateLimit ?? { perKeyPerMinute: 600, failuresPerMinute: 20 });
   await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10, registerRateLimit: options.registerRateLimit ?? 10, ...(options.signInLock ? { signInLock: options.signInLock } : {}) });
   await dashboardRoutes(app, rt);
   await orderRoutes(app, rt);
   await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
+  await integrationRoutes(app, rt);
   await whatsappRoutes(app, rt);
   await wsRoutes(app, rt);
   await (await import('./routes/admin.tsx')).adminRoutes(app, rt);

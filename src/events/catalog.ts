@@ -360,6 +360,12 @@ export const eventSchemas = {
   MemberRemoved: z.object({ businessId: uuid, userId: uuid, role: memberRole, by: z.string().min(1).max(100) }),
   // delivery-<orderId>: the rider who delivers the order (null: nobody any more)
   RiderAssigned: z.object({ orderId: uuid, businessId: uuid, riderId: uuid.nullable(), by: z.string().min(1).max(100) }),
+  // apikey-<keyId> (src/integrations/api-keys.ts): the key and its hash live in api_keys (sql/021), never here
+  ApiKeyCreated: z.object({ keyId: uuid, businessId: uuid, name: text(100) }),
+  ApiKeyRevoked: z.object({ keyId: uuid, businessId: uuid, name: text(100) }),
+  // webhook-<webhookId> (src/integrations/webhooks.ts): the signing secret lives in webhooks (sql/021), never here
+  WebhookAdded: z.object({ webhookId: uuid, businessId: uuid, url: z.string().url().max(2048), events: z.array(z.string().min(1).max(50)).min(1).max(10) }),
+  WebhookRemoved: z.object({ webhookId: uuid, businessId: uuid }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -408,6 +414,10 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   MemberRoleChanged: 1,
   MemberRemoved: 1,
   RiderAssigned: 1,
+  ApiKeyCreated: 1,
+  ApiKeyRevoked: 1,
+  WebhookAdded: 1,
+  WebhookRemoved: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

@@ -15,6 +15,8 @@ export interface AuthUser {
   username: string;
   email: string;
   role: UserRole;
+  /** Set when the request carries a business's API key (web/auth/api-keys.ts): only that business, never admin. */
+  apiKey?: { id: string; businessId: string };
 }
 
 declare module 'fastify' {
@@ -119,6 +121,8 @@ export async function authPlugin(app: FastifyInstance, rt: Runtime): Promise<voi
 
   app.addHook('preHandler', async (req) => {
     if (!MUTATING.has(req.method)) return;
+    // A bearer key is not ambient (a browser never adds it by itself): no CSRF to guard against.
+    if (req.user?.apiKey) return;
     if (!originAllowed(req, rt.config.allowedOrigins)) throw new Forbidden('Cross-origin request refused');
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new Forbidden('Cross-site request refused');
     // JSON bodies cannot be sent cross-origin without CORS (which Novi never grants), so API

@@ -67,6 +67,8 @@ export type BusinessJson = ReturnType<typeof businessJson>;
 
 /** The user's scope for `action` (default: the orders), from the memberships read model (sql/019). */
 export async function userScope(rt: Runtime, user: AuthUser, action: Action = 'orders'): Promise<Scope> {
+  // An API key sees its one business (web/auth/api-keys.ts checked that its owner still owns it).
+  if (user.apiKey) return { all: false, businessIds: [user.apiKey.businessId] };
   if (user.role === 'admin') return { all: true };
   // The founder's row comes from businesses too: the members projection may not have caught up yet.
   const rows = await rt.pool.any(sql.type(z.object({ business_id: z.string(), role: memberRole }))`

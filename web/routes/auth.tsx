@@ -17,13 +17,13 @@ import { RateLimited, Unauthorized, problemOf } from '../lib/errors.ts';
 import { blankToUndefined, parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
 import { Csrf, Layout } from '../views/layout.tsx';
 
-const registerBody = z.object({
+export const registerBody = z.object({
   username: z.string(),
   email: z.string(),
   password: z.string().min(8, 'must be at least 8 characters').max(200),
   phone: z.preprocess(blankToUndefined, z.string().optional()),
 });
-const loginBody = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(200) });
+export const loginBody = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(200) });
 
 class AccountDisabled extends DomainError {
   readonly code: string = 'ACCOUNT_DISABLED';

@@ -18,7 +18,7 @@ import { getBusiness, getCatalog, getGroup, groupLinkedTo, listBusinesses, listG
 import { Csrf, Layout } from '../views/layout.tsx';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const businessFields = z.object({
+export const businessFields = z.object({
   name: z.preprocess(blank, z.string().optional()),
   description: z.preprocess(blank, z.string().nullable().optional()),
   address: z.preprocess(blank, z.string().nullable().optional()),
@@ -28,12 +28,12 @@ const businessFields = z.object({
   currency: z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toUpperCase()) : v), z.string().optional()),
 });
 
-const catalogBody = z.object({
+export const catalogBody = z.object({
   products: z.array(z.object({ sku: z.string(), name: z.string(), price: z.coerce.number(), aliases: z.array(z.string()).optional() })),
 });
 const catalogForm = z.object({ catalog: z.string().max(500_000) });
 
-const groupBody = z.object({
+export const groupBody = z.object({
   name: z.string(),
   description: z.preprocess(blank, z.string().nullable().optional()),
   groupType: z.enum(GROUP_TYPES),
@@ -42,7 +42,7 @@ const groupBody = z.object({
 });
 
 /** Riders' numbers: a JSON array, or the form's textarea (one per line, or comma separated). */
-const ridersBody = z.object({
+export const ridersBody = z.object({
   riderPhones: z.union([
     z.array(z.string().max(40)).max(MAX_RIDER_PHONES),
     z.string().max(4000).transform((s) => s.split(/[\n,;]+/).map((x) => x.trim()).filter((x) => x !== '')),
@@ -332,6 +332,9 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <span class="muted" safe>{`${b.country} · ${b.currency}`}</span>
         <a href={`/business/${b.id}/whatsapp`} class="button">
           WhatsApp &amp; Try it
+        </a>
+        <a href={`/business/${b.id}/integrations`} class="button">
+          Integrations
         </a>
       </div>
       <details>

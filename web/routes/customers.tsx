@@ -16,8 +16,8 @@ import { Layout } from '../views/layout.tsx';
 import { CustomerList, CustomerPage } from '../views/customers.tsx';
 
 const blankless = (q: unknown) => (typeof q === 'object' && q !== null ? Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')) : q);
-const detailQuery = z.object({ businessId: z.string().uuid().optional() });
-const noteBody = z.object({ businessId: z.string().uuid(), note: z.string().max(2000) });
+export const detailQuery = z.object({ businessId: z.string().uuid().optional() });
+export const noteBody = z.object({ businessId: z.string().uuid(), note: z.string().max(2000) });
 
 /** A key that cannot exist (too long, empty) is just a customer that is not there. */
 function keyOf(params: unknown): string {

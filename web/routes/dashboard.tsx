@@ -8,7 +8,7 @@ import { analytics, analyticsQuery, dashboardKpis, listBusinesses, narrow, recen
 import { Layout } from '../views/layout.tsx';
 import { Dashboard } from '../views/dashboard.tsx';
 
-const dashQuery = z.object({ businessId: z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid().optional()) });
+export const dashQuery = z.object({ businessId: z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid().optional()) });
 
 export async function dashboardRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.get('/dashboard', async (req, reply) => {

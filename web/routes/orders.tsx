@@ -35,7 +35,7 @@ import { Csrf, Layout, statusLabel } from '../views/layout.tsx';
 import { OrderDetail, OrderRow, OrderTableHead } from '../views/orders.tsx';
 import { riderPanel } from './staff.tsx';
 
-const listQuery = orderFilters.extend({
+export const listQuery = orderFilters.extend({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(200).default(25),
 });
@@ -47,7 +47,7 @@ const customerInfo = z.object({
   phone: z.string().trim().nullable().optional(),
   address: z.string().trim().max(500).nullable().optional(),
 });
-const putBody = z.object({
+export const putBody = z.object({
   status: orderStatus.optional(),
   reason: z.string().max(500).optional(),
   items: z.array(z.object({ name: z.string(), sku: z.string().nullable().default(null), quantity: z.number(), unitPrice: z.number().nullable().default(null) })).optional(),
@@ -187,7 +187,7 @@ export function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFi
   );
 }
 
-const exportBody = z.preprocess(
+export const exportBody = z.preprocess(
   (v) => {
     // Browser forms post flat fields; the API nests them.
     if (typeof v !== 'object' || v === null || 'dateRange' in v || 'filters' in v) return v;

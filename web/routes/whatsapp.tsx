@@ -11,8 +11,8 @@ import { getBusiness, getGroup, listBusinesses, listGroups, narrow, recentMessag
 import { Layout } from '../views/layout.tsx';
 import { SessionPanel, SimulatorFeed, TryIt } from '../views/whatsapp.tsx';
 
-const transportBody = z.object({ transport: z.enum(['whatsapp', 'simulator']).default('whatsapp') });
-const simulatorBody = z.preprocess(
+export const transportBody = z.object({ transport: z.enum(['whatsapp', 'simulator']).default('whatsapp') });
+export const simulatorBody = z.preprocess(
   (v) => {
     // The Try-it form posts flat fields.
     if (typeof v !== 'object' || v === null || 'from' in v) return v;
