@@ -33,6 +33,11 @@ t.test('queued while stopped, sent after start; a stale claim is retaken', async
   t.teardown(stop);
   for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
   t.same([...got].sort(), [queued.id, crashed.id].sort(), 'both delivered, once each');
-  const log = await listDeliveries(rt, businessId, webhook.id);
+  // The receiver has the body before the sender records the 2xx: wait for the log to say so.
+  let log = await listDeliveries(rt, businessId, webhook.id);
+  for (let i = 0; i < 100 && log.some((d) => d.status !== 'delivered'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    log = await listDeliveries(rt, businessId, webhook.id);
+  }
   t.same(log.map((d) => [d.id === crashed.id ? 'crashed' : 'queued', d.status, d.attempts]).sort(), [['crashed', 'delivered', 2], ['queued', 'delivered', 1]]);
 });
