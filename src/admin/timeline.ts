@@ -126,7 +126,8 @@ function whereOf(f: EventFilters): FragmentSqlToken {
   if (f.tenantId) parts.push(sql.fragment`(metadata->>'tenantId') = ${f.tenantId}`);
   if (f.correlationId) parts.push(sql.fragment`metadata->>'correlationId' = ${f.correlationId}`);
   if (f.id) parts.push(sql.fragment`event_id = ${f.id}::uuid`);
-  if (f.actor) parts.push(sql.fragment`metadata->>'actor' = ${f.actor}`);
+  // An erased customer's events show `erased` as their actor, so their old actor finds none of them.
+  if (f.actor) parts.push(sql.fragment`metadata->>'actor' = ${f.actor} and not exists (select 1 from erased_events x where x.event_id = es_events.event_id)`);
   if (f.sessionId) {
     parts.push(sql.fragment`(stream_id = ${`session-${f.sessionId}`}
       or (type in ('MessageReceived', 'MessageSent') and data->>'sessionId' = ${f.sessionId}))`);

@@ -177,6 +177,8 @@ t.test('the owner erases the customer', async (t) => {
   t.equal(audit.length, 1);
   t.match(audit[0], { data: { businessId: shop.businessId, customerRef: /^[0-9a-f-]{36}$/, by: owner.id, part: 1 }, metadata: { actor: owner.id, tenantId: shop.businessId } });
   t.notOk(JSON.stringify(audit).includes('8031112222'), 'the erasure event does not carry the phone');
+  const byOldActor = (await api(app, admin, 'GET', `/admin/events?actor=${encodeURIComponent(ZAINAB.id)}&tenantId=${shop.businessId}`)).json().events;
+  t.same(byOldActor, [], 'the old WhatsApp id finds none of their events');
   const events = await app.inject({ method: 'GET', url: '/admin/events?type=CustomerErased', headers: { cookie: admin.cookie } });
   t.match(events.body, /CustomerErased/);
 });
