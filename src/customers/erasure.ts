@@ -256,6 +256,7 @@ export async function eraseCustomer(rt: Runtime, cmd: EraseCustomer): Promise<Er
   for (let round = 0; round < 5; round++) {
     const before = found.events.size;
     await collect(rt.store, businessId, key, found, head, until);
+    await collectNotes(rt.store, businessId, key, found, until);
     head = until;
     if (found.events.size === before) break;
     const next = await record();
