@@ -8,6 +8,8 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { cents, fromCents, write, type Projection } from './shared.ts';
+import { customerRef } from '../src/customers/customer.ts';
+import { erasedName } from '../src/customers/redaction.ts';
 
 interface OrderState { order_id: string; business_id: string; customer_key: string; placed_at: string; total: number; cancelled: boolean }
 interface Delta { business_id: string; customer_key: string; name: string | null; phone: string | null; orders: number; spent: number; first: string; last: string }
@@ -25,9 +27,18 @@ const stateRow = z.object({
 
 export const customersProjection: Projection = {
   name: 'customers',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'CustomerErased'],
   tables: ['customers', 'customer_orders'],
   async apply({ tx, t }, events) {
+    // An erasure is applied on its own, between the batch's events before and after it.
+    const at = events.findIndex((e) => e.type === 'CustomerErased');
+    if (at >= 0) {
+      if (at > 0) await customersProjection.apply({ tx, t, touch: () => undefined }, events.slice(0, at));
+      const e = events[at]!;
+      if (e.type === 'CustomerErased') await eraseCustomer(tx, t, e.data);
+      if (at + 1 < events.length) await customersProjection.apply({ tx, t, touch: () => undefined }, events.slice(at + 1));
+      return;
+    }
     const orders = new Map<string, OrderState>();
     const placedHere = new Set<string>();
     for (const e of events) if (e.type === 'OrderPlaced') placedHere.add(e.data.orderId);
@@ -136,3 +147,38 @@ export const customersProjection: Projection = {
     }
   },
 };
+
+/**
+ * CustomerErased: the customer's orders move to their pseudonym (as the redacted events place
+ * them on a rebuild), and every customer row they touched is summed again from customer_orders.
+ */
+async function eraseCustomer(tx: Parameters<Projection['apply']>[0]['tx'], t: Parameters<Projection['apply']>[0]['t'], d: { businessId: string; customerRef: string; orderIds: string[] }): Promise<void> {
+  const pseudonym = erasedName(d.customerRef);
+  const target = customerKey(null, pseudonym)!;
+  const keys = new Set(await tx.anyFirst(sql.type(z.object({ customer_key: z.string() }))`
+    select distinct customer_key from ${t('customer_orders')} where business_id = ${d.businessId} and order_id = any(${sql.array(d.orderIds, 'uuid')})`));
+  // The erased key itself, even with no order left under it (its orders were moved by edits).
+  for (const k of await tx.anyFirst(sql.type(z.object({ customer_key: z.string() }))`select customer_key from ${t('customers')} where business_id = ${d.businessId}`)) {
+    if (customerRef(d.businessId, k) === d.customerRef) keys.add(k);
+  }
+  keys.add(target);
+  await tx.query(write`
+    update ${t('customer_orders')} set customer_key = ${target}
+     where business_id = ${d.businessId} and order_id = any(${sql.array(d.orderIds, 'uuid')})`);
+  const all = sql.array([...keys], 'text');
+  await tx.query(write`
+    delete from ${t('customers')} c where c.business_id = ${d.businessId} and c.customer_key = any(${all})
+       and not exists (select 1 from ${t('customer_orders')} o where o.business_id = c.business_id and o.customer_key = c.customer_key)`);
+  await tx.query(write`
+    insert into ${t('customers')} as c (business_id, customer_key, name, phone, first_order_at, last_order_at, order_count, total_spent)
+    select o.business_id, o.customer_key, case when o.customer_key = ${target} then ${pseudonym} end, null,
+           min(o.placed_at), max(o.placed_at), count(*) filter (where not o.cancelled), coalesce(sum(o.total) filter (where not o.cancelled), 0)
+      from ${t('customer_orders')} o
+     where o.business_id = ${d.businessId} and o.customer_key = any(${all})
+     group by o.business_id, o.customer_key
+    on conflict (business_id, customer_key) do update set
+      name = case when excluded.customer_key = ${target} then excluded.name else c.name end,
+      phone = case when excluded.customer_key = ${target} then null else c.phone end,
+      first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at,
+      order_count = excluded.order_count, total_spent = excluded.total_spent`);
+}

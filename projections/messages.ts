@@ -1,12 +1,13 @@
 // Read model `messages`: the log of what the bot read in linked groups and what it did with each message.
 import { sql } from 'slonik';
+import { ERASED } from '../src/customers/redaction.ts';
 import { jsonRows, ofType, write, type Projection } from './shared.ts';
 
 interface Outcome { business_id: string; message_id: string; outcome: 'order' | 'status' | 'ignored'; reason: string | null; order_id: string | null }
 
 export const messagesProjection: Projection = {
   name: 'messages',
-  eventTypes: ['MessageReceived', 'MessageIgnored', 'OrderPlaced', 'StatusChanged'],
+  eventTypes: ['MessageReceived', 'MessageIgnored', 'OrderPlaced', 'StatusChanged', 'CustomerErased'],
   tables: ['messages'],
   async apply({ tx, t, touch }, events) {
     const received = ofType(events, 'MessageReceived');
@@ -47,6 +48,17 @@ export const messagesProjection: Projection = {
                as r(business_id uuid, message_id text, outcome text, reason text, order_id uuid)
          where m.business_id = r.business_id and m.message_id = r.message_id`);
       for (const o of rows) touch({ type: 'message', businessId: o.business_id, event: o.outcome === 'ignored' ? 'MessageIgnored' : o.outcome === 'order' ? 'OrderPlaced' : 'StatusChanged' });
+    }
+
+    // An erased customer's messages: what their redacted MessageReceived writes on a rebuild.
+    // (Inserts above never overwrite, so this runs after them whatever the batch's order.)
+    for (const e of ofType(events, 'CustomerErased')) {
+      if (e.data.messageIds.length === 0) continue;
+      await tx.query(write`
+        update ${t('messages')} set text = ${ERASED}, sender_phone = null,
+               sender_name = case when coalesce(sender_name, '') = '' then sender_name else ${ERASED} end
+         where business_id = ${e.data.businessId} and message_id = any(${sql.array(e.data.messageIds, 'text')})`);
+      touch({ type: 'message', businessId: e.data.businessId, event: e.type });
     }
   },
 };

@@ -1,6 +1,7 @@
 // Read models `orders`, `order_items`, `order_status_history` and `order_counts` (+ `response_times` from MessageSent).
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { redactActor, redactCustomer, redactSource, ERASED } from '../src/customers/redaction.ts';
 import { ofType, write, type Projection, type ProjectionContext } from './shared.ts';
 
 type TableMap = ProjectionContext['t'];
@@ -41,12 +42,17 @@ async function recount(tx: CommonQueryMethods, t: TableMap, before: Map<string, 
     on conflict (business_id, status) do update set n = ${t('order_counts')}.n + excluded.n`);
 }
 
+const erasedRow = z.object({
+  id: z.string(), business_id: z.string(), customer_name: z.string().nullable(), customer_phone: z.string().nullable(),
+  customer_address: z.string().nullable(), delivery_notes: z.string().nullable(), source: z.unknown(),
+});
+
 const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_phone,
   (select string_agg(x->>'name', ' ') from jsonb_array_elements(items) x)))`;
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased'],
   tables: ['orders', 'order_items', 'order_status_history', 'order_counts'],
   async apply({ tx, t, touch }, events) {
     const ids = [...new Set(events.flatMap((e) => ('orderId' in e.data && typeof e.data.orderId === 'string' ? [e.data.orderId] : [])))];
@@ -151,6 +157,33 @@ export const ordersProjection: Projection = {
             update ${t('orders')} set response_times = response_times || jsonb_build_object(${`${d.kind}Ms`}::text, ${d.responseMs}::int)
             where id = ${d.orderId}`);
           touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
+          break;
+        }
+        case 'CustomerErased': {
+          // What the redacted events would have written (src/customers/redaction.ts): a rebuild agrees.
+          const d = e.data;
+          if (d.orderIds.length === 0) break;
+          const rows = await tx.any(sql.type(erasedRow)`
+            select id, business_id, customer_name, customer_phone, customer_address, delivery_notes, source from ${t('orders')}
+             where business_id = ${d.businessId} and id = any(${sql.array(d.orderIds, 'uuid')})`);
+          for (const r of rows) {
+            const c = redactCustomer({ name: r.customer_name, phone: r.customer_phone, address: r.customer_address }, d.customerRef) as { name: string | null; phone: null; address: string | null };
+            await tx.query(write`
+              update ${t('orders')} set customer_name = ${c.name}, customer_phone = null, customer_address = ${c.address},
+                     delivery_notes = ${r.delivery_notes ? ERASED : r.delivery_notes},
+                     source = ${r.source === null ? null : sql.jsonb(redactSource(r.source) as never)}
+               where id = ${r.id}`);
+            await tx.query(write`update ${t('orders')} set search_text = ${SEARCH_TEXT} where id = ${r.id}`);
+            touch({ type: 'order', businessId: r.business_id, orderId: r.id, event: e.type });
+          }
+          const actors = await tx.anyFirst(sql.type(z.object({ actor: z.string() }))`
+            select distinct actor from ${t('order_status_history')} where order_id = any(${sql.array(d.orderIds, 'uuid')})`);
+          for (const actor of actors) {
+            if (redactActor(actor) === actor) continue;
+            await tx.query(write`
+              update ${t('order_status_history')} set actor = ${redactActor(actor)}
+               where order_id = any(${sql.array(d.orderIds, 'uuid')}) and actor = ${actor}`);
+          }
           break;
         }
         default:

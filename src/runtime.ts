@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
 import { createDbPool, type DatabasePool } from './db/pool.ts';
 import { createEventStore, type EventStore } from './eventstore/index.ts';
+import { withErasures } from './customers/erasure.ts';
 
 export interface Runtime {
   config: Config;
@@ -20,7 +21,8 @@ export async function createRuntime(options: { config?: Config; logger?: Logger;
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await connectDatabase(config, (m) => logger.info(m));
   const pool = await createDbPool(database.url, { maximumPoolSize: options.poolSize ?? 10 });
-  const store = await createEventStore({ eventStoreUrl: config.eventStoreUrl, databaseUrl: database.url });
+  // Every read redacts erased customers' personal data (src/customers/erasure.ts).
+  const store = withErasures(await createEventStore({ eventStoreUrl: config.eventStoreUrl, databaseUrl: database.url }), database.url);
   let closed = false;
   return {
     config,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import { redactSecrets } from '../events/catalog.ts';
 import { DomainError, NotFound } from '../shared/errors.ts';
+import { redactActor, redactData } from '../customers/redaction.ts';
 
 export class TimelineUnavailable extends DomainError {
   readonly code: string = 'TIMELINE_UNAVAILABLE';
@@ -58,7 +59,20 @@ export interface TimelineEvent {
   recordedAt: string;
 }
 
-function toEvent(r: EventRow): TimelineEvent {
+/** The customerRef of each row an erasure lists: those rows are shown redacted, as every read is. */
+async function erasuresOf(rt: Runtime, rows: readonly EventRow[]): Promise<ReadonlyMap<string, string>> {
+  if (rows.length === 0) return new Map();
+  const found = await rt.pool.any(sql.type(z.object({ event_id: z.string(), customer_ref: z.string() }))`
+    select e.event_id, c.customer_ref from erased_events e join customer_erasures c using (erasure_id)
+     where e.event_id = any(${sql.array(rows.map((r) => r.event_id), 'uuid')})`);
+  return new Map(found.map((r) => [r.event_id, r.customer_ref]));
+}
+
+function toEvent(r: EventRow, erasedAs?: string): TimelineEvent {
+  if (erasedAs !== undefined) {
+    const actor = str(r.metadata['actor']);
+    r = { ...r, data: redactData(r.type, r.data, erasedAs), metadata: { ...r.metadata, ...(actor === null ? {} : { actor: redactActor(actor) }) } };
+  }
   const m = r.metadata;
   return {
     id: r.event_id,
@@ -112,7 +126,8 @@ function whereOf(f: EventFilters): FragmentSqlToken {
   if (f.tenantId) parts.push(sql.fragment`(metadata->>'tenantId') = ${f.tenantId}`);
   if (f.correlationId) parts.push(sql.fragment`metadata->>'correlationId' = ${f.correlationId}`);
   if (f.id) parts.push(sql.fragment`event_id = ${f.id}::uuid`);
-  if (f.actor) parts.push(sql.fragment`metadata->>'actor' = ${f.actor}`);
+  // An erased customer's events show `erased` as their actor, so their old actor finds none of them.
+  if (f.actor) parts.push(sql.fragment`metadata->>'actor' = ${f.actor} and not exists (select 1 from erased_events x where x.event_id = es_events.event_id)`);
   if (f.sessionId) {
     parts.push(sql.fragment`(stream_id = ${`session-${f.sessionId}`}
       or (type in ('MessageReceived', 'MessageSent') and data->>'sessionId' = ${f.sessionId}))`);
@@ -131,7 +146,8 @@ export async function listEvents(rt: Runtime, f: EventFilters): Promise<{ events
     select ${COLUMNS} from es_events where ${whereOf(f)} order by position desc limit ${f.limit + 1}`);
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);
-  return { events: page.map(toEvent), next: rows.length > f.limit && last ? last.position.toString() : null };
+  const erased = await erasuresOf(rt, page);
+  return { events: page.map((r) => toEvent(r, erased.get(r.event_id))), next: rows.length > f.limit && last ? last.position.toString() : null };
 }
 
 /** The latest events of the whole store, for the dashboard's recent activity. */
@@ -194,7 +210,8 @@ export async function orderTimeline(rt: Runtime, orderId: string): Promise<Order
      order by position`);
   const byPosition = new Map<bigint, EventRow>();
   for (const r of [...own, ...related]) byPosition.set(r.position, r);
-  const events = [...byPosition.values()].sort((a, b) => (a.position < b.position ? -1 : 1)).map(toEvent);
+  const erased = await erasuresOf(rt, [...byPosition.values()]);
+  const events = [...byPosition.values()].sort((a, b) => (a.position < b.position ? -1 : 1)).map((r) => toEvent(r, erased.get(r.event_id)));
   const source = events.find((e) => e.type === 'MessageReceived' && (e.data as Record<string, unknown>)['messageId'] === pd.source.messageId);
   return {
     orderId,

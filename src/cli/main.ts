@@ -10,6 +10,7 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
   reparse: { help: 'replay a business\'s messages through the current parser (--business <id> --since <ISO date>)', load: async () => (await import('./reparse.ts')).runReparse },
   admin: { help: 'admin accounts: admin create --username <name> --email <email> [--password-stdin], admin list', load: async () => (await import('./admin.ts')).runAdmin },
   parse: { help: 'parse WhatsApp messages: JSON lines on stdin, or --text "…"', load: async () => (await import('./parse.ts')).runParse },
+  'erase-customer': { help: 'erase one customer\'s personal data (--business <id> --customer <key> --yes)', load: async () => (await import('./erase-customer.ts')).runEraseCustomer },
 };
 
 function usage(): string {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Runtime } from '../runtime.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 import { isoTimestamp, uuid, validateEvent } from '../events/catalog.ts';
+import { ERASED } from '../customers/redaction.ts';
 import { decideOrder, orderCommandSchemas, type OrderCommand } from '../orders/commands.ts';
 import { evolveOrder, initialOrderState, orderStreamId, type OrderEvent, type OrderState } from '../orders/order.ts';
 import { isFinalStatus } from '../orders/status.ts';
@@ -86,6 +87,7 @@ export async function reparseBusiness(store: EventStore, opts: ReparseOptions): 
     const m = v.event.data as Message;
     summary.scanned++;
     if (m.kind === 'order' && m.nativeOrder) continue; // a catalog cart was never parsed
+    if (m.text === ERASED) continue; // an erased customer's message: its text is gone, its order stays as it was
     // Only messages the intake parsed (from linked groups) are re-parsed.
     const version = latestVersion.get(m.messageId);
     if (version === undefined) continue;

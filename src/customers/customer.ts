@@ -24,3 +24,6 @@ const CUSTOMER_NS = 'd4e6f8a0-3c5b-4d7e-8f9a-2b4c6d8e0f1a';
 /** Keys are phones or names: the stream id is a uuid derived from the business and the key. */
 export const customerStreamId = (businessId: string, customerKey: string): string =>
   `customer-${uuidFromName(CUSTOMER_NS, `${businessId}:${customerKey}`)}`;
+
+/** The uuid of that stream: how the log names a customer without their phone or name (CustomerErased). */
+export const customerRef = (businessId: string, customerKey: string): string => customerStreamId(businessId, customerKey).slice('customer-'.length);

@@ -117,6 +117,9 @@ const businessProfile = {
 };
 
 export const MAX_RIDER_PHONES = 50;
+/** Bounds of one CustomerErased event (a customer with more is erased in several parts). */
+export const MAX_ERASED_ORDERS = 5000;
+export const MAX_ERASED_MESSAGES = 20_000;
 
 const groupProfile = {
   groupId: uuid,
@@ -366,6 +369,23 @@ export const eventSchemas = {
   // webhook-<webhookId> (src/integrations/webhooks.ts): the signing secret lives in webhooks (sql/021), never here
   WebhookAdded: z.object({ webhookId: uuid, businessId: uuid, url: z.string().url().max(2048), events: z.array(z.string().min(1).max(50)).min(1).max(10) }),
   WebhookRemoved: z.object({ webhookId: uuid, businessId: uuid }),
+  // erasure-<erasureId>: the business erased one customer's personal data (src/customers/erasure.ts).
+  // Carries no personal data: the customer is named by `customerRef`, the uuid of their customer
+  // stream (a hash of business and key), never by phone or name.
+  CustomerErased: z.object({
+    erasureId: uuid,
+    businessId: uuid,
+    customerRef: uuid,
+    /** The customer's orders whose personal data is now redacted on every read. */
+    orderIds: z.array(uuid).max(MAX_ERASED_ORDERS),
+    /** The WhatsApp message ids (theirs, and the bot's replies to them) now redacted. */
+    messageIds: z.array(z.string().min(1).max(300)).max(MAX_ERASED_MESSAGES),
+    /** How many stored events this part redacts. */
+    events: count,
+    /** 1 for the erasure; 2… for events found appended while it was being recorded. */
+    part: positiveCount,
+    by: z.string().min(1).max(200),
+  }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -418,6 +438,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   ApiKeyRevoked: 1,
   WebhookAdded: 1,
   WebhookRemoved: 1,
+  CustomerErased: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

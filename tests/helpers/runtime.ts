@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createDbPool } from '../../src/db/pool.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres.ts';
 import type { Runtime } from '../../src/runtime.ts';
+import { withErasures } from '../../src/customers/erasure.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface TestRuntime extends Runtime {
@@ -18,7 +19,7 @@ export async function createTestRuntime(options: { logLevel?: string; poolSize?:
   const db = await createTestDatabase();
   const url = db.url;
   const pool = await createDbPool(url, { maximumPoolSize: options.poolSize ?? 10 });
-  const store = new PostgresEventStore(url, { pollIntervalMs: 200 });
+  const store = withErasures(new PostgresEventStore(url, { pollIntervalMs: 200 }), url);
   const logger = pino({ level: options.logLevel ?? 'silent' });
   const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test', SESSION_SECRET: 'test-secret-test-secret-test-secret-0000' } as NodeJS.ProcessEnv);
   let closed = false;

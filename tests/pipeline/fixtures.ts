@@ -30,9 +30,9 @@ export const CATALOG = [
   { sku: 'PL', name: 'Plantain', price: 500, aliases: ['dodo'] },
 ];
 
-export async function createShop(store: EventStore, opts: { country?: string; currency?: string; name?: string } = {}): Promise<Shop> {
+export async function createShop(store: EventStore, opts: { country?: string; currency?: string; name?: string; ownerId?: string } = {}): Promise<Shop> {
   const businessId = randomUUID();
-  const ownerId = randomUUID();
+  const ownerId = opts.ownerId ?? randomUUID();
   const shop: Shop = {
     businessId,
     sales: { groupId: randomUUID(), chatId: `${randomUUID()}@g.us` },

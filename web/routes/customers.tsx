@@ -1,23 +1,38 @@
 // Customers: GET /customers (search by name or phone), GET /customers/:key (orders, totals, notes)
-// and POST /customers/:key/note (the merchant's note: SetCustomerNote → CustomerNoteSet).
-import type { FastifyInstance } from 'fastify';
+// and POST /customers/:key/note (the merchant's note: SetCustomerNote → CustomerNoteSet);
+// GET/POST /customers/:key/erase and POST /api/customers/:key/erase (erasure, src/customers/erasure.ts).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
 import { customerCommandSchemas, decideCustomer, type CustomerCommand } from '../../src/customers/commands.ts';
 import { customerStreamId, evolveCustomer, initialCustomerState, type CustomerEvent, type CustomerState } from '../../src/customers/customer.ts';
 import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
 import { NotFound } from '../../src/shared/errors.ts';
-import { requireUser } from '../auth/plugin.ts';
+import { eraseCustomer, erasureProjected } from '../../src/customers/erasure.ts';
+import { requireUser, type AuthUser } from '../auth/plugin.ts';
 import { parse, redirect, sendHtml, wantsJson } from '../lib/http.ts';
 import { waitUntil } from '../lib/projection.ts';
 import { customerFilters, customerHref, customerKeyParam, customerNote, getCustomer, listCustomers } from '../lib/customers.ts';
-import { listBusinesses, userScope } from '../lib/queries.ts';
+import { listBusinesses, narrow, userScope } from '../lib/queries.ts';
 import { Layout } from '../views/layout.tsx';
-import { CustomerList, CustomerPage } from '../views/customers.tsx';
+import { CustomerErasePage, CustomerList, CustomerPage } from '../views/customers.tsx';
 
 const blankless = (q: unknown) => (typeof q === 'object' && q !== null ? Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')) : q);
 export const detailQuery = z.object({ businessId: z.string().uuid().optional() });
 export const noteBody = z.object({ businessId: z.string().uuid(), note: z.string().max(2000) });
+export const eraseQuery = z.object({ businessId: z.string().uuid() });
+export const eraseBody = z.object({
+  businessId: z.string().uuid(),
+  confirm: z.literal('yes', { errorMap: () => ({ message: 'confirm with "yes": the customer\'s personal data cannot be brought back' }) }),
+});
+
+/**
+ * Erasure is a business owner's (staff and riders: 403), or an admin's for support; another
+ * tenant's business or customer answers 404, like every other id outside the user's scope.
+ */
+async function assertMayErase(rt: Runtime, user: AuthUser, businessId: string): Promise<void> {
+  narrow(await userScope(rt, user, 'settings'), businessId);
+}
 
 /** A key that cannot exist (too long, empty) is just a customer that is not there. */
 function keyOf(params: unknown): string {
@@ -55,6 +70,40 @@ export async function customerRoutes(app: FastifyInstance, rt: Runtime): Promise
       </Layout>,
     );
   });
+
+  app.get('/customers/:key/erase', async (req, reply) => {
+    const user = requireUser(req);
+    const key = keyOf(req.params);
+    const q = parse(eraseQuery, req.query, 'erasure query');
+    await assertMayErase(rt, user, q.businessId);
+    const customer = await getCustomer(rt, await userScope(rt, user), key, q.businessId);
+    return sendHtml(
+      reply,
+      <Layout title="Erase customer" user={user} csrf={req.csrfToken} active="/customers">
+        <CustomerErasePage customer={customer} businessId={q.businessId} csrf={req.csrfToken} />
+      </Layout>,
+    );
+  });
+
+  const erase = async (req: FastifyRequest, reply: FastifyReply, json: boolean) => {
+    const user = requireUser(req);
+    const key = keyOf(req.params);
+    const body = parse(eraseBody, req.body, 'customer erasure');
+    await assertMayErase(rt, user, body.businessId);
+    await getCustomer(rt, await userScope(rt, user), key, body.businessId);
+    const result = await eraseCustomer(rt, { businessId: body.businessId, customerKey: key, actor: user.id, correlationId: req.id });
+    await waitUntil(() => erasureProjected(rt.pool, result.position), 10_000);
+    req.log.info({ tenantId: body.businessId, erasureId: result.erasureId, events: result.events }, 'customer erased');
+    if (json) {
+      return reply.send({
+        success: true,
+        erasure: { id: result.erasureId, businessId: body.businessId, customerRef: result.customerRef, orders: result.orders, messages: result.messages, events: result.events },
+      });
+    }
+    return redirect(req, reply, `/customers?businessId=${encodeURIComponent(body.businessId)}`);
+  };
+  app.post('/customers/:key/erase', (req, reply) => erase(req, reply, wantsJson(req)));
+  app.post('/api/customers/:key/erase', (req, reply) => erase(req, reply, true));
 
   app.post('/customers/:key/note', async (req, reply) => {
     const user = requireUser(req);

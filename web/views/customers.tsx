@@ -125,6 +125,40 @@ export function CustomerPage(p: { customer: CustomerDetail; csrf: string }): JSX
           ))}
         </tbody>
       </table>
+      <p class="erase-links">
+        {c.businesses.map((b) => (
+          <a class="danger" href={`${customerHref(c.key)}/erase?businessId=${encodeURIComponent(b.businessId)}`} safe>{`Erase this customer's personal data from ${b.businessName}…`}</a>
+        ))}
+      </p>
+    </section>
+  );
+}
+
+/** The confirmation step of an erasure (POST /customers/:key/erase with confirm=yes). */
+export function CustomerErasePage(p: { customer: CustomerDetail; businessId: string; csrf: string }): JSX.Element {
+  const c = p.customer;
+  const b = c.businesses.find((x) => x.businessId === p.businessId);
+  return (
+    <section class="stack" id="customer-erase">
+      <h1>Erase a customer's personal data</h1>
+      <form class="card stack" method="post" action={`${customerHref(c.key)}/erase`}>
+        <p>
+          <strong safe>{c.name ?? c.phone ?? c.key}</strong> <span class="muted" safe>{b ? `· ${b.businessName}` : ''}</span>
+        </p>
+        <p>
+          Their name, phone number, address, the text of their WhatsApp messages and your note on them are removed from every page,
+          export and report, for good. Their orders stay (items, totals, statuses) under an anonymous name, so your sales figures do not change.
+          If they write again later, they start as a new customer.
+        </p>
+        <Csrf token={p.csrf} />
+        <input type="hidden" name="businessId" value={p.businessId} />
+        <label>
+          <input type="checkbox" name="confirm" value="yes" required /> I understand this cannot be undone
+        </label>
+        <p>
+          <button type="submit" class="danger">Erase personal data</button> <a href={customerHref(c.key, p.businessId)}>Cancel</a>
+        </p>
+      </form>
     </section>
   );
 }
