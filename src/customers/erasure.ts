@@ -277,6 +277,15 @@ export async function eraseCustomer(rt: Runtime, cmd: EraseCustomer): Promise<Er
     await tx.query(write`
       update simulator_inbox set text = ${ERASED}, from_name = null, from_id = ${ERASED_ID}
        where business_id = ${businessId} and message_id = any(${messages})`);
+    // Webhook deliveries (sql/021) hold the event as it was sent: kept in the log without its body,
+    // and those not yet sent are not sent (the receiver would get the erased data).
+    await tx.query(write`
+      update webhook_deliveries
+         set body = ${JSON.stringify({ erased: true })},
+             status = case when status in ('pending', 'sending') then 'failed' else status end,
+             last_error = case when status in ('pending', 'sending') then 'not sent: the customer was erased' else last_error end,
+             updated_at = now()
+       where business_id = ${businessId} and event_id = any(${sql.array([...found.events], 'uuid')})`);
     await tx.query(write`
       update customer_erasures set status = 'recorded', recorded_at = now(),
              events = (select count(*) from erased_events where erasure_id = ${erasureId})

@@ -16,6 +16,10 @@ import { api, register } from '../web/harness.ts';
 import { createAdmin } from '../admin/helpers.ts';
 import { runningPipeline } from './running.ts';
 import { createShop, message, receive, type Shop } from './fixtures.ts';
+import { startWebhooks, WEBHOOKS_CHECKPOINT } from '../../src/reactors/webhooks.ts';
+import { waitForCatchUp } from '../../src/projector/catch-up.ts';
+import { addWebhook } from '../../src/integrations/webhooks.ts';
+import { randomUUID } from 'node:crypto';
 
 const { rt, settle } = await runningPipeline(t);
 const app = await buildApp(rt, { registerRateLimit: 1000 });
@@ -27,6 +31,10 @@ const other = await register(app, 'erase_other');
 const admin = await createAdmin(app, rt, 'erase_admin');
 const shop = await createShop(rt.store, { ownerId: owner.id, name: 'Owner Kitchen' });
 const otherShop = await createShop(rt.store, { ownerId: other.id, name: 'Other Kitchen' });
+// A webhook whose receiver is down: its deliveries (with the customer in their bodies) wait in the outbox.
+await addWebhook(rt, { businessId: shop.businessId, url: 'http://127.0.0.1:9/hook', events: ['order.created', 'message.received'] }, { userId: owner.id, correlationId: randomUUID() });
+const stopWebhooks = await startWebhooks(rt, { pollMs: 100, standbyMs: 100 });
+t.teardown(stopWebhooks);
 
 interface Person { id: string; name: string; phone: string }
 const ZAINAB: Person = { id: '2348031112222@c.us', name: 'Zainab Q', phone: '+2348031112222' };
@@ -59,6 +67,7 @@ const tOrder = orderIdForMessage(shop.businessId, 'wamid.t1');
 const note = await api(app, owner, 'POST', `/customers/${encodeURIComponent(KEY)}/note`, { businessId: shop.businessId, note: 'Gate code 4417, call Zainab first' });
 if (note.statusCode !== 200) throw new Error(`note: ${note.statusCode} ${note.body}`);
 await settle();
+await waitForCatchUp(rt, [WEBHOOKS_CHECKPOINT]);
 
 /** What must not be anywhere after the erasure (compared case-insensitively). */
 const PII = ['Zainab', 'Quadri', '8031112222', '803 111 2222', 'Marula', 'Gate code', 'Sundays'];
@@ -70,7 +79,7 @@ async function tableText(table: string, where = sql.fragment`true`): Promise<str
   return [...rows].sort().join('\n');
 }
 const READ_MODELS = [...new Set(projections.flatMap((p) => p.tables))];
-const OPERATIONAL = ['whatsapp_outbox', 'simulator_inbox', 'simulator_outbox'];
+const OPERATIONAL = ['whatsapp_outbox', 'simulator_inbox', 'simulator_outbox', 'webhook_deliveries'];
 /** Rows of the owner's business (the other business still has its own copy of the buyer). */
 const ofShop = (table: string) => (['users', 'projection_checkpoints'].includes(table) ? sql.fragment`true` : sql.fragment`to_jsonb(x)::text like ${`%${shop.businessId}%`} or to_jsonb(x)::text like ${`%${zOrders[0]}%`} or to_jsonb(x)::text like ${`%${zOrders[1]}%`}`);
 
