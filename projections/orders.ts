@@ -1,14 +1,15 @@
 // Read models `orders`, `order_items` and `order_status_history` (+ `response_times` from MessageSent).
 import { sql } from 'slonik';
 import { ofType, write, type Projection } from './shared.ts';
+import { applyPaymentEvent, PAYMENT_EVENT_TYPES } from './payments.ts';
 
 const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_phone,
   (select string_agg(x->>'name', ' ') from jsonb_array_elements(items) x)))`;
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent'],
-  tables: ['orders', 'order_items', 'order_status_history'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', ...PAYMENT_EVENT_TYPES],
+  tables: ['orders', 'order_items', 'order_status_history', 'payment_proofs'],
   async apply({ tx, t, touch }, events) {
     // Placements first, set-based: every other event of an order comes after its placement in the
     // store, and orders do not affect each other, so the result equals applying in strict order.
@@ -26,12 +27,12 @@ export const ordersProjection: Projection = {
       });
       await tx.query(write`
         insert into ${t('orders')} (id, business_id, number, group_id, status, customer_name, customer_phone, customer_address,
-          items, total_amount, currency, delivery_notes, source, missing, parser_version, search_text, created_at, updated_at, revision)
+          items, total_amount, currency, delivery_notes, source, missing, parser_version, search_text, created_at, updated_at, revision, channel)
         select r.id, r.business_id, r.number, r.group_id, 'pending', r.customer_name, r.customer_phone, r.customer_address,
           r.items, r.total_amount, r.currency, r.delivery_notes, r.source,
           array(select jsonb_array_elements_text(r.missing)), r.parser_version,
           lower(concat_ws(' ', r.customer_name, r.customer_phone, (select string_agg(x->>'name', ' ') from jsonb_array_elements(r.items) x))),
-          r.at, r.at, r.revision
+          r.at, r.at, r.revision, coalesce(r.source->>'channel', 'whatsapp')
         from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, number int, group_id uuid, customer_name text,
           customer_phone text, customer_address text, items jsonb, total_amount numeric, currency text, delivery_notes text,
           source jsonb, missing jsonb, parser_version text, at timestamptz, revision bigint)
@@ -45,8 +46,8 @@ export const ordersProjection: Projection = {
         on conflict do nothing`);
       await tx.query(write`
         insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
-        select r.id, r.business_id, 0, 'pending', r.at, r.actor, 'whatsapp'
-          from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, at timestamptz, actor text)
+        select r.id, r.business_id, 0, 'pending', r.at, r.actor, case when r.source->>'channel' = 'manual' then 'dashboard' else 'whatsapp' end
+          from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, at timestamptz, actor text, source jsonb)
         on conflict do nothing`);
       for (const e of placed) touch({ type: 'order', businessId: e.data.businessId, orderId: e.data.orderId, event: e.type });
     }
@@ -112,6 +113,7 @@ export const ordersProjection: Projection = {
           break;
         }
         default:
+          await applyPaymentEvent({ tx, t, touch }, e);
           break;
       }
     }
