@@ -115,7 +115,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await authPlugin(app, rt);
   await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10, registerRateLimit: options.registerRateLimit ?? 10, ...(options.signInLock ? { signInLock: options.signInLock } : {}) });
   await dashboardRoutes(app, rt);
+  await (await import('./routes/manual-orders.tsx')).manualOrderRoutes(app, rt);
   await orderRoutes(app, rt);
+  await (await import('./routes/payments.tsx')).paymentRoutes(app, rt);
   await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
   await whatsappRoutes(app, rt);
