@@ -86,7 +86,7 @@ t.test('the order page shows the payment card and the form posts back a fragment
   t.match(hx.body, /data-payment-status="paid"/);
   t.match(hx.body, /\/orders\/[0-9a-f-]+\/receipt/);
   t.equal(hx.body.split('<b>Bisi').length, hx.body.split('value="<b>Bisi').length, 'customer text escaped (only inside attribute values)');
-  t.match(hx.body, /&lt;b&gt;Bisi/);
+  t.match(hx.body, /&lt;b>Bisi/);
   const plain = await post(`/orders/${orderId}/refund`, [['reason', '']]);
   t.equal(plain.statusCode, 303);
 });
