@@ -59,7 +59,8 @@ if (!chromiumInstalled()) {
     t.match(text, '₦6,500.00');
     t.match(text, 'Payment: paid, bank transfer, ref TRX-4451');
     t.equal(await page.locator('header.top nav').count(), 0, 'no navigation chrome');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // A string, evaluated in the page (the tests are not compiled with the DOM library).
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     t.ok(overflow <= 0, `fits 390 px (overflow ${overflow})`);
     await page.screenshot({ path: 'tests/artifacts/receipt-390.png', fullPage: true });
     await page.emulateMedia({ media: 'print' });
