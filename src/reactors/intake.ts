@@ -601,7 +601,8 @@ export async function processMessageChanges(store: EventStore, changes: Readonly
       const items = r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice }));
       const data = parseCommandData(
         orderCommandSchemas.UpdateOrder,
-        { orderId, businessId: d.businessId, items, customer, totalAmount: r.total ?? itemsTotal(items), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
+        // Without a stated total, decide recomputes it from the items and the order's delivery fee and discount.
+        { orderId, businessId: d.businessId, items, customer, ...(r.total !== null ? { totalAmount: r.total } : {}), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
         'order update',
       );
       await runOrderCommand(store, orderId, { type: 'UpdateOrder', data, metadata }, meta, eventId('OrderUpdated', `${d.businessId}:${d.messageId}:${event.id}`));

@@ -193,6 +193,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       const placed = (await rt.store.readStream(`order-${d.orderId}`, { maxCount: 20 })).find((x) => x.type === 'OrderPlaced');
       if (!placed) return [];
       const o = placed.data as NoviEventData<'OrderPlaced'>;
+      // A manual order the merchant did not want confirmed on WhatsApp gets no status messages either.
+      if (o.source.channel === 'manual' && o.source.notifyCustomer !== true) return [];
       const b = await businessReplies(d.businessId);
       const lang = pickLanguage(b, o.source.text);
       const key = `order.status.${d.to}` as TemplateKey;

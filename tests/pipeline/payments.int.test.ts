@@ -12,6 +12,9 @@ import { placeManualOrder } from '../../src/orders/manual.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { dashboardKpis } from '../../web/lib/queries.ts';
 import type { NewEvent } from '../../src/eventstore/types.ts';
+import { handleCommand } from '../../src/shared/command-handler.ts';
+import { decideOrder } from '../../src/orders/commands.ts';
+import { evolveOrder, initialOrderState, orderStreamId } from '../../src/orders/order.ts';
 
 const { rt, settle } = await runningPipeline(t);
 const shop = await createShop(rt.store);
@@ -124,6 +127,15 @@ t.test('a manual order is counted on the dashboard and in analytics like a Whats
   await until('the manual confirmation', async () => (await outbox(loudId)).length === 1);
   t.match((await outbox(loudId))[0], { kind: 'confirmation', in_reply_to: null, recipient: '+2348035550177' });
   t.equal((await outbox(silentId)).length, 0, 'no confirmation unless asked for');
+  for (const id of [silentId, loudId]) {
+    await handleCommand({
+      store: rt.store, streamId: orderStreamId(id), evolve: evolveOrder, initialState: initialOrderState, decide: decideOrder,
+      command: { type: 'ChangeStatus', data: { orderId: id, businessId: shop.businessId, to: 'confirmed', reason: null, source: 'dashboard', messageId: null }, metadata: { now: new Date(), actor: 'merchant-user' } },
+      metadata: { tenantId: shop.businessId, actor: 'merchant-user', correlationId: newId(), causationId: null, occurredAt: new Date().toISOString() },
+    });
+  }
+  await until('the status message of the notified manual order', async () => (await outbox(loudId)).length === 2);
+  t.equal((await outbox(silentId)).length, 0, 'nor status messages');
 });
 
 t.test('charges change the total everywhere, and the receipt goes out as text', async (t) => {
