@@ -6,6 +6,8 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { api, placeOrder, register, webEnv, type Merchant } from './harness.ts';
 import { newId } from '../../src/shared/ids.ts';
+import { handlePaymentCommand } from '../../src/payments/handle.ts';
+import { waitForProjection } from '../../web/lib/projection.ts';
 
 const env = await webEnv();
 t.teardown(env.close);
@@ -143,6 +145,28 @@ t.test('another tenant’s order ids are 404 on every route', async (t) => {
   t.equal((await api(app, ada, 'GET', `/orders/${eveOrder}/receipt`)).statusCode, 404);
   const after = (await api(app, ada, 'GET', `/orders/${orderId}`)).json().order;
   t.equal(after.deliveryFee, 1000, 'unchanged by the other tenant');
+});
+
+t.test('a customer’s proof on the order page: shown escaped, confirmed with one click', async (t) => {
+  const id = await placeOrder(rt, { businessId: A.businessId, groupId: A.groupId, customerName: '<b>Bisi</b> Adeyemi' });
+  await handlePaymentCommand(rt.store, {
+    type: 'AttachPaymentProof',
+    data: { orderId: id, businessId: A.businessId, groupId: A.groupId, messageId: 'wamid.proof1', text: '<img src=x onerror=alert(1)> sent the money ref TRX-77', reference: 'TRX-77', method: 'transfer', hasMedia: true, receivedAt: new Date().toISOString() },
+    actor: '2348035550101@c.us', correlationId: newId(),
+  });
+  await waitForProjection(rt, { table: 'orders', id, revision: 1n });
+  const page = await app.inject({ method: 'GET', url: `/orders/${id}`, headers: { cookie: ada.cookie } });
+  t.match(page.body, /data-confirm-proof="wamid.proof1"/);
+  t.match(page.body, /&lt;img src=x/);
+  t.notOk(page.body.includes('<img src=x'), 'WhatsApp text is never markup');
+  t.equal((await api(app, eve, 'GET', `/orders/${id}`)).statusCode, 404);
+  const post = await formAs(ada);
+  const r = await post(`/orders/${id}/payment`, [['proofMessageId', 'wamid.proof1'], ['method', 'transfer'], ['reference', 'TRX-77']], { 'hx-request': 'true' });
+  t.equal(r.statusCode, 200, r.body.slice(0, 200));
+  t.match(r.body, /data-payment-status="paid"/);
+  const after = (await api(app, ada, 'GET', `/orders/${id}`)).json().order;
+  t.match(after, { payment: { status: 'paid', method: 'transfer', reference: 'TRX-77' }, paymentProofs: [{ messageId: 'wamid.proof1', hasMedia: true }] });
+  t.ok(after.paymentProofs[0].confirmedAt, 'the proof is marked confirmed');
 });
 
 t.test('manual orders: catalog prices, customers from the list or new, bounds and tenancy', async (t) => {
