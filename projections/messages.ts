@@ -3,11 +3,11 @@ import { sql } from 'slonik';
 import { ERASED } from '../src/customers/redaction.ts';
 import { jsonRows, ofType, write, type Projection } from './shared.ts';
 
-interface Outcome { business_id: string; message_id: string; outcome: 'order' | 'status' | 'ignored'; reason: string | null; order_id: string | null }
+interface Outcome { business_id: string; message_id: string; outcome: 'order' | 'status' | 'ignored' | 'payment'; reason: string | null; order_id: string | null }
 
 export const messagesProjection: Projection = {
   name: 'messages',
-  eventTypes: ['MessageReceived', 'MessageIgnored', 'OrderPlaced', 'StatusChanged', 'CustomerErased'],
+  eventTypes: ['MessageReceived', 'MessageIgnored', 'OrderPlaced', 'StatusChanged', 'CustomerErased', 'PaymentProofReceived'],
   tables: ['messages'],
   async apply({ tx, t, touch }, events) {
     const received = ofType(events, 'MessageReceived');
@@ -38,6 +38,8 @@ export const messagesProjection: Projection = {
         set({ business_id: e.data.businessId, message_id: e.data.source.messageId, outcome: 'order', reason: null, order_id: e.data.orderId });
       } else if (e.type === 'StatusChanged' && e.data.messageId !== null) {
         set({ business_id: e.data.businessId, message_id: e.data.messageId, outcome: 'status', reason: `${e.data.from} → ${e.data.to}`, order_id: e.data.orderId });
+      } else if (e.type === 'PaymentProofReceived') {
+        set({ business_id: e.data.businessId, message_id: e.data.messageId, outcome: 'payment', reason: 'payment proof attached to the order', order_id: e.data.orderId });
       }
     }
     if (outcomes.size > 0) {
@@ -47,7 +49,7 @@ export const messagesProjection: Projection = {
           from jsonb_to_recordset(${jsonRows(rows)})
                as r(business_id uuid, message_id text, outcome text, reason text, order_id uuid)
          where m.business_id = r.business_id and m.message_id = r.message_id`);
-      for (const o of rows) touch({ type: 'message', businessId: o.business_id, event: o.outcome === 'ignored' ? 'MessageIgnored' : o.outcome === 'order' ? 'OrderPlaced' : 'StatusChanged' });
+      for (const o of rows) touch({ type: 'message', businessId: o.business_id, event: o.outcome === 'ignored' ? 'MessageIgnored' : o.outcome === 'order' ? 'OrderPlaced' : o.outcome === 'payment' ? 'PaymentProofReceived' : 'StatusChanged' });
     }
 
     // An erased customer's messages: what their redacted MessageReceived writes on a rebuild.

@@ -3,6 +3,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { redactActor, redactCustomer, redactSource, ERASED } from '../src/customers/redaction.ts';
 import { ofType, write, type Projection, type ProjectionContext } from './shared.ts';
+import { applyPaymentEvent, PAYMENT_EVENT_TYPES } from './payments.ts';
 
 type TableMap = ProjectionContext['t'];
 
@@ -52,8 +53,8 @@ const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_ph
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased'],
-  tables: ['orders', 'order_items', 'order_status_history', 'order_counts'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased', ...PAYMENT_EVENT_TYPES],
+  tables: ['orders', 'order_items', 'order_status_history', 'order_counts', 'payment_proofs'],
   async apply({ tx, t, touch }, events) {
     const ids = [...new Set(events.flatMap((e) => ('orderId' in e.data && typeof e.data.orderId === 'string' ? [e.data.orderId] : [])))];
     const before = await statuses(tx, t, ids);
@@ -74,12 +75,12 @@ export const ordersProjection: Projection = {
       });
       await tx.query(write`
         insert into ${t('orders')} (id, business_id, number, group_id, status, customer_name, customer_phone, customer_address,
-          items, total_amount, currency, delivery_notes, source, missing, parser_version, search_text, created_at, updated_at, revision)
+          items, total_amount, currency, delivery_notes, source, missing, parser_version, search_text, created_at, updated_at, revision, channel)
         select r.id, r.business_id, r.number, r.group_id, 'pending', r.customer_name, r.customer_phone, r.customer_address,
           r.items, r.total_amount, r.currency, r.delivery_notes, r.source,
           array(select jsonb_array_elements_text(r.missing)), r.parser_version,
           lower(concat_ws(' ', r.customer_name, r.customer_phone, (select string_agg(x->>'name', ' ') from jsonb_array_elements(r.items) x))),
-          r.at, r.at, r.revision
+          r.at, r.at, r.revision, coalesce(r.source->>'channel', 'whatsapp')
         from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, number int, group_id uuid, customer_name text,
           customer_phone text, customer_address text, items jsonb, total_amount numeric, currency text, delivery_notes text,
           source jsonb, missing jsonb, parser_version text, at timestamptz, revision bigint)
@@ -93,8 +94,8 @@ export const ordersProjection: Projection = {
         on conflict do nothing`);
       await tx.query(write`
         insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
-        select r.id, r.business_id, 0, 'pending', r.at, r.actor, 'whatsapp'
-          from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, at timestamptz, actor text)
+        select r.id, r.business_id, 0, 'pending', r.at, r.actor, case when r.source->>'channel' = 'manual' then 'dashboard' else 'whatsapp' end
+          from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, at timestamptz, actor text, source jsonb)
         on conflict do nothing`);
       for (const e of placed) touch({ type: 'order', businessId: e.data.businessId, orderId: e.data.orderId, event: e.type });
     }
@@ -176,6 +177,7 @@ export const ordersProjection: Projection = {
             await tx.query(write`update ${t('orders')} set search_text = ${SEARCH_TEXT} where id = ${r.id}`);
             touch({ type: 'order', businessId: r.business_id, orderId: r.id, event: e.type });
           }
+          await tx.query(write`update ${t('payment_proofs')} set text = ${ERASED} where order_id = any(${sql.array(d.orderIds, 'uuid')})`);
           const actors = await tx.anyFirst(sql.type(z.object({ actor: z.string() }))`
             select distinct actor from ${t('order_status_history')} where order_id = any(${sql.array(d.orderIds, 'uuid')})`);
           for (const actor of actors) {
@@ -187,6 +189,7 @@ export const ordersProjection: Projection = {
           break;
         }
         default:
+          await applyPaymentEvent({ tx, t, touch }, e);
           break;
       }
     }

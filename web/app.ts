@@ -122,7 +122,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   apiKeyAuth(app, rt, options.apiKeyRateLimit ?? { perKeyPerMinute: 600, failuresPerMinute: 20 });
   await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10, registerRateLimit: options.registerRateLimit ?? 10, ...(options.signInLock ? { signInLock: options.signInLock } : {}) });
   await dashboardRoutes(app, rt);
+  await (await import('./routes/manual-orders.tsx')).manualOrderRoutes(app, rt);
   await orderRoutes(app, rt);
+  await (await import('./routes/payments.tsx')).paymentRoutes(app, rt);
   await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
   await integrationRoutes(app, rt);

@@ -77,6 +77,9 @@ export function redactData(type: string, data: unknown, customerRef: string): un
     }
     case 'MessageSent':
       return { ...d, text: ERASED };
+    case 'PaymentProofReceived':
+      // The customer's own words; the reference and method stay (the merchant's bookkeeping).
+      return { ...d, text: ERASED };
     case 'CustomerNoteSet':
       // The note is gone; its key becomes the pseudonym's (as the customer's orders do).
       return { ...d, customerKey: `name:${erasedName(customerRef)}`, note: '' };
@@ -93,4 +96,5 @@ export function redactMetadata(m: EventMetadata): EventMetadata {
 export const ERASABLE_TYPES: ReadonlySet<string> = new Set([
   'MessageReceived', 'MessageEdited', 'MessageRevoked', 'OrderParsed', 'MessageIgnored',
   'OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'OrderNumberReserved', 'MessageSent', 'CustomerNoteSet',
+  'PaymentProofReceived',
 ]);

@@ -55,6 +55,19 @@ export const LANGUAGES = ['en', 'es', 'pt'] as const;
 export const language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof language>;
 
+// Payments (issue 18): an order's payment status, how it was paid and the customer's proofs.
+export const PAYMENT_STATUSES = ['unpaid', 'paid', 'refunded'] as const;
+export const paymentStatus = z.enum(PAYMENT_STATUSES);
+export type PaymentStatus = z.infer<typeof paymentStatus>;
+export const PAYMENT_METHODS = ['cash', 'transfer', 'mobile_money', 'card', 'other'] as const;
+export const paymentMethod = z.enum(PAYMENT_METHODS);
+export type PaymentMethod = z.infer<typeof paymentMethod>;
+/** A bank/mobile-money transaction reference as typed by a person: bounded, printable. */
+export const MAX_PAYMENT_REFERENCE = 100;
+export const paymentReference = z.string().trim().min(1).max(MAX_PAYMENT_REFERENCE);
+/** Where an order came from: a WhatsApp message (absent in older events) or the merchant's form. */
+export const orderChannel = z.enum(['whatsapp', 'manual']);
+
 export const orderItem = z.object({
   name: text(200),
   sku: z.string().min(1).max(64).nullable(),
@@ -226,6 +239,10 @@ export const eventSchemas = {
       /** `id`: the WhatsApp sender id, so the customer who placed the order can be recognised later. */
       sender: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().nullable(), phone: e164.nullable() }),
       receivedAt: isoTimestamp,
+      /** `manual`: entered by the merchant (the event's actor) on /orders/new; absent: a WhatsApp message. */
+      channel: orderChannel.optional(),
+      /** Manual orders: whether the customer is sent the confirmation on WhatsApp. */
+      notifyCustomer: z.boolean().optional(),
     }),
     parserVersion: z.string().nullable(),
     missing: z.array(z.string()),
@@ -386,6 +403,40 @@ export const eventSchemas = {
     part: positiveCount,
     by: z.string().min(1).max(200),
   }),
+  // order-<orderId>: charges, payments and receipts (issue 18)
+  /**
+   * The merchant set the delivery fee and discount. The order total (OrderUpdated.totalAmount,
+   * recorded with it when it changes) is items + fee − discount, never negative.
+   */
+  OrderChargesSet: z.object({ orderId: uuid, businessId: uuid, deliveryFee: money, discount: money }),
+  /** The order was paid (the merchant confirmed it, possibly from a customer's proof). */
+  PaymentRecorded: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    method: paymentMethod,
+    reference: paymentReference.nullable(),
+    /** The amount received; null when the merchant did not say (the order total is assumed). */
+    amount: money.nullable(),
+    /** The PaymentProofReceived this confirms, by its WhatsApp message id. */
+    proofMessageId: z.string().min(1).max(300).nullable(),
+    recordedAt: isoTimestamp,
+  }),
+  PaymentRefunded: z.object({ orderId: uuid, businessId: uuid, reason: z.string().trim().max(500).nullable(), refundedAt: isoTimestamp }),
+  /** A customer's "sent the money, ref …" message attached to their open order, for the merchant to confirm. */
+  PaymentProofReceived: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    groupId: uuid,
+    messageId: z.string().min(1).max(300),
+    /** The message (or image caption) as written, cut to 2000 characters. */
+    text: z.string().max(2000),
+    reference: paymentReference.nullable(),
+    method: paymentMethod.nullable(),
+    hasMedia: z.boolean(),
+    receivedAt: isoTimestamp,
+  }),
+  /** The merchant asked for the text receipt to be sent to the customer on WhatsApp (the notifier sends it). */
+  ReceiptSendRequested: z.object({ orderId: uuid, businessId: uuid, requestedAt: isoTimestamp }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -439,6 +490,11 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   WebhookAdded: 1,
   WebhookRemoved: 1,
   CustomerErased: 1,
+  OrderChargesSet: 1,
+  PaymentRecorded: 1,
+  PaymentRefunded: 1,
+  PaymentProofReceived: 1,
+  ReceiptSendRequested: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

@@ -1,10 +1,10 @@
 // Order commands: their zod schemas and the pure decide over the order stream's state.
 import { z } from 'zod';
-import { currencyCode, e164, isoTimestamp, money, orderItems, orderStatus, positiveCount, uuid, type NoviEventOf } from '../events/catalog.ts';
+import { currencyCode, e164, isoTimestamp, money, orderChannel, orderItems, orderStatus, positiveCount, uuid, type NoviEventOf } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Forbidden, IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
-import { itemsTotal, type OrderEvent, type OrderState } from './order.ts';
+import { chargedTotal, itemsTotal, type OrderEvent, type OrderState } from './order.ts';
 import { checkTransition, CUSTOMER_CANCELLABLE, isFinalStatus, statusLabel, UNDO_WINDOW_MS } from './status.ts';
 
 const customer = z.object({
@@ -30,6 +30,8 @@ export const orderCommandSchemas = {
       text: z.string(),
       sender: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().nullable(), phone: e164.nullable() }),
       receivedAt: isoTimestamp,
+      channel: orderChannel.optional(),
+      notifyCustomer: z.boolean().optional(),
     }),
     parserVersion: z.string().min(1).nullable(),
     missing: z.array(z.string()).default([]),
@@ -161,8 +163,9 @@ function updateOrder({ data }: UpdateOrder, state: OrderState): NoviEventOf<'Ord
     change.deliveryNotes = data.deliveryNotes;
     changed = true;
   }
-  // New items without a new total: the old total described other items, so recompute it.
-  const total = data.totalAmount !== undefined ? data.totalAmount : change.items ? itemsTotal(change.items) : undefined;
+  // New items without a new total: the old total described other items, so recompute it (with the
+  // delivery fee and discount the merchant set).
+  const total = data.totalAmount !== undefined ? data.totalAmount : change.items ? chargedTotal(itemsTotal(change.items), order.charges) : undefined;
   if (total !== undefined && total !== order.totalAmount) {
     change.totalAmount = total;
     changed = true;

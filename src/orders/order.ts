@@ -1,7 +1,9 @@
 // Order stream (`order-<id>`): its events, its state and how events fold into it.
-import type { NoviEventOf, OrderItem, OrderStatus } from '../events/catalog.ts';
+import type { NoviEventOf, OrderItem, OrderStatus, PaymentMethod, PaymentStatus } from '../events/catalog.ts';
 
-export type OrderEvent = NoviEventOf<'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone'>;
+export type OrderEvent = NoviEventOf<
+  'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone' | 'OrderChargesSet' | 'PaymentRecorded' | 'PaymentRefunded' | 'PaymentProofReceived' | 'ReceiptSendRequested'
+>;
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
 
@@ -30,6 +32,11 @@ export type OrderState =
       placedBy: { id: string | null; phone: string | null };
       /** The latest status change not undone yet: what an undo would take back (null: nothing to undo). */
       lastStatusChange: { from: OrderStatus; to: OrderStatus; at: string | null } | null;
+      /** Delivery fee and discount (issue 18): already part of totalAmount. */
+      charges: { deliveryFee: number; discount: number };
+      payment: { status: PaymentStatus; method: PaymentMethod | null; reference: string | null };
+      /** WhatsApp message ids of the payment proofs attached to the order. */
+      proofs: string[];
     };
 
 export const initialOrderState = (): OrderState => ({ kind: 'empty' });
@@ -53,6 +60,9 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         sourceMessageId: d.source.messageId,
         placedBy: { id: d.source.sender.id ?? null, phone: d.source.sender.phone },
         lastStatusChange: null,
+        charges: { deliveryFee: 0, discount: 0 },
+        payment: { status: 'unpaid', method: null, reference: null },
+        proofs: [],
       };
     }
     case 'OrderUpdated': {
@@ -73,6 +83,16 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
     case 'StatusChangeUndone':
       // One step back only: the undo itself is not undone, the merchant moves the status on instead.
       return state.kind === 'placed' ? { ...state, status: event.data.to, lastStatusChange: null } : state;
+    case 'OrderChargesSet':
+      return state.kind === 'placed' ? { ...state, charges: { deliveryFee: event.data.deliveryFee, discount: event.data.discount } } : state;
+    case 'PaymentRecorded':
+      return state.kind === 'placed' ? { ...state, payment: { status: 'paid', method: event.data.method, reference: event.data.reference } } : state;
+    case 'PaymentRefunded':
+      return state.kind === 'placed' ? { ...state, payment: { ...state.payment, status: 'refunded' } } : state;
+    case 'PaymentProofReceived':
+      return state.kind === 'placed' && !state.proofs.includes(event.data.messageId) ? { ...state, proofs: [...state.proofs, event.data.messageId] } : state;
+    case 'ReceiptSendRequested':
+      return state;
     default: {
       // Compile-time: a new order event must be handled above. Runtime: unknown events leave state as is.
       const unhandled: never = event;
@@ -91,4 +111,14 @@ export function itemsTotal(items: readonly OrderItem[]): number | null {
   }
   // Money in minor units would be exact; rounding to cents keeps 3 × 0.1 from showing 0.30000000000000004.
   return Math.round(total * 100) / 100;
+}
+
+/**
+ * The total the customer pays: items + delivery fee − discount, in cents to stay exact, never
+ * negative; null when the items total is unknown.
+ */
+export function chargedTotal(items: number | null, charges: { deliveryFee: number; discount: number }): number | null {
+  if (items === null) return null;
+  const c = Math.round(items * 100) + Math.round(charges.deliveryFee * 100) - Math.round(charges.discount * 100);
+  return Math.max(0, c) / 100;
 }

@@ -16,6 +16,7 @@ import { evolveOrder, initialOrderState, itemsTotal, orderStreamId, type OrderEv
 import { FIRST_ORDER_NUMBER, NumberLedgers, reserveOrderNumbers, type NumberLedger } from '../orders/numbers.ts';
 import { statusAuthority } from '../orders/authority.ts';
 import { matchSelfCancel } from '../orders/self-cancel.ts';
+import { attachPaymentProof } from '../payments/intake.ts';
 import { CUSTOMER_CANCELLABLE } from '../orders/status.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { Forbidden, IllegalStatusTransition, isDomainError } from '../shared/errors.ts';
@@ -33,7 +34,7 @@ export type ParseFn = (inputs: readonly ParseInput[]) => Promise<ParseResult[]>;
 export type Refusal = NonNullable<NoviEventData<'MessageIgnored'>['refusal']>;
 
 export interface Outcome {
-  kind: 'order' | 'status' | 'ignored';
+  kind: 'order' | 'status' | 'ignored' | 'payment';
   reason?: string;
   orderId?: string;
   /** A customer's own request refused: recorded on the MessageIgnored so the notifier tells them why. */
@@ -236,8 +237,18 @@ export async function processMessages(
     }),
   );
 
+  // 1b. A payment note from a customer with an open order in this chat attaches to it as a proof
+  // (src/payments/intake.ts), before any parsing: never items, never a new order.
+  await Promise.all(
+    work.map(async (w) => {
+      if (w.outcome || w.groupType !== 'sales') return;
+      const orderId = await attachPaymentProof(store, w.event, w.m);
+      if (orderId) w.outcome = { kind: 'payment', orderId };
+    }),
+  );
+
   // 2. Parse every text message at once (the pool splits the batch over its threads).
-  const toParse = work.filter((w) => w.business && !(w.m.kind === 'order' && w.m.nativeOrder));
+  const toParse = work.filter((w) => w.business && !w.outcome && !(w.m.kind === 'order' && w.m.nativeOrder));
   const parsed = new Map<Work, NewEvent>();
   if (toParse.length > 0) {
     const results = await parse(toParse.map((w, i) => parserInput(w.m, w.business!, i)));
@@ -590,7 +601,8 @@ export async function processMessageChanges(store: EventStore, changes: Readonly
       const items = r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice }));
       const data = parseCommandData(
         orderCommandSchemas.UpdateOrder,
-        { orderId, businessId: d.businessId, items, customer, totalAmount: r.total ?? itemsTotal(items), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
+        // Without a stated total, decide recomputes it from the items and the order's delivery fee and discount.
+        { orderId, businessId: d.businessId, items, customer, ...(r.total !== null ? { totalAmount: r.total } : {}), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
         'order update',
       );
       await runOrderCommand(store, orderId, { type: 'UpdateOrder', data, metadata }, meta, eventId('OrderUpdated', `${d.businessId}:${d.messageId}:${event.id}`));

@@ -16,6 +16,9 @@ import { SubscriptionRunner, type Subscriber, type SubscriptionOptions } from '.
 import { Waker } from '../subscriptions/wake.ts';
 import { evolveOrder, initialOrderState, type OrderEvent } from '../orders/order.ts';
 import { REPARSE_ACTOR } from '../shared/actors.ts';
+import { receiptText } from '../payments/receipt.ts';
+import { receiptDataOf } from '../payments/receipt-data.ts';
+import { timezoneForCountry } from '../../projections/shared.ts';
 
 /** An actor that is a WhatsApp sender (the customer), not a user of Novi or the bot. */
 const WHATSAPP_ACTOR = /@(c\.us|lid|s\.whatsapp\.net)$/;
@@ -78,6 +81,9 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
     if (e.metadata.actor === REPARSE_ACTOR) return [];
     if (e.type === 'OrderPlaced') {
       const d = e.data as NoviEventData<'OrderPlaced'>;
+      // A manual order (the merchant's form) is confirmed on WhatsApp only when the merchant asked.
+      const manual = d.source.channel === 'manual';
+      if (manual && d.source.notifyCustomer !== true) return [];
       const b = await businessReplies(d.businessId);
       const lang = pickLanguage(b, d.source.text);
       const vars = {
@@ -98,8 +104,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
           recipient: recipientOf({ name: d.customer.name ?? d.source.sender.name, phone: d.customer.phone ?? d.source.sender.phone }),
           text: lines.join('\n'),
           orderId: d.orderId,
-          inReplyTo: d.source.messageId,
-          sourceReceivedAt: d.source.receivedAt,
+          inReplyTo: manual ? null : d.source.messageId,
+          sourceReceivedAt: manual ? null : d.source.receivedAt,
           causeEventId: e.id,
         },
       ];
@@ -187,6 +193,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       const placed = (await rt.store.readStream(`order-${d.orderId}`, { maxCount: 20 })).find((x) => x.type === 'OrderPlaced');
       if (!placed) return [];
       const o = placed.data as NoviEventData<'OrderPlaced'>;
+      // A manual order the merchant did not want confirmed on WhatsApp gets no status messages either.
+      if (o.source.channel === 'manual' && o.source.notifyCustomer !== true) return [];
       const b = await businessReplies(d.businessId);
       const lang = pickLanguage(b, o.source.text);
       const key = `order.status.${d.to}` as TemplateKey;
@@ -205,12 +213,47 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
         },
       ];
     }
+    if (e.type === 'ReceiptSendRequested') {
+      // The merchant asked for the receipt on WhatsApp: the order as it was at that request.
+      const d = e.data as NoviEventData<'ReceiptSendRequested'>;
+      let order = initialOrderState();
+      let source: NoviEventData<'OrderPlaced'>['source'] | null = null;
+      let placedAt = d.requestedAt;
+      for (const x of await rt.store.readStream(`order-${d.orderId}`, { maxCount: 1000 })) {
+        const v = validateEvent(x.type, x.data, x.metadata.schemaVersion);
+        if (!v.ok) continue;
+        if (v.event.type === 'OrderPlaced') {
+          source = v.event.data.source;
+          placedAt = v.event.data.placedAt;
+        }
+        order = evolveOrder(order, v.event as OrderEvent);
+        if (x.id === e.id) break;
+      }
+      const business = await readBusiness(rt.store, d.businessId);
+      if (order.kind !== 'placed' || !source || business.kind !== 'registered') return [];
+      const b = await businessReplies(d.businessId);
+      const lang = pickLanguage(b, source.channel === 'manual' ? null : source.text);
+      return [
+        {
+          id: outboxId(e.id, 'receipt'),
+          businessId: d.businessId,
+          groupId: order.groupId,
+          kind: 'other',
+          recipient: recipientOf({ name: order.customer.name ?? source.sender.name, phone: order.customer.phone ?? source.sender.phone }),
+          text: receiptText(receiptDataOf(order, business.profile, placedAt), lang, timezoneForCountry(business.profile.country)),
+          orderId: d.orderId,
+          inReplyTo: null,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
     return [];
   }
 
   const subscriber: Subscriber<RecordedEvent> = {
     name: NOTIFIER_CHECKPOINT,
-    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored', 'OrderUpdated'],
+    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored', 'OrderUpdated', 'ReceiptSendRequested'],
     // A status reply must not overtake the confirmation of its order.
     ordering: 'stream',
     // Outbox rows and the checkpoint in one transaction: each reply is enqueued exactly once.

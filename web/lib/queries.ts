@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
 import { Forbidden, NotFound, ValidationError } from '../../src/shared/errors.ts';
 import type { OrderStatus } from '../../src/events/catalog.ts';
-import { memberRole, orderStatus, type MemberRole } from '../../src/events/catalog.ts';
+import { memberRole, orderStatus, PAYMENT_METHODS, PAYMENT_STATUSES, type MemberRole } from '../../src/events/catalog.ts';
 import { permits, type Action } from '../../src/staff/permissions.ts';
 import { UNDO_WINDOW_MS } from '../../src/orders/status.ts';
 import type { AuthUser } from '../auth/plugin.ts';
@@ -228,10 +228,21 @@ export const orderRow = z.object({
   created_at: iso,
   updated_at: iso,
   revision: num,
+  // Payments and manual orders (sql/020).
+  channel: z.enum(['whatsapp', 'manual']),
+  delivery_fee: num,
+  discount: num,
+  payment_status: z.enum(PAYMENT_STATUSES),
+  payment_method: z.enum(PAYMENT_METHODS).nullable(),
+  payment_reference: z.string().nullable(),
+  paid_amount: numOrNull,
+  paid_at: iso.nullable(),
+  refunded_at: iso.nullable(),
 });
 
 export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
-  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision`;
+  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision,
+  channel, delivery_fee, discount, payment_status, payment_method, payment_reference, paid_amount, paid_at, refunded_at`;
 
 export interface StatusEntry {
   status: OrderStatus;
@@ -280,6 +291,11 @@ export function orderJson(o: z.infer<typeof orderRow>) {
     createdAt: o.created_at,
     updatedAt: o.updated_at,
     revision: o.revision,
+    channel: o.channel,
+    /** Already included in totalAmount (items + deliveryFee − discount). */
+    deliveryFee: o.delivery_fee,
+    discount: o.discount,
+    payment: { status: o.payment_status, method: o.payment_method, reference: o.payment_reference, amount: o.paid_amount, paidAt: o.paid_at, refundedAt: o.refunded_at },
   };
 }
 export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[]; undo?: UndoOffer | null };

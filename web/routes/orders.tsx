@@ -34,6 +34,7 @@ import {
 import { Csrf, Layout, statusLabel } from '../views/layout.tsx';
 import { OrderDetail, OrderRow, OrderTableHead } from '../views/orders.tsx';
 import { riderPanel } from './staff.tsx';
+import { listProofs } from '../lib/payments.ts';
 
 export const listQuery = orderFilters.extend({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -231,6 +232,9 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
       reply,
       <Layout title="Orders" user={user} csrf={req.csrfToken} active="/orders">
         <h1>Orders</h1>
+        <p>
+          <a href="/orders/new" class="button" id="new-order-link">New order</a>
+        </p>
         <form class="filters" method="get" action="/orders" hx-get="/orders" hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change from:select, search">
           <label>
             Search <input type="search" name="q" value={filters.q ?? ''} placeholder="customer, phone or item" />
@@ -249,7 +253,8 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     const scope = await userScope(rt, user);
     const order = await getOrder(rt, scope, id);
     reply.header('ETag', `"${order.revision}"`);
-    if (wantsJson(req)) return reply.send({ order });
+    const proofs = await listProofs(rt, scope, id);
+    if (wantsJson(req)) return reply.send({ order: { ...order, paymentProofs: proofs } });
     const business = await getBusiness(rt, scope, order.businessId).catch(() => null);
     return sendHtml(
       reply,
@@ -257,7 +262,7 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
         <p>
           <a href="/orders">← Orders</a>
         </p>
-        <OrderDetail order={order} business={business} csrf={req.csrfToken} />
+        <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={proofs} />
         {await riderPanel(rt, user, order, req.csrfToken)}
       </Layout>,
     );
@@ -275,7 +280,7 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
   const answerDetail = async (req: FastifyRequest, order: Awaited<ReturnType<typeof getOrder>>) => {
     const scope = await userScope(rt, requireUser(req));
     const business = await getBusiness(rt, scope, order.businessId).catch(() => null);
-    return <OrderDetail order={order} business={business} csrf={req.csrfToken} />;
+    return <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={await listProofs(rt, scope, order.id)} />;
   };
 
   app.post('/orders/:id/status', async (req, reply) => {

@@ -5,6 +5,8 @@ import { nextStatuses } from '../../src/orders/status.ts';
 import { money, statusLabel, StatusBadge, when, Csrf } from './layout.tsx';
 import { customerKey } from '../../projections/customers.ts';
 import { customerHref } from '../lib/customers.ts';
+import type { PaymentProofJson } from '../lib/payments.ts';
+import { PaymentPanel } from './payments.tsx';
 
 export function OrderRow(p: { order: OrderJson; compact?: boolean }): JSX.Element {
   const o = p.order;
@@ -92,7 +94,7 @@ function History(p: { history: StatusEntry[] }): JSX.Element {
   );
 }
 
-export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry[] }; business: BusinessJson | null; csrf: string }): JSX.Element {
+export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry[] }; business: BusinessJson | null; csrf: string; proofs?: readonly PaymentProofJson[] }): JSX.Element {
   const o = p.order;
   const closed = o.status === 'delivered' || o.status === 'cancelled';
   const rows = [...o.items, { name: '', sku: null, quantity: 0, unitPrice: null }];
@@ -128,6 +130,7 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
           <StatusPanel order={o} csrf={p.csrf} />
         </div>
       </div>
+      <PaymentPanel order={o} proofs={p.proofs ?? []} csrf={p.csrf} />
       <div class="card">
         <h2>Items</h2>
         <table>
@@ -156,7 +159,7 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
           </tfoot>
         </table>
       </div>
-      {o.source ? (
+      {o.source && o.channel !== 'manual' ? (
         <div class="card">
           <h2>Original WhatsApp message</h2>
           <p class="muted" safe>{`From ${o.source.sender.name ?? '?'} ${o.source.sender.phone ?? ''}`}</p>
