@@ -7,7 +7,7 @@ const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_ph
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent'],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'OrderChangeRequested'],
   tables: ['orders', 'order_items', 'order_status_history'],
   async apply({ tx, t, touch }, events) {
     // Placements first, set-based: every other event of an order comes after its placement in the
@@ -65,6 +65,7 @@ export const ordersProjection: Projection = {
               customer_address = ${'address' in c ? sql.fragment`${c.address ?? null}` : sql.fragment`customer_address`},
               delivery_notes = ${d.deliveryNotes !== undefined ? sql.fragment`${d.deliveryNotes}` : sql.fragment`delivery_notes`},
               total_amount = ${d.totalAmount !== undefined ? sql.fragment`${d.totalAmount}` : sql.fragment`total_amount`},
+              change_requested_at = null, change_request = null,
               updated_at = ${at}, revision = ${e.revision.toString()}
             where id = ${d.orderId}`);
           await tx.query(write`update ${t('orders')} set search_text = ${SEARCH_TEXT} where id = ${d.orderId}`);
@@ -82,7 +83,8 @@ export const ordersProjection: Projection = {
         case 'StatusChanged': {
           const d = e.data;
           await tx.query(write`
-            update ${t('orders')} set status = ${d.to}, updated_at = ${at}, revision = ${e.revision.toString()} where id = ${d.orderId}`);
+            update ${t('orders')} set status = ${d.to}, change_requested_at = null, change_request = null, updated_at = ${at}, revision = ${e.revision.toString()}
+            where id = ${d.orderId}`);
           await tx.query(write`
             insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
             select ${d.orderId}, ${d.businessId}, coalesce(max(seq), -1) + 1, ${d.to}, ${at}, ${e.metadata.actor}, ${d.source}
@@ -107,6 +109,15 @@ export const ordersProjection: Projection = {
           // `confirmationMs`, `statusMs`, …: the latest reply of each kind.
           await tx.query(write`
             update ${t('orders')} set response_times = response_times || jsonb_build_object(${`${d.kind}Ms`}::text, ${d.responseMs}::int)
+            where id = ${d.orderId}`);
+          touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
+          break;
+        }
+        case 'OrderChangeRequested': {
+          // A customer's change asked after the self-edit window: flagged until the merchant changes the order.
+          const d = e.data;
+          await tx.query(write`
+            update ${t('orders')} set change_requested_at = ${d.requestedAt}, change_request = ${d.text}, updated_at = ${at}, revision = ${e.revision.toString()}
             where id = ${d.orderId}`);
           touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
           break;

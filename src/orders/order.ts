@@ -1,7 +1,7 @@
 // Order stream (`order-<id>`): its events, its state and how events fold into it.
 import type { NoviEventOf, OrderItem, OrderStatus } from '../events/catalog.ts';
 
-export type OrderEvent = NoviEventOf<'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone'>;
+export type OrderEvent = NoviEventOf<'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone' | 'OrderChangeRequested'>;
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
 
@@ -30,6 +30,10 @@ export type OrderState =
       placedBy: { id: string | null; phone: string | null };
       /** The latest status change not undone yet: what an undo would take back (null: nothing to undo). */
       lastStatusChange: { from: OrderStatus; to: OrderStatus; at: string | null } | null;
+      /** When it was placed: a customer's self-edit window runs from here. */
+      placedAt: string;
+      /** A customer's change asked by message after the window, until the merchant changes the order. */
+      changeRequested: { messageId: string; request: string; text: string; at: string } | null;
     };
 
 export const initialOrderState = (): OrderState => ({ kind: 'empty' });
@@ -53,6 +57,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         sourceMessageId: d.source.messageId,
         placedBy: { id: d.source.sender.id ?? null, phone: d.source.sender.phone },
         lastStatusChange: null,
+        placedAt: d.placedAt,
+        changeRequested: null,
       };
     }
     case 'OrderUpdated': {
@@ -64,15 +70,20 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         customer: { ...state.customer, ...d.customer },
         deliveryNotes: d.deliveryNotes !== undefined ? d.deliveryNotes : state.deliveryNotes,
         totalAmount: d.totalAmount !== undefined ? d.totalAmount : state.totalAmount,
+        changeRequested: null,
       };
     }
     case 'StatusChanged':
       return state.kind === 'placed'
-        ? { ...state, status: event.data.to, lastStatusChange: { from: event.data.from, to: event.data.to, at: event.data.changedAt ?? null } }
+        ? { ...state, status: event.data.to, lastStatusChange: { from: event.data.from, to: event.data.to, at: event.data.changedAt ?? null }, changeRequested: null }
         : state;
     case 'StatusChangeUndone':
       // One step back only: the undo itself is not undone, the merchant moves the status on instead.
       return state.kind === 'placed' ? { ...state, status: event.data.to, lastStatusChange: null } : state;
+    case 'OrderChangeRequested': {
+      const d = event.data;
+      return state.kind === 'placed' ? { ...state, changeRequested: { messageId: d.messageId, request: d.request, text: d.text, at: d.requestedAt } } : state;
+    }
     default: {
       // Compile-time: a new order event must be handled above. Runtime: unknown events leave state as is.
       const unhandled: never = event;

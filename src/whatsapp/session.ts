@@ -4,10 +4,11 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EventStore, NewEvent } from '../eventstore/types.ts';
 import { eventSchemas, makeMetadata, MAX_INT, type NoviEventData, type NoviEventType } from '../events/catalog.ts';
-import { eventId, messageReceivedEventId, newId } from '../shared/ids.ts';
+import { directChatGroupId, eventId, messageReceivedEventId, newId } from '../shared/ids.ts';
+import { readBusiness } from '../businesses/business.ts';
 import type { Logger } from '../logger.ts';
 import { tsDate, tsDateNullable } from './db.ts';
-import { isGroupChat, phoneFromWhatsappId, simulatorChatId, type InboundMessage, type OutgoingMessage, type Transport } from './transport.ts';
+import { isDirectChat, isGroupChat, phoneFromWhatsappId, simulatorChatId, type InboundMessage, type OutgoingMessage, type Transport } from './transport.ts';
 
 export type SessionOutcome = { kind: 'stopped' } | { kind: 'failed'; reason: string } | { kind: 'disconnected'; reason: string };
 
@@ -79,6 +80,7 @@ const outboxClaim = z.object({
   prev_status: z.string(),
   prev_attempt_at: tsDateNullable,
   whatsapp_id: z.string().nullable(),
+  chat_id: z.string().nullable(),
 });
 
 export class Session {
@@ -93,6 +95,7 @@ export class Session {
   private draining = false;
   private drainAgain = false;
   private readonly groupCache = new Map<string, { groupId: string | null; until: number }>();
+  private directCache: { on: boolean; until: number } | undefined;
   /** Per group: the message ids recorded over the reconciliation window. */
   private readonly memory = new Map<string, ChatMemory>();
   private readonly sim: boolean;
@@ -222,11 +225,30 @@ export class Session {
     return groupId;
   }
 
-  /** Records a message if it comes from one of the business's linked groups. True when newly stored. */
+  /** Whether the business takes orders in direct chats (its setting, read from its stream, cached briefly). */
+  private async directOrders(): Promise<boolean> {
+    if (this.directCache && this.directCache.until > Date.now()) return this.directCache.on;
+    const b = await readBusiness(this.o.store, this.o.businessId);
+    const on = b.kind === 'registered' && b.settings.directOrders;
+    this.directCache = { on, until: Date.now() + 5_000 };
+    return on;
+  }
+
+  /**
+   * Where a message is recorded: a linked group's chat stream, or the customer's direct chat
+   * (`@c.us` / `@lid`) when the business takes direct orders; null when it is not stored at all
+   * (unlinked groups, status updates, channels, direct chats with the setting off).
+   */
+  private async homeOf(chatId: string): Promise<string | null> {
+    if (isGroupChat(chatId)) return this.groupFor(chatId);
+    if (isDirectChat(chatId) && (await this.directOrders())) return directChatGroupId(this.o.businessId, chatId);
+    return null;
+  }
+
+  /** Records a message if it comes from a linked group or a direct chat the business reads. True when newly stored. */
   async ingest(m: InboundMessage): Promise<boolean> {
-    if (!isGroupChat(m.chatId)) return false; // private chats are never stored
-    const groupId = await this.groupFor(m.chatId);
-    if (!groupId) return false; // unlinked group
+    const groupId = await this.homeOf(m.chatId);
+    if (!groupId) return false;
     return this.record(groupId, m);
   }
 
@@ -257,8 +279,7 @@ export class Session {
     extra: { text: string; editedAt: string } | { revokedAt: string },
     at: Date | null,
   ): Promise<void> {
-    if (!isGroupChat(chatId)) return;
-    const groupId = await this.groupFor(chatId);
+    const groupId = await this.homeOf(chatId);
     if (!groupId) return;
     const data = { messageId, businessId: this.o.businessId, groupId, chatId, sessionId: this.o.sessionId, senderId, ...extra };
     // One event per edit (keyed by its time), one per deletion: a redelivery is stored once.
@@ -418,11 +439,12 @@ export class Session {
         next_attempt_at = now() + ${this.retry.visibilityMs} * interval '1 millisecond'
       from c
       where o.id = c.id
-      returning o.id, o.group_id, o.kind, o.recipient, o.text, o.order_id, o.in_reply_to, o.source_received_at, o.attempts,
+      returning o.id, o.group_id, o.chat_id, o.kind, o.recipient, o.text, o.order_id, o.in_reply_to, o.source_received_at, o.attempts,
         c.prev_status, c.prev_attempt_at,
         (select g.whatsapp_id from groups g where g.id = o.group_id) as whatsapp_id`);
     if (!row) return false;
-    const chatId = row.whatsapp_id ?? (this.sim ? simulatorChatId(row.group_id) : null);
+    // A direct chat or a private reply names its chat; a group reply goes to the group's linked chat.
+    const chatId = row.chat_id ?? row.whatsapp_id ?? (this.sim ? simulatorChatId(row.group_id) : null);
     if (!chatId) {
       await this.markFailed(row.id, 'the group has no WhatsApp chat linked');
       return true;

@@ -115,6 +115,17 @@ export function isGroupChat(chatId: string): boolean {
   return chatId.endsWith('@g.us');
 }
 
+/** A private chat with one person (`…@c.us`, or `…@lid` when WhatsApp hides the number); not status or channels. */
+export function isDirectChat(chatId: string): boolean {
+  return /^[0-9]{5,20}@(c\.us|lid)$/.test(chatId);
+}
+
+/** The private chat to answer a sender in: their own chat id, or their phone's `@c.us` chat; null if neither is known. */
+export function privateChatOf(sender: { id?: string | null; phone: string | null }): string | null {
+  if (sender.id && isDirectChat(sender.id)) return sender.id;
+  return sender.phone ? `${sender.phone.slice(1)}@c.us` : null;
+}
+
 /** The chat id the simulator gives a group that has no WhatsApp chat linked. */
 export function simulatorChatId(groupId: string): string {
   return `sim-${groupId}@g.us`;

@@ -189,10 +189,13 @@ export const orderRow = z.object({
   created_at: iso,
   updated_at: iso,
   revision: num,
+  change_requested_at: iso.nullable(),
+  change_request: z.string().nullable(),
 });
 
 export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
-  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision`;
+  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision,
+  change_requested_at, change_request`;
 
 export interface StatusEntry {
   status: OrderStatus;
@@ -241,6 +244,8 @@ export function orderJson(o: z.infer<typeof orderRow>) {
     createdAt: o.created_at,
     updatedAt: o.updated_at,
     revision: o.revision,
+    /** A customer's change asked by message after the self-edit window, until the merchant changes the order. */
+    changeRequest: o.change_requested_at ? { at: o.change_requested_at, text: o.change_request ?? '' } : null,
   };
 }
 export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[]; undo?: UndoOffer | null };
