@@ -55,6 +55,8 @@ const CLOCK_SKEW_MS = 3_600_000;
 const MAX_HISTORY = 3200;
 /** Events read back from a chat stream to learn what is recorded, at most. */
 const MAX_STREAM_SCAN = 20_000;
+/** Direct chats compared per reconciliation at most (the most recently active). */
+const MAX_DIRECT_CHATS = 200;
 /** Message ids remembered per chat (the window's worth on a busy group). */
 const MAX_REMEMBERED = 50_000;
 
@@ -388,6 +390,27 @@ export class Session {
       } catch (e) {
         this.log.warn({ err: e, sessionId: this.o.sessionId, groupId: chat.groupId }, 'reconciliation of a group failed');
       }
+    }
+    // Direct chats the transport saw lately, when the business reads them (at most MAX_DIRECT_CHATS).
+    try {
+      const since = new Date(now - (this.o.reconcileWindowMs ?? DAY_MS));
+      const chats = this.o.transport.directChats && (await this.directOrders()) ? await this.o.transport.directChats(since, MAX_DIRECT_CHATS) : [];
+      for (const chatId of chats) {
+        if (!isDirectChat(chatId)) continue;
+        const groupId = directChatGroupId(this.o.businessId, chatId);
+        const stored = await this.storedIds(groupId, since.getTime());
+        for (const m of await this.history(chatId, Math.max(since.getTime(), stored.since))) {
+          if (stored.ids.has(m.id) || m.legacyIds?.some((x) => stored.ids.has(x))) continue;
+          try {
+            if (await this.record(groupId, m)) added++;
+          } catch (e) {
+            failed++;
+            this.log.warn({ err: e, sessionId: this.o.sessionId, messageId: m.id }, 'reconciliation could not record a direct message; will retry');
+          }
+        }
+      }
+    } catch (e) {
+      this.log.warn({ err: e, sessionId: this.o.sessionId }, 'reconciliation of direct chats failed');
     }
     if (added || failed) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added, failed }, 'reconciled messages the live feed missed');
     return added;

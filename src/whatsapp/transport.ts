@@ -88,6 +88,11 @@ export interface Transport {
   start(handlers: TransportHandlers): Promise<void>;
   /** The latest `limit` messages of a chat, oldest first. */
   fetchMessages(chatId: string, limit: number): Promise<InboundMessage[]>;
+  /**
+   * Private (1:1) chats with activity since `since`, newest first, at most `limit`: reconciliation
+   * of direct chats after downtime. Absent: the transport cannot list chats.
+   */
+  directChats?(since: Date, limit: number): Promise<string[]>;
   /** Shows "typing…" in the chat before a reply, when the transport has such a thing. */
   typing(chatId: string): Promise<void>;
   /** Resolves once WhatsApp accepted the message; rejects when it did not (the outbox retries). */

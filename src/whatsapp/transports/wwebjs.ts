@@ -9,6 +9,7 @@ import { lstatSync, readlinkSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  isDirectChat,
   phoneFromWhatsappId,
   type EditedMessage,
   type InboundMessage,
@@ -59,6 +60,8 @@ export interface WaClientLike extends EventEmitter {
   /** Resolves undefined for a chat it cannot find, and before the server accepted the message. */
   sendMessage(chatId: string, content: string, options?: Record<string, unknown>): Promise<WaMessageLike | undefined>;
   getContactLidAndPhone?(userIds: string[]): Promise<Array<{ lid?: string | undefined; pn?: string | undefined }>>;
+  /** Every chat of the account, with its last activity (seconds). */
+  getChats?(): Promise<Array<{ id: { _serialized: string }; isGroup?: boolean; timestamp?: number }>>;
   getState?(): Promise<string | null>;
   logout(): Promise<unknown>;
   destroy(): Promise<unknown>;
@@ -508,6 +511,17 @@ export class WwebjsTransport implements Transport {
 
   async typing(chatId: string): Promise<void> {
     await (await this.chat(chatId)).sendStateTyping();
+  }
+
+  async directChats(since: Date, limit: number): Promise<string[]> {
+    const client = this.need();
+    if (!client.getChats) return [];
+    const chats = await within(client.getChats(), this.o.lookupTimeoutMs, 'chat list did not answer');
+    return chats
+      .filter((c) => !c.isGroup && isDirectChat(c.id._serialized) && (c.timestamp ?? 0) * 1000 >= since.getTime())
+      .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
+      .slice(0, limit)
+      .map((c) => c.id._serialized);
   }
 
   private onAck(msg: WaMessageLike, ack: number): void {
