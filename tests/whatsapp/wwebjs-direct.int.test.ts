@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import { directChatGroupId, newId } from '../../src/shared/ids.ts';
 import { Session } from '../../src/whatsapp/session.ts';
 import { WwebjsTransport } from '../../src/whatsapp/transports/wwebjs.ts';
-import { directMessage, FakeWaClient, GROUP } from './fake-wwebjs.ts';
+import { directMessage, FakeWaClient, GROUP, groupMessage } from './fake-wwebjs.ts';
 import { received, seedBusiness, testRuntime, waitFor } from './helpers.ts';
 
 const { rt, done } = await testRuntime();
@@ -75,6 +75,20 @@ t.test('private messages from @c.us and @lid chats are recorded in each customer
   t.ok(client.chats.get(ADA)?.some((m) => m.fromMe && m.body === 'Order #1001 received'), 'sent in her private chat');
   const sent = (await rt.store.readStream(`chat-${directChatGroupId(shop.businessId, ADA)}`)).filter((e) => e.type === 'MessageSent');
   t.match(sent.map((e) => e.data), [{ chatId: ADA, text: 'Order #1001 received' }], 'recorded in her chat stream');
+  t.equal(client.sendOptions.at(-1)?.['quotedMessageId'], undefined);
+
+  // A private reply to her group order: sent to her chat, and it cannot quote the group's message.
+  client.receive(groupMessage({ id: '3EB0GROUP01', author: ADA, body: '2 bread', name: 'Ada' }));
+  await waitFor('group message recorded', async () => (await received(rt, shop.groupId)).length === 1);
+  const privateId = newId();
+  await rt.pool.query(sql.type(z.object({}))`
+    insert into whatsapp_outbox (id, business_id, group_id, chat_id, kind, recipient, text, in_reply_to, cause_event_id)
+    values (${privateId}, ${shop.businessId}, ${directChatGroupId(shop.businessId, ADA)}, ${ADA}, 'confirmation', '+2348031234567', 'Order #1002 received',
+      ${`${GROUP}_3EB0GROUP01`}, ${newId()})`);
+  await waitFor('private reply sent', async () => (await rt.pool.oneFirst(sql.type(z.object({ status: z.string() }))`select status from whatsapp_outbox where id = ${privateId}`)) === 'sent', 15_000);
+  t.ok(client.chats.get(ADA)?.some((m) => m.fromMe && m.body === 'Order #1002 received'), 'sent privately');
+  t.notOk(client.chats.get(GROUP)?.some((m) => m.fromMe), 'nothing in the group');
+  t.equal(client.sendOptions.at(-1)?.['quotedMessageId'], undefined, 'no quote across chats');
 });
 
 t.test('with direct orders turned off, private messages are not stored', async (t) => {

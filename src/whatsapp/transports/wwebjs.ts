@@ -555,7 +555,9 @@ export class WwebjsTransport implements Transport {
 
   async send(m: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }> {
     // A reply answers a message key; a message recorded under its serialized id quotes as it is.
-    const quoted = m.inReplyTo ? (this.quoteRefs.get(m.inReplyTo) ?? (/^(true|false)_/.test(m.inReplyTo) ? m.inReplyTo : undefined)) : undefined;
+    const ref = m.inReplyTo ? (this.quoteRefs.get(m.inReplyTo) ?? (/^(true|false)_/.test(m.inReplyTo) ? m.inReplyTo : undefined)) : undefined;
+    // A private reply to a group message cannot quote it: the quoted message lives in another chat.
+    const quoted = ref !== undefined && (ref.startsWith(`false_${m.chatId}_`) || ref.startsWith(`true_${m.chatId}_`)) ? ref : undefined;
     const sent = await within(
       this.need().sendMessage(m.chatId, m.text, {
         // The default marks the whole chat read, clearing the merchant's unread badge on their phone.
