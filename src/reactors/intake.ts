@@ -378,23 +378,7 @@ function preDecide(w: Work): Outcome | undefined {
         return { kind: 'ignored', reason: 'not a cancellation request the bot acts on; a customer cancels with "cancel my order" (or "cancel my order #1001")' };
       }
     }
-    if (intent === 'order') {
-      if (w.groupType !== 'sales') return { kind: 'ignored', reason: 'orders are taken in sales groups only' };
-      const draft = orderDraft(m, w.result, business);
-      if (draft.items.length === 0) return { kind: 'ignored', reason: 'no items recognised in the order message' };
-      const orderId = orderIdForMessage(m.businessId, m.messageId);
-      const data = parseCommandData(
-        orderCommandSchemas.PlaceOrder,
-        {
-          orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER, ...draft,
-          source: { messageId: m.messageId, text: m.text, sender: { id: m.sender.id.slice(0, 200), name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
-        },
-        'order',
-      );
-      placeOrderEvents(orderId, data, meta); // throws what placing would throw
-      w.place = { orderId, data, meta };
-      return undefined;
-    }
+    if (intent === 'order') return orderPlacement(w);
     if (intent === 'status') {
       const r = w.result!;
       if (!r.status) return { kind: 'ignored', reason: 'status message without a recognisable status' };
@@ -407,6 +391,36 @@ function preDecide(w: Work): Outcome | undefined {
     return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
   } catch (error) {
     // Invalid data, a refused order: the merchant sees why in the message log.
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * An order message of a sales group or direct chat: validated and decided with a placeholder
+ * number (`w.place` set, undefined returned), so an order that would be refused never takes a number.
+ */
+function orderPlacement(w: Work): Outcome | undefined {
+  const { m } = w;
+  const business = w.business!;
+  const meta = messageMetadata(w.event, m);
+  try {
+    if (w.groupType !== 'sales') return { kind: 'ignored', reason: 'orders are taken in sales groups only' };
+    const draft = orderDraft(m, w.result, business);
+    if (draft.items.length === 0) return { kind: 'ignored', reason: 'no items recognised in the order message' };
+    const orderId = orderIdForMessage(m.businessId, m.messageId);
+    const data = parseCommandData(
+      orderCommandSchemas.PlaceOrder,
+      {
+        orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER, ...draft,
+        source: { messageId: m.messageId, text: m.text, sender: { id: m.sender.id.slice(0, 200), name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
+      },
+      'order',
+    );
+    placeOrderEvents(orderId, data, meta); // throws what placing would throw
+    w.place = { orderId, data, meta };
+    return undefined;
+  } catch (error) {
     if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
     throw error;
   }
@@ -615,7 +629,16 @@ async function selfEdit(store: EventStore, ledger: NumberLedger, w: Work, e: Non
     target = { orderId, state };
   } else {
     target = await latestOrderOf(store, w, (state, stream) => stream.some((x) => x.id === id) || CUSTOMER_CANCELLABLE.includes(state.status));
-    if (!target) return refuse('edit_no_open_order', 'no pending or confirmed order of this customer in this chat to change', null);
+    if (!target) {
+      // Nothing of theirs to change, but the message reads as an order ("add 2 bread"): a new order.
+      if (w.result?.intent === 'order' && w.result.items.length > 0) {
+        const refused = orderPlacement(w);
+        if (refused) return refused;
+        await placeOrders(store, ledger, [w]);
+        return w.outcome ?? { kind: 'order', orderId: w.place!.orderId };
+      }
+      return refuse('edit_no_open_order', 'no pending or confirmed order of this customer in this chat to change', null);
+    }
   }
   const { orderId, state } = target;
   let applied = applySelfEdit(state.items, e.request, business.catalog);

@@ -109,25 +109,25 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
   }
 
   async function repliesFor(e: RecordedEvent): Promise<Reply[]> {
+    const unrouted = await unroutedRepliesFor(e);
+    if (unrouted.length === 0) return [];
     const b = await businessReplies((e.data as { businessId: string }).businessId);
-    return (await unroutedRepliesFor(e)).map((r) => routed(r.reply, b, r.sender));
+    return unrouted.map((r) => routed(r.reply, b, r.sender));
   }
 
   async function unroutedRepliesFor(e: RecordedEvent): Promise<Array<{ reply: Reply; sender: { id?: string | null | undefined; phone: string | null } }>> {
-    const wrap = (sender: { id?: string | null | undefined; phone: string | null }) => (list: Reply[]) => list.map((reply) => ({ reply, sender }));
-    if (e.type === 'OrderPlaced') {
-      const d = e.data as NoviEventData<'OrderPlaced'>;
-      return wrap(d.source.sender)(await baseRepliesFor(e));
-    }
+    const base = await baseRepliesFor(e);
+    if (base.length === 0) return [];
+    const wrap = (sender: { id?: string | null | undefined; phone: string | null }) => base.map((reply) => ({ reply, sender }));
+    if (e.type === 'OrderPlaced') return wrap((e.data as NoviEventData<'OrderPlaced'>).source.sender);
     if (e.type === 'StatusChanged' || e.type === 'OrderUpdated' || e.type === 'OrderChangeRequested') {
+      // The customer who placed the order is the one answered.
       const placed = await placedOf((e.data as { orderId: string }).orderId, e.id);
-      return wrap(placed?.source.sender ?? { phone: null })(await baseRepliesFor(e));
+      return wrap(placed?.source.sender ?? { phone: null });
     }
-    if (e.type === 'RepeatOrderOffered') {
-      return wrap({ id: (e.data as NoviEventData<'RepeatOrderOffered'>).senderId, phone: null })(await baseRepliesFor(e));
-    }
+    if (e.type === 'RepeatOrderOffered') return wrap({ id: (e.data as NoviEventData<'RepeatOrderOffered'>).senderId, phone: null });
     // OrderParsed, MessageIgnored: the sender is the event's actor.
-    return wrap({ id: e.metadata.actor, phone: null })(await baseRepliesFor(e));
+    return wrap({ id: e.metadata.actor, phone: null });
   }
 
   async function baseRepliesFor(e: RecordedEvent): Promise<Reply[]> {

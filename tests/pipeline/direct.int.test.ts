@@ -5,7 +5,6 @@
 // within the business's window (en/es/pt), a stranger is refused, a late request goes to the
 // merchant; "same as last time" offers the last delivered order back and places it on YES.
 import t from 'tap';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { NewEvent } from '../../src/eventstore/types.ts';
@@ -220,5 +219,10 @@ t.test('an unknown item is answered, the order kept', async (t) => {
   await settle();
   t.match(await outcome(shop.businessId, id), { outcome: 'ignored', outcome_reason: /"pizza" is not on order #1001/ });
   await reply(shop.businessId, /We could not find "pizza" on order #1001/);
-  void randomUUID;
+
+  // Someone with nothing open who writes "add 2 bread" is ordering, not editing.
+  await say(BOLA, shop, 'direct', 'add 2 bread');
+  await settle();
+  t.match(await orderOf(shop.businessId, 1002), { status: 'pending', total_amount: 1600, group_id: directChatGroupId(shop.businessId, BOLA.id) });
+  t.match(await orderOf(shop.businessId, 1001), { total_amount: 3600 }, "Ada's order untouched");
 });
