@@ -24,9 +24,9 @@ const simulatorBody = z.preprocess(
     return f['groupId'] === 'direct' ? { businessId: f['businessId'], text: f['text'], from } : { groupId: f['groupId'], text: f['text'], from };
   },
   z.union([
-    z.object({ groupId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }).strict(),
+    z.object({ groupId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }),
     // No groupId: a direct (1:1) message from `from.phone` to the business's number.
-    z.object({ businessId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }).strict(),
+    z.object({ groupId: z.undefined(), businessId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }),
   ]),
 );
 
@@ -37,8 +37,8 @@ const phoneParam = z
   .transform((p) => p.replace(/[\s().-]/g, ''))
   .transform((p) => (p.startsWith('+') ? p : `+${p}`));
 const outboxQuery = z.union([
-  z.object({ groupId: z.string().uuid() }).strict(),
-  z.object({ businessId: z.string().uuid(), phone: phoneParam }).strict(),
+  z.object({ groupId: z.string().uuid() }),
+  z.object({ groupId: z.undefined(), businessId: z.string().uuid(), phone: phoneParam }),
 ]);
 
 const businessIdOf = (req: FastifyRequest): string => {
@@ -175,7 +175,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (!rt.config.simulator) throw new NotFound('Not found');
     const user = requireUser(req);
     const body = parse(simulatorBody, req.body, 'simulator message');
-    if (!('groupId' in body)) {
+    if (body.groupId === undefined) {
       const business = await getBusiness(rt, await userScope(rt, user), body.businessId);
       const result = await (await control()).postSimulatorDirectMessage(rt, { businessId: business.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}) });
       if (wantsJson(req)) return reply.code(202).send({ success: true, messageId: result.messageId });
@@ -191,7 +191,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (!rt.config.simulator) throw new NotFound('Not found');
     const user = requireUser(req);
     const q = parse(outboxQuery, req.query, 'outbox query');
-    if (!('groupId' in q)) {
+    if (q.groupId === undefined) {
       const business = await getBusiness(rt, narrow(await userScope(rt, user), undefined), q.businessId);
       const messages = await (await control()).readSimulatorDirectOutbox(rt, business.id, q.phone);
       return reply.send({ messages: messages.map(({ chatId: _chat, ...m }) => m) });
