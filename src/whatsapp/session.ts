@@ -57,6 +57,8 @@ const MAX_HISTORY = 3200;
 const MAX_STREAM_SCAN = 20_000;
 /** Direct chats compared per reconciliation at most (the most recently active). */
 const MAX_DIRECT_CHATS = 200;
+/** Direct chats are reconciled on (re)connection and then at most this often. */
+const DIRECT_RECONCILE_MS = 5 * 60_000;
 /** Message ids remembered per chat (the window's worth on a busy group). */
 const MAX_REMEMBERED = 50_000;
 
@@ -98,6 +100,7 @@ export class Session {
   private drainAgain = false;
   private readonly groupCache = new Map<string, { groupId: string | null; until: number }>();
   private directCache: { on: boolean; until: number } | undefined;
+  private directReconciledAt = Number.NEGATIVE_INFINITY;
   /** Per group: the message ids recorded over the reconciliation window. */
   private readonly memory = new Map<string, ChatMemory>();
   private readonly sim: boolean;
@@ -391,7 +394,21 @@ export class Session {
         this.log.warn({ err: e, sessionId: this.o.sessionId, groupId: chat.groupId }, 'reconciliation of a group failed');
       }
     }
-    // Direct chats the transport saw lately, when the business reads them (at most MAX_DIRECT_CHATS).
+    // Listing an account's chats is costly: direct chats on (re)connection, then at most every DIRECT_RECONCILE_MS.
+    if (now - this.directReconciledAt >= DIRECT_RECONCILE_MS) {
+      this.directReconciledAt = now;
+      const direct = await this.reconcileDirect(now);
+      added += direct.added;
+      failed += direct.failed;
+    }
+    if (added || failed) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added, failed }, 'reconciled messages the live feed missed');
+    return added;
+  }
+
+  /** Direct chats the transport saw within the window, when the business reads them (at most MAX_DIRECT_CHATS). */
+  private async reconcileDirect(now: number): Promise<{ added: number; failed: number }> {
+    let added = 0;
+    let failed = 0;
     try {
       const since = new Date(now - (this.o.reconcileWindowMs ?? DAY_MS));
       const chats = this.o.transport.directChats && (await this.directOrders()) ? await this.o.transport.directChats(since, MAX_DIRECT_CHATS) : [];
@@ -412,8 +429,7 @@ export class Session {
     } catch (e) {
       this.log.warn({ err: e, sessionId: this.o.sessionId }, 'reconciliation of direct chats failed');
     }
-    if (added || failed) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added, failed }, 'reconciled messages the live feed missed');
-    return added;
+    return { added, failed };
   }
 
   // ── messages out ───────────────────────────────────────────────────────────────────

@@ -57,6 +57,18 @@ if (!chromiumInstalled()) {
     await page.waitForTimeout(300);
     const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     t.ok(overflow <= 1, `no horizontal scroll at 390 px (overflow ${overflow})`);
+
+    // The merchant chooses private replies for group orders and turns direct orders off.
+    const form = `#conversations-${businessId}`;
+    await page.uncheck(`${form} input[type=checkbox][name=directOrders]`);
+    await page.selectOption(`${form} select[name=replyMode]`, 'private');
+    await page.fill(`${form} input[name=selfEditWindowMinutes]`, '15');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} p.ok`);
+    const saved = await (await page.request.get(`${base}/business/${businessId}/conversations`, json)).json();
+    t.same(saved, { settings: { directOrders: false, replyMode: 'private', selfEditWindowMinutes: 15 } }, 'saved from the form');
+    await page.reload();
+    t.equal(await page.locator('#try-it-form option[data-direct]').count(), 0, 'no direct chat to try while direct orders are off');
     await context.close();
   });
 
