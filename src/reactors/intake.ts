@@ -343,10 +343,8 @@ async function appendAll(store: EventStore, byStream: Map<string, NewEvent[]>): 
  */
 function preDecide(w: Work): Outcome | undefined {
   const { m } = w;
-  const business = w.business!;
   const native = m.kind === 'order' && m.nativeOrder !== undefined;
   const intent = native ? 'order' : w.result?.intent;
-  const meta = messageMetadata(w.event, m);
   try {
     // In a sales group a status message can only be a customer cancelling their own order, asked
     // plainly (the strict matcher: `cancel my order`, `cancela mi pedido`, `cancela o meu pedido`,
