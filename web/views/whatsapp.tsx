@@ -98,7 +98,7 @@ export function SimulatorFeed(p: {
       <ul class="replies">
         {p.replies.map((r) => (
           <li class="reply">
-            <span class="muted" safe>{`${when(r.sentAt)} → ${r.to}`}</span>
+            <span class="muted" safe>{`${when(r.sentAt)} → ${r.to} · ${r.group}`}</span>
             <pre class="message" safe>{r.text}</pre>
           </li>
         ))}
