@@ -53,7 +53,7 @@ const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_ph
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased', ...PAYMENT_EVENT_TYPES],
+  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased', ...PAYMENT_EVENT_TYPES, 'OrderChangeRequested'],
   tables: ['orders', 'order_items', 'order_status_history', 'order_counts', 'payment_proofs'],
   async apply({ tx, t, touch }, events) {
     const ids = [...new Set(events.flatMap((e) => ('orderId' in e.data && typeof e.data.orderId === 'string' ? [e.data.orderId] : [])))];
@@ -114,6 +114,7 @@ export const ordersProjection: Projection = {
               customer_address = ${'address' in c ? sql.fragment`${c.address ?? null}` : sql.fragment`customer_address`},
               delivery_notes = ${d.deliveryNotes !== undefined ? sql.fragment`${d.deliveryNotes}` : sql.fragment`delivery_notes`},
               total_amount = ${d.totalAmount !== undefined ? sql.fragment`${d.totalAmount}` : sql.fragment`total_amount`},
+              change_requested_at = null, change_request = null,
               updated_at = ${at}, revision = ${e.revision.toString()}
             where id = ${d.orderId}`);
           await tx.query(write`update ${t('orders')} set search_text = ${SEARCH_TEXT} where id = ${d.orderId}`);
@@ -131,7 +132,8 @@ export const ordersProjection: Projection = {
         case 'StatusChanged': {
           const d = e.data;
           await tx.query(write`
-            update ${t('orders')} set status = ${d.to}, updated_at = ${at}, revision = ${e.revision.toString()} where id = ${d.orderId}`);
+            update ${t('orders')} set status = ${d.to}, change_requested_at = null, change_request = null, updated_at = ${at}, revision = ${e.revision.toString()}
+            where id = ${d.orderId}`);
           await tx.query(write`
             insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
             select ${d.orderId}, ${d.businessId}, coalesce(max(seq), -1) + 1, ${d.to}, ${at}, ${e.metadata.actor}, ${d.source}
@@ -186,6 +188,15 @@ export const ordersProjection: Projection = {
               update ${t('order_status_history')} set actor = ${redactActor(actor)}
                where order_id = any(${sql.array(d.orderIds, 'uuid')}) and actor = ${actor}`);
           }
+          break;
+        }
+        case 'OrderChangeRequested': {
+          // A customer's change asked after the self-edit window: flagged until the merchant changes the order.
+          const d = e.data;
+          await tx.query(write`
+            update ${t('orders')} set change_requested_at = ${d.requestedAt}, change_request = ${d.text}, updated_at = ${at}, revision = ${e.revision.toString()}
+            where id = ${d.orderId}`);
+          touch({ type: 'order', businessId: d.businessId, orderId: d.orderId, event: e.type });
           break;
         }
         default:

@@ -3,11 +3,15 @@ import type { Language, NoviEventOf, NoviEventData, Product } from '../events/ca
 import type { EventStore } from '../eventstore/types.ts';
 import { foldStream, stateCacheOf, type StreamStateCache } from '../shared/stream-state-cache.ts';
 
-export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet'>;
+export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet' | 'BusinessSettingsSet'>;
 
 export const businessStreamId = (businessId: string): string => `business-${businessId}`;
 
 export type BusinessProfile = NoviEventData<'BusinessRegistered'>;
+
+/** How the business's number talks to customers; a business that never saved them has these. */
+export type BusinessSettings = Omit<NoviEventData<'BusinessSettingsSet'>, 'businessId'>;
+export const DEFAULT_BUSINESS_SETTINGS: BusinessSettings = { directOrders: true, replyMode: 'group', selfEditWindowMinutes: 30 };
 
 export type BusinessState =
   | { kind: 'none' }
@@ -17,6 +21,7 @@ export type BusinessState =
       catalog: Product[];
       defaultLanguage: Language | null;
       templates: NoviEventData<'ReplyTemplatesSet'>['templates'];
+      settings: BusinessSettings;
     };
 
 export const initialBusinessState = (): BusinessState => ({ kind: 'none' });
@@ -24,7 +29,7 @@ export const initialBusinessState = (): BusinessState => ({ kind: 'none' });
 export function evolveBusiness(state: BusinessState, event: BusinessEvent): BusinessState {
   switch (event.type) {
     case 'BusinessRegistered':
-      return { kind: 'registered', profile: event.data, catalog: [], defaultLanguage: null, templates: [] };
+      return { kind: 'registered', profile: event.data, catalog: [], defaultLanguage: null, templates: [], settings: DEFAULT_BUSINESS_SETTINGS };
     case 'BusinessUpdated':
       return state.kind === 'registered' ? { ...state, profile: event.data } : state;
     case 'CatalogSet':
@@ -33,6 +38,11 @@ export function evolveBusiness(state: BusinessState, event: BusinessEvent): Busi
       return state.kind === 'registered'
         ? { ...state, defaultLanguage: event.data.defaultLanguage, templates: event.data.templates }
         : state;
+    case 'BusinessSettingsSet': {
+      const { businessId: _id, ...settings } = event.data;
+      void _id;
+      return state.kind === 'registered' ? { ...state, settings } : state;
+    }
     default: {
       const unhandled: never = event;
       void unhandled;

@@ -1,6 +1,6 @@
 // Business and group commands: their zod schemas and the pure decides over each stream's state.
 import { z } from 'zod';
-import { countryCode, currencyCode, e164, groupType, language, MAX_RIDER_PHONES, memberRole, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
+import { countryCode, currencyCode, e164, groupType, language, MAX_RIDER_PHONES, MAX_SELF_EDIT_MINUTES, MIN_SELF_EDIT_MINUTES, memberRole, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Conflict, NotFound, ValidationError } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
@@ -77,6 +77,14 @@ export const businessCommandSchemas = {
     defaultLanguage: language.nullable(),
     templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().trim().min(1).max(1000) })),
   }),
+  /** Direct chats, where replies go, and the customers' self-edit window; fields left out keep their value. */
+  SetBusinessSettings: z.object({
+    businessId: uuid,
+    requestedBy,
+    directOrders: z.boolean().optional(),
+    replyMode: z.enum(['group', 'private']).optional(),
+    selfEditWindowMinutes: z.coerce.number().int().min(MIN_SELF_EDIT_MINUTES).max(MAX_SELF_EDIT_MINUTES).optional(),
+  }),
 } as const;
 
 export const groupCommandSchemas = {
@@ -109,7 +117,8 @@ export type RegisterBusiness = Command<'RegisterBusiness', BData<'RegisterBusine
 export type UpdateBusiness = Command<'UpdateBusiness', BData<'UpdateBusiness'>>;
 export type SetCatalog = Command<'SetCatalog', BData<'SetCatalog'>>;
 export type SetReplyTemplates = Command<'SetReplyTemplates', BData<'SetReplyTemplates'>>;
-export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates;
+export type SetBusinessSettings = Command<'SetBusinessSettings', BData<'SetBusinessSettings'>>;
+export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates | SetBusinessSettings;
 export type LinkGroup = Command<'LinkGroup', GData<'LinkGroup'>>;
 export type UpdateGroup = Command<'UpdateGroup', GData<'UpdateGroup'>>;
 export type GroupCommand = LinkGroup | UpdateGroup;
@@ -196,6 +205,17 @@ export function decideBusiness(command: BusinessCommand, state: BusinessState): 
         keys.add(key);
       }
       return [{ type: 'ReplyTemplatesSet', data: { businessId: d.businessId, defaultLanguage: d.defaultLanguage, templates: d.templates } }];
+    }
+    case 'SetBusinessSettings': {
+      const d = command.data;
+      const { settings } = ownedBusiness(state, d.businessId, d.requestedBy);
+      const next = {
+        directOrders: keep(d.directOrders, settings.directOrders),
+        replyMode: keep(d.replyMode, settings.replyMode),
+        selfEditWindowMinutes: keep(d.selfEditWindowMinutes, settings.selfEditWindowMinutes),
+      };
+      if (sameData(next, settings)) return [];
+      return [{ type: 'BusinessSettingsSet', data: { businessId: d.businessId, ...next } }];
     }
     default: {
       const unhandled: never = command;

@@ -120,7 +120,7 @@ export async function reparseBusiness(store: EventStore, opts: ReparseOptions): 
       const v = validateEvent(e.type, e.data, e.metadata.schemaVersion);
       if (!v.ok) continue;
       state = evolveOrder(state, v.event as OrderEvent);
-      if (v.event.type === 'OrderUpdated' && v.event.data.reason === 'edit') editedByHand = true;
+      if (v.event.type === 'OrderUpdated' && v.event.data.reason !== 'reparse') editedByHand = true;
     }
     const isOrder = r.intent === 'order' && r.items.length > 0;
     if (state.kind !== 'placed') {

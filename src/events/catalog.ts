@@ -134,6 +134,10 @@ export const MAX_RIDER_PHONES = 50;
 export const MAX_ERASED_ORDERS = 5000;
 export const MAX_ERASED_MESSAGES = 20_000;
 
+/** Bounds of a business's self-edit window (BusinessSettingsSet): one minute to one day. */
+export const MIN_SELF_EDIT_MINUTES = 1;
+export const MAX_SELF_EDIT_MINUTES = 1440;
+
 const groupProfile = {
   groupId: uuid,
   businessId: uuid,
@@ -192,11 +196,17 @@ export const eventSchemas = {
      */
     refusal: z
       .object({
-        kind: z.enum(['cancel_not_yours', 'cancel_not_open', 'cancel_no_open_order', 'cancel_unknown_order']),
+        kind: z.enum([
+          'cancel_not_yours', 'cancel_not_open', 'cancel_no_open_order', 'cancel_unknown_order',
+          // A customer's own change by message (src/orders/self-edit.ts), and "same as last time".
+          'edit_not_yours', 'edit_not_open', 'edit_no_open_order', 'edit_unknown_item', 'repeat_none',
+        ]),
         number: z.number().int().positive().nullable(),
         status: orderStatus.nullable(),
         /** The language the customer wrote in, when the request was recognised in one; else the business's. */
         language: language.nullable(),
+        /** edit_unknown_item: the item as the customer named it. */
+        item: z.string().min(1).max(80).optional(),
       })
       .optional(),
   }),
@@ -258,7 +268,8 @@ export const eventSchemas = {
       .optional(),
     deliveryNotes: z.string().nullable().optional(),
     totalAmount: money.nullable().optional(),
-    reason: z.enum(['edit', 'reparse']),
+    /** `customer`: the customer changed their own order by a message in its chat (the event's actor). */
+    reason: z.enum(['edit', 'reparse', 'customer']),
   }),
   StatusChanged: z.object({
     orderId: uuid,
@@ -437,6 +448,40 @@ export const eventSchemas = {
   }),
   /** The merchant asked for the text receipt to be sent to the customer on WhatsApp (the notifier sends it). */
   ReceiptSendRequested: z.object({ orderId: uuid, businessId: uuid, requestedAt: isoTimestamp }),
+  // business-<businessId>: how the business's number talks to customers (issue 14)
+  BusinessSettingsSet: z.object({
+    businessId: uuid,
+    /** Whether direct (1:1) messages to the business's number are read as orders. */
+    directOrders: z.boolean(),
+    /** Where replies to a group order go: the group, or privately to the customer who ordered. */
+    replyMode: z.enum(['group', 'private']),
+    /** How long after placing it a customer may still change or cancel their own order by message. */
+    selfEditWindowMinutes: z.number().int().min(MIN_SELF_EDIT_MINUTES).max(MAX_SELF_EDIT_MINUTES),
+  }),
+  // order-<orderId>: a customer asked by message to change their order after the window; the merchant handles it.
+  OrderChangeRequested: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    messageId: z.string().min(1).max(300),
+    request: z.enum(['add', 'replace', 'remove', 'cancel']),
+    text: z.string().max(1000),
+    requestedAt: isoTimestamp,
+  }),
+  // chat-<groupId>: "same as last time" answered with the order it would place; a YES places it.
+  RepeatOrderOffered: z.object({
+    messageId: z.string().min(1).max(300),
+    businessId: uuid,
+    groupId: uuid,
+    senderId: z.string().min(1).max(200),
+    fromOrderId: uuid,
+    fromNumber: positiveCount,
+    customer: z.object({ name: z.string().max(200).nullable(), phone: e164.nullable(), address: z.string().max(500).nullable() }),
+    items: orderItems.refine((i) => i.length > 0, 'at least one item'),
+    totalAmount: money.nullable(),
+    currency: currencyCode.nullable(),
+    language: language.nullable(),
+    offeredAt: isoTimestamp,
+  }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -495,6 +540,9 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   PaymentRefunded: 1,
   PaymentProofReceived: 1,
   ReceiptSendRequested: 1,
+  BusinessSettingsSet: 1,
+  OrderChangeRequested: 1,
+  RepeatOrderOffered: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

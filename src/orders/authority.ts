@@ -1,5 +1,6 @@
 // Who may move an order by a WhatsApp message: decided from the group the message came from.
 import type { GroupType, OrderStatus } from '../events/catalog.ts';
+import { IllegalState } from '../shared/errors.ts';
 
 export type StatusAuthority =
   /** Counts as the merchant's side: a delivery group (a listed rider, when riders are listed) or an admin group. */
@@ -36,4 +37,18 @@ export function statusAuthority(group: StatusGroup, senderPhone: string | null, 
       return { kind: 'refused', reason: `unknown group type ${String(unhandled)}` };
     }
   }
+}
+
+/**
+ * How long a customer may still change their own open order by a message in its chat (the
+ * business's `selfEditWindowMinutes`, measured from placement to the message). After it the
+ * request goes to the merchant (OrderChangeRequested) instead of changing the order.
+ */
+export function withinSelfEditWindow(placedAt: string, now: Date, windowMinutes: number): boolean {
+  return now.getTime() - Date.parse(placedAt) <= windowMinutes * 60_000;
+}
+
+/** A customer's own change (or cancellation) asked after the business's self-edit window. */
+export class SelfEditWindowPassed extends IllegalState {
+  override readonly code: string = 'SELF_EDIT_WINDOW_PASSED';
 }

@@ -6,11 +6,23 @@ import { Forbidden, IllegalState, IllegalStatusTransition, NotFound, ValidationE
 import { sameData } from '../shared/equal.ts';
 import { chargedTotal, itemsTotal, type OrderEvent, type OrderState } from './order.ts';
 import { checkTransition, CUSTOMER_CANCELLABLE, isFinalStatus, statusLabel, UNDO_WINDOW_MS } from './status.ts';
+import { SelfEditWindowPassed, withinSelfEditWindow } from './authority.ts';
 
 const customer = z.object({
   name: z.string().trim().max(200).nullable(),
   phone: e164.nullable(),
   address: z.string().trim().max(500).nullable(),
+});
+
+/**
+ * A customer asking by a WhatsApp message in the order's chat: the sender and, when the business
+ * bounds self-service in time, its window (minutes from placement; absent: no window).
+ */
+const byCustomer = z.object({
+  kind: z.literal('customer'),
+  senderId: z.string().min(1).max(200),
+  phone: e164.nullable(),
+  windowMinutes: z.number().int().positive().max(1440).optional(),
 });
 
 export const orderCommandSchemas = {
@@ -44,7 +56,9 @@ export const orderCommandSchemas = {
     deliveryNotes: z.string().trim().max(1000).nullable().optional(),
     totalAmount: money.nullable().optional(),
     /** `reparse`: a newer parser corrected history; allowed on closed orders, unlike a manual edit. */
-    reason: z.enum(['edit', 'reparse']).default('edit'),
+    reason: z.enum(['edit', 'reparse', 'customer']).default('edit'),
+    /** With reason `customer`: the customer changing their own open order by message (as a cancellation, below). */
+    by: byCustomer.optional(),
   }),
   ChangeStatus: z.object({
     orderId: uuid,
@@ -62,9 +76,18 @@ export const orderCommandSchemas = {
     by: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('staff') }),
-        z.object({ kind: z.literal('customer'), senderId: z.string().min(1).max(200), phone: e164.nullable() }),
+        byCustomer,
       ])
       .optional(),
+  }),
+  /** A customer's change asked by message after the self-edit window: recorded for the merchant, the order unchanged. */
+  RequestOrderChange: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    messageId: z.string().min(1).max(300),
+    request: z.enum(['add', 'replace', 'remove', 'cancel']),
+    text: z.string().max(1000),
+    by: byCustomer,
   }),
   UndoStatusChange: z.object({
     orderId: uuid,
@@ -79,7 +102,8 @@ export type PlaceOrder = Command<'PlaceOrder', Data<'PlaceOrder'>>;
 export type UpdateOrder = Command<'UpdateOrder', Data<'UpdateOrder'>>;
 export type ChangeStatus = Command<'ChangeStatus', Data<'ChangeStatus'>>;
 export type UndoStatusChange = Command<'UndoStatusChange', Data<'UndoStatusChange'>>;
-export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus | UndoStatusChange;
+export type RequestOrderChange = Command<'RequestOrderChange', Data<'RequestOrderChange'>>;
+export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus | UndoStatusChange | RequestOrderChange;
 
 type Placed = Extract<OrderState, { kind: 'placed' }>;
 
@@ -101,6 +125,8 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       return changeStatus(command, state);
     case 'UndoStatusChange':
       return undoStatusChange(command, state);
+    case 'RequestOrderChange':
+      return requestOrderChange(command, state);
     default: {
       const unhandled: never = command;
       throw new ValidationError(`Unknown order command ${(unhandled as { type: string }).type}`);
@@ -133,9 +159,13 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): NoviEven
 }
 
 /** Emits only what differs from the current order; an edit that changes nothing records nothing. */
-function updateOrder({ data }: UpdateOrder, state: OrderState): NoviEventOf<'OrderUpdated'>[] {
+function updateOrder({ data, metadata }: UpdateOrder, state: OrderState): NoviEventOf<'OrderUpdated'>[] {
   const order = placedOrder(state, data.orderId, data.businessId);
-  if (data.reason === 'edit' && isFinalStatus(order.status)) {
+  if (data.reason === 'customer' || data.by) {
+    if (!data.by || data.reason !== 'customer') throw new ValidationError('a customer change has reason "customer" and says who asks');
+    checkCustomerChange(order, data.by, metadata.now, 'change');
+  }
+  if (data.reason !== 'reparse' && isFinalStatus(order.status)) {
     throw new IllegalState(`Order #${order.number} is ${order.status.replace(/_/g, ' ')} and can no longer be edited`);
   }
   if (data.items === undefined && data.customer === undefined && data.deliveryNotes === undefined && data.totalAmount === undefined) {
@@ -179,15 +209,41 @@ export function isOrderCustomer(order: Placed, who: { senderId: string; phone: s
   return who.phone !== null && (who.phone === order.placedBy.phone || who.phone === order.customer.phone);
 }
 
+/**
+ * The rules of a customer's own change by message: their order (someone else's says nothing about
+ * its state), still open (pending or confirmed), and within the business's window.
+ */
+function checkCustomerChange(order: Placed, by: z.output<typeof byCustomer>, now: Date, what: 'cancel' | 'change'): void {
+  if (!isOrderCustomer(order, by)) throw new Forbidden(`only the customer who placed #${order.number} can ${what} it`);
+  if (!CUSTOMER_CANCELLABLE.includes(order.status)) {
+    const message = `#${order.number} is already ${statusLabel(order.status)}; it can no longer be ${what === 'cancel' ? 'cancelled' : 'changed'} from the chat`;
+    throw what === 'cancel' ? new IllegalStatusTransition(order.status, 'cancelled', message) : new IllegalState(message);
+  }
+  if (by.windowMinutes !== undefined && !withinSelfEditWindow(order.placedAt, now, by.windowMinutes)) {
+    throw new SelfEditWindowPassed(`#${order.number} was placed more than ${by.windowMinutes} minutes ago; the request is passed on to the merchant`);
+  }
+}
+
+function requestOrderChange({ data, metadata }: RequestOrderChange, state: OrderState): NoviEventOf<'OrderChangeRequested'>[] {
+  const order = placedOrder(state, data.orderId, data.businessId);
+  if (!isOrderCustomer(order, data.by)) throw new Forbidden(`only the customer who placed #${order.number} can change it`);
+  if (isFinalStatus(order.status)) throw new IllegalState(`#${order.number} is already ${statusLabel(order.status)}; it can no longer be changed`);
+  return [
+    {
+      type: 'OrderChangeRequested',
+      data: { orderId: order.orderId, businessId: order.businessId, messageId: data.messageId, request: data.request, text: data.text, requestedAt: metadata.now.toISOString() },
+    },
+  ];
+}
+
 function changeStatus({ data, metadata }: ChangeStatus, state: OrderState): NoviEventOf<'StatusChanged'>[] {
   const order = placedOrder(state, data.orderId, data.businessId);
   if (data.by?.kind === 'customer') {
-    // Someone else's order: say nothing about its state.
-    if (!isOrderCustomer(order, data.by)) throw new Forbidden(`only the customer who placed #${order.number} can cancel it`);
-    if (data.to !== 'cancelled') throw new Forbidden(`customers can only cancel their own order; #${order.number} was not changed`);
-    if (!CUSTOMER_CANCELLABLE.includes(order.status)) {
-      throw new IllegalStatusTransition(order.status, 'cancelled', `#${order.number} is already ${statusLabel(order.status)}; it can no longer be cancelled from the chat`);
+    if (data.to !== 'cancelled') {
+      if (!isOrderCustomer(order, data.by)) throw new Forbidden(`only the customer who placed #${order.number} can cancel it`);
+      throw new Forbidden(`customers can only cancel their own order; #${order.number} was not changed`);
     }
+    checkCustomerChange(order, data.by, metadata.now, 'cancel');
   }
   const check = checkTransition(order.status, data.to);
   if (!check.ok) throw new IllegalStatusTransition(order.status, data.to, `Order #${order.number} ${check.message}`);

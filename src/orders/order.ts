@@ -2,7 +2,7 @@
 import type { NoviEventOf, OrderItem, OrderStatus, PaymentMethod, PaymentStatus } from '../events/catalog.ts';
 
 export type OrderEvent = NoviEventOf<
-  'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone' | 'OrderChargesSet' | 'PaymentRecorded' | 'PaymentRefunded' | 'PaymentProofReceived' | 'ReceiptSendRequested'
+  'OrderPlaced' | 'OrderUpdated' | 'StatusChanged' | 'StatusChangeUndone' | 'OrderChargesSet' | 'PaymentRecorded' | 'PaymentRefunded' | 'PaymentProofReceived' | 'ReceiptSendRequested' | 'OrderChangeRequested'
 >;
 
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
@@ -37,6 +37,10 @@ export type OrderState =
       payment: { status: PaymentStatus; method: PaymentMethod | null; reference: string | null };
       /** WhatsApp message ids of the payment proofs attached to the order. */
       proofs: string[];
+      /** When it was placed: a customer's self-edit window runs from here. */
+      placedAt: string;
+      /** A customer's change asked by message after the window, until the merchant changes the order. */
+      changeRequested: { messageId: string; request: string; text: string; at: string } | null;
     };
 
 export const initialOrderState = (): OrderState => ({ kind: 'empty' });
@@ -63,6 +67,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         charges: { deliveryFee: 0, discount: 0 },
         payment: { status: 'unpaid', method: null, reference: null },
         proofs: [],
+        placedAt: d.placedAt,
+        changeRequested: null,
       };
     }
     case 'OrderUpdated': {
@@ -74,11 +80,12 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         customer: { ...state.customer, ...d.customer },
         deliveryNotes: d.deliveryNotes !== undefined ? d.deliveryNotes : state.deliveryNotes,
         totalAmount: d.totalAmount !== undefined ? d.totalAmount : state.totalAmount,
+        changeRequested: null,
       };
     }
     case 'StatusChanged':
       return state.kind === 'placed'
-        ? { ...state, status: event.data.to, lastStatusChange: { from: event.data.from, to: event.data.to, at: event.data.changedAt ?? null } }
+        ? { ...state, status: event.data.to, lastStatusChange: { from: event.data.from, to: event.data.to, at: event.data.changedAt ?? null }, changeRequested: null }
         : state;
     case 'StatusChangeUndone':
       // One step back only: the undo itself is not undone, the merchant moves the status on instead.
@@ -93,6 +100,10 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return state.kind === 'placed' && !state.proofs.includes(event.data.messageId) ? { ...state, proofs: [...state.proofs, event.data.messageId] } : state;
     case 'ReceiptSendRequested':
       return state;
+    case 'OrderChangeRequested': {
+      const d = event.data;
+      return state.kind === 'placed' ? { ...state, changeRequested: { messageId: d.messageId, request: d.request, text: d.text, at: d.requestedAt } } : state;
+    }
     default: {
       // Compile-time: a new order event must be handled above. Runtime: unknown events leave state as is.
       const unhandled: never = event;

@@ -15,7 +15,7 @@ export interface SelfCancelRequest {
 const MAX_LENGTH = 160;
 
 const NUMBER = String.raw`(?:(?:no|nr|nro|num|numero|number|n)\.? ?)?#? ?(\d{1,9})`;
-const HELLO = String.raw`(?:(?:hi|hello|hey|hola|buenas|buenos dias|buenas tardes|oi|ola|bom dia|boa tarde|boa noite)[ ,]+)?`;
+export const HELLO = String.raw`(?:(?:hi|hello|hey|hola|buenas|buenos dias|buenas tardes|oi|ola|bom dia|boa tarde|boa noite)[ ,]+)?`;
 
 /**
  * The status-update form typed with a number (`#1001 cancelled`, `cancel #1001`, `1001 cancelado`).
@@ -48,7 +48,7 @@ const PATTERNS: ReadonlyArray<{ language: Language; re: RegExp }> = [
 ];
 
 /** Lower case, accents and punctuation (but `#` and `'`) dropped, spaces collapsed. */
-function normalise(text: string): string {
+export function normalise(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')

@@ -14,13 +14,15 @@ import { readBusiness, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
 import { evolveOrder, initialOrderState, itemsTotal, orderStreamId, type OrderEvent } from '../orders/order.ts';
 import { FIRST_ORDER_NUMBER, NumberLedgers, reserveOrderNumbers, type NumberLedger } from '../orders/numbers.ts';
-import { statusAuthority } from '../orders/authority.ts';
+import { SelfEditWindowPassed, statusAuthority } from '../orders/authority.ts';
 import { matchSelfCancel } from '../orders/self-cancel.ts';
 import { attachPaymentProof } from '../payments/intake.ts';
+import { applySelfEdit, matchRepeatLast, matchSelfEdit, matchYes, type SelfEditRequest } from '../orders/self-edit.ts';
+import { isDirectChat } from '../whatsapp/transport.ts';
 import { CUSTOMER_CANCELLABLE } from '../orders/status.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
-import { Forbidden, IllegalStatusTransition, isDomainError } from '../shared/errors.ts';
-import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
+import { Forbidden, IllegalState, IllegalStatusTransition, isDomainError } from '../shared/errors.ts';
+import { directChatGroupId, eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
 import { PARSER_VERSION, parseMessage, type ParseInput, type ParseResult } from '../parser/index.ts';
 import { createParserPool, type ParserPool } from '../parser/pool.ts';
 import { SubscriptionRunner, type Subscriber } from '../subscriptions/runner.ts';
@@ -161,8 +163,16 @@ interface Work {
   business?: Registered;
   groupType?: 'sales' | 'delivery' | 'admin';
   riderPhones?: readonly string[];
+  /** A customer's direct (1:1) chat with the business: taken like a sales group, answered privately. */
+  direct?: boolean;
   /** A customer in a sales group asking to cancel their own order (by number, or their latest open one). */
   cancel?: { number: number | null; language: Language | null };
+  /** A customer changing their own open order (self-edit.ts), by number or their latest open one. */
+  edit?: { request: SelfEditRequest; number: number | null };
+  /** "Same as last time": offer their last delivered order again. */
+  repeat?: { language: Language };
+  /** A YES that may answer a repeat offer. */
+  yes?: { language: Language };
   result?: ParseResult;
   outcome?: Outcome;
   /** An order to place, validated and decided with a placeholder number; numbered in its business's batch. */
@@ -223,6 +233,19 @@ export async function processMessages(
   // 1. Which messages come from a linked group of a known business.
   await Promise.all(
     work.map(async (w) => {
+      if (isDirectChat(w.m.chatId)) {
+        // A customer's direct chat: its stream derives from the business and the chat, never a group.
+        const business = await lookups.business(w.m.businessId);
+        if (w.m.groupId !== directChatGroupId(w.m.businessId, w.m.chatId)) w.outcome = { kind: 'ignored', reason: 'direct message recorded outside its chat' };
+        else if (business.kind !== 'registered') w.outcome = { kind: 'ignored', reason: 'business not found' };
+        else if (!business.settings.directOrders) w.outcome = { kind: 'ignored', reason: 'direct orders are turned off for this business' };
+        else {
+          w.business = business;
+          w.groupType = 'sales';
+          w.direct = true;
+        }
+        return;
+      }
       const [group, business] = await Promise.all([lookups.group(w.m.groupId), lookups.business(w.m.businessId)]);
       if (group.kind !== 'linked' || group.businessId !== w.m.businessId || (group.whatsappId !== null && group.whatsappId !== w.m.chatId)) {
         w.outcome = { kind: 'ignored', reason: 'group is not linked to this business' };
@@ -331,10 +354,8 @@ async function appendAll(store: EventStore, byStream: Map<string, NewEvent[]>): 
  */
 function preDecide(w: Work): Outcome | undefined {
   const { m } = w;
-  const business = w.business!;
   const native = m.kind === 'order' && m.nativeOrder !== undefined;
   const intent = native ? 'order' : w.result?.intent;
-  const meta = messageMetadata(w.event, m);
   try {
     // In a sales group a status message can only be a customer cancelling their own order, asked
     // plainly (the strict matcher: `cancel my order`, `cancela mi pedido`, `cancela o meu pedido`,
@@ -346,27 +367,27 @@ function preDecide(w: Work): Outcome | undefined {
         w.cancel = { number: asked.number, language: asked.language };
         return undefined;
       }
+      const numbered = orderNumberIn(m.text);
+      const edit = matchSelfEdit(numbered.text);
+      if (edit) {
+        w.edit = { request: edit, number: numbered.number };
+        return undefined;
+      }
+      const repeat = matchRepeatLast(m.text);
+      if (repeat) {
+        w.repeat = repeat;
+        return undefined;
+      }
+      const yes = matchYes(m.text);
+      if (yes) {
+        w.yes = yes;
+        return undefined;
+      }
       if (intent === 'status' && w.result?.status === 'cancelled') {
         return { kind: 'ignored', reason: 'not a cancellation request the bot acts on; a customer cancels with "cancel my order" (or "cancel my order #1001")' };
       }
     }
-    if (intent === 'order') {
-      if (w.groupType !== 'sales') return { kind: 'ignored', reason: 'orders are taken in sales groups only' };
-      const draft = orderDraft(m, w.result, business);
-      if (draft.items.length === 0) return { kind: 'ignored', reason: 'no items recognised in the order message' };
-      const orderId = orderIdForMessage(m.businessId, m.messageId);
-      const data = parseCommandData(
-        orderCommandSchemas.PlaceOrder,
-        {
-          orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER, ...draft,
-          source: { messageId: m.messageId, text: m.text, sender: { id: m.sender.id.slice(0, 200), name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
-        },
-        'order',
-      );
-      placeOrderEvents(orderId, data, meta); // throws what placing would throw
-      w.place = { orderId, data, meta };
-      return undefined;
-    }
+    if (intent === 'order') return orderPlacement(w);
     if (intent === 'status') {
       const r = w.result!;
       if (!r.status) return { kind: 'ignored', reason: 'status message without a recognisable status' };
@@ -379,6 +400,36 @@ function preDecide(w: Work): Outcome | undefined {
     return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
   } catch (error) {
     // Invalid data, a refused order: the merchant sees why in the message log.
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * An order message of a sales group or direct chat: validated and decided with a placeholder
+ * number (`w.place` set, undefined returned), so an order that would be refused never takes a number.
+ */
+function orderPlacement(w: Work): Outcome | undefined {
+  const { m } = w;
+  const business = w.business!;
+  const meta = messageMetadata(w.event, m);
+  try {
+    if (w.groupType !== 'sales') return { kind: 'ignored', reason: 'orders are taken in sales groups only' };
+    const draft = orderDraft(m, w.result, business);
+    if (draft.items.length === 0) return { kind: 'ignored', reason: 'no items recognised in the order message' };
+    const orderId = orderIdForMessage(m.businessId, m.messageId);
+    const data = parseCommandData(
+      orderCommandSchemas.PlaceOrder,
+      {
+        orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER, ...draft,
+        source: { messageId: m.messageId, text: m.text, sender: { id: m.sender.id.slice(0, 200), name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
+      },
+      'order',
+    );
+    placeOrderEvents(orderId, data, meta); // throws what placing would throw
+    w.place = { orderId, data, meta };
+    return undefined;
+  } catch (error) {
     if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
     throw error;
   }
@@ -433,6 +484,9 @@ async function placeOrders(store: EventStore, ledger: NumberLedger, run: Work[])
 
 async function changeStatus(store: EventStore, ledger: NumberLedger, w: Work): Promise<Outcome> {
   if (w.cancel) return selfCancel(store, ledger, w, w.cancel);
+  if (w.edit) return selfEdit(store, ledger, w, w.edit);
+  if (w.repeat) return offerRepeat(store, w, w.repeat);
+  if (w.yes) return acceptRepeat(store, ledger, w);
   const { m } = w;
   const r = w.result!;
   const meta = messageMetadata(w.event, m);
@@ -477,13 +531,14 @@ async function selfCancel(store: EventStore, ledger: NumberLedger, w: Work, c: N
       orderCommandSchemas.ChangeStatus,
       {
         orderId: target.orderId, businessId: m.businessId, to: 'cancelled', reason: 'cancelled by the customer', source: 'whatsapp', messageId: m.messageId,
-        by: { kind: 'customer', senderId: m.sender.id.slice(0, 200), phone: m.sender.phone },
+        by: customerOf(w),
       },
       'cancellation',
     );
     await runOrderCommand(store, target.orderId, { type: 'ChangeStatus', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, id);
     return { kind: 'status', orderId: target.orderId };
   } catch (error) {
+    if (error instanceof SelfEditWindowPassed) return requestChange(store, w, target.orderId, 'cancel', error.message);
     if (error instanceof Forbidden) return refuse('cancel_not_yours', error.message, target.number);
     if (error instanceof IllegalStatusTransition) return refuse('cancel_not_open', error.message, target.number, error.from as Refusal['status']);
     if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
@@ -498,6 +553,18 @@ async function selfCancel(store: EventStore, ledger: NumberLedger, w: Work, c: N
  * it backwards is bounded (SELF_CANCEL_SCAN) and never waits for a projection.
  */
 async function latestOpenOrder(store: EventStore, w: Work, cancelEventId: string): Promise<{ orderId: string; number: number } | undefined> {
+  const found = await latestOrderOf(store, w, (state, stream) => stream.some((e) => e.id === cancelEventId) || CUSTOMER_CANCELLABLE.includes(state.status));
+  return found && { orderId: found.orderId, number: found.state.number };
+}
+
+type PlacedOrder = Extract<ReturnType<typeof initialOrderState>, { kind: 'placed' }>;
+
+/**
+ * The sender's latest order placed from this chat before this message that `accept` takes.
+ * Orders derive their id from their message, so the chat stream itself says which messages became
+ * whose orders; reading it backwards is bounded (SELF_CANCEL_SCAN) and never waits for a projection.
+ */
+async function latestOrderOf(store: EventStore, w: Work, accept: (state: PlacedOrder, stream: RecordedEvent[]) => boolean): Promise<{ orderId: string; state: PlacedOrder } | undefined> {
   if (w.event.revision === 0n) return undefined;
   const { m } = w;
   const recent = await store.readStream(w.event.streamId, { direction: 'backwards', fromRevision: w.event.revision - 1n, maxCount: SELF_CANCEL_SCAN.events });
@@ -506,17 +573,190 @@ async function latestOpenOrder(store: EventStore, w: Work, cancelEventId: string
     if (r.type !== 'MessageReceived') continue;
     const v = validateEvent(r.type, r.data, r.metadata.schemaVersion);
     if (!v.ok || v.event.type !== 'MessageReceived') continue;
-    const sender = v.event.data.sender;
-    if (sender.id !== m.sender.id && (m.sender.phone === null || sender.phone !== m.sender.phone)) continue;
+    if (!sameSender(v.event.data.sender, m.sender)) continue;
     if (++looked > SELF_CANCEL_SCAN.orders) break;
     const orderId = orderIdForMessage(m.businessId, v.event.data.messageId);
     const stream = await store.readStream(orderStreamId(orderId));
     if (stream.length === 0) continue;
     const state = fold<ReturnType<typeof initialOrderState>, OrderEvent>(stream, orderStreamId(orderId), initialOrderState(), evolveOrder);
     if (state.kind !== 'placed') continue;
-    if (stream.some((e) => e.id === cancelEventId) || CUSTOMER_CANCELLABLE.includes(state.status)) return { orderId, number: state.number };
+    if (accept(state, stream)) return { orderId, state };
   }
   return undefined;
+}
+
+const sameSender = (a: Message['sender'], b: Message['sender']): boolean => a.id === b.id || (b.phone !== null && a.phone === b.phone);
+
+/** Who asks, as order commands check it: the sender, and the business's self-edit window. */
+function customerOf(w: Work) {
+  return { kind: 'customer' as const, senderId: w.m.sender.id.slice(0, 200), phone: w.m.sender.phone, windowMinutes: w.business!.settings.selfEditWindowMinutes };
+}
+
+/** `add 2 bread to #1001`: the order number typed with `#`, and the text without it. */
+function orderNumberIn(text: string): { number: number | null; text: string } {
+  const m = /(?:^|\s)(?:(?:to|on|for|in|from|en|del|al|a|de|no|na|do|ao)\s+)?(?:(?:my|the|mi|el|meu|o)\s+)?(?:(?:order|pedido|orden|encomenda)\s+)?#\s?(\d{1,9})(?=\s|[.,!]|$)/iu.exec(text);
+  if (!m?.[1]) return { number: null, text };
+  return { number: Number(m[1]), text: (text.slice(0, m.index) + text.slice(m.index + m[0].length)).trim() };
+}
+
+/** Past the business's window: recorded on the order for the merchant, the order as it was. */
+async function requestChange(store: EventStore, w: Work, orderId: string, request: 'add' | 'replace' | 'remove' | 'cancel', why: string): Promise<Outcome> {
+  const { m } = w;
+  const meta = messageMetadata(w.event, m);
+  const data = parseCommandData(
+    orderCommandSchemas.RequestOrderChange,
+    { orderId, businessId: m.businessId, messageId: m.messageId, request, text: m.text.slice(0, 1000), by: customerOf(w) },
+    'change request',
+  );
+  try {
+    await runOrderCommand(store, orderId, { type: 'RequestOrderChange', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, eventId('OrderChangeRequested', `${m.businessId}:${m.messageId}`));
+  } catch (error) {
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+  return { kind: 'ignored', reason: `${why} (change requested)`, orderId };
+}
+
+/** A customer's own change of their open order: the new items and total, with the customer as actor. */
+async function selfEdit(store: EventStore, ledger: NumberLedger, w: Work, e: NonNullable<Work['edit']>): Promise<Outcome> {
+  const { m } = w;
+  const business = w.business!;
+  const meta = messageMetadata(w.event, m);
+  const id = eventId('OrderUpdated', `${m.businessId}:${m.messageId}`);
+  const language = e.request.language;
+  const refuse = (kind: Refusal['kind'], reason: string, number: number | null, extra: Partial<Refusal> = {}): Outcome => ({
+    kind: 'ignored',
+    reason,
+    refusal: { kind, number, status: null, language, ...extra },
+  });
+  let target: { orderId: string; state: PlacedOrder } | undefined;
+  if (e.number !== null) {
+    const orderId = await ledger.orderByNumber(store, e.number);
+    const stream = orderId ? await store.readStream(orderStreamId(orderId)) : [];
+    const state = orderId ? fold<ReturnType<typeof initialOrderState>, OrderEvent>(stream, orderStreamId(orderId), initialOrderState(), evolveOrder) : initialOrderState();
+    if (!orderId || state.kind !== 'placed') return refuse('cancel_unknown_order', `no order #${e.number} in this business`, e.number);
+    target = { orderId, state };
+  } else {
+    target = await latestOrderOf(store, w, (state, stream) => stream.some((x) => x.id === id) || CUSTOMER_CANCELLABLE.includes(state.status));
+    if (!target) {
+      // Nothing of theirs to change, but the message reads as an order ("add 2 bread"): a new order.
+      if (w.result?.intent === 'order' && w.result.items.length > 0) {
+        const refused = orderPlacement(w);
+        if (refused) return refused;
+        await placeOrders(store, ledger, [w]);
+        return w.outcome ?? { kind: 'order', orderId: w.place!.orderId };
+      }
+      return refuse('edit_no_open_order', 'no pending or confirmed order of this customer in this chat to change', null);
+    }
+  }
+  const { orderId, state } = target;
+  let applied = applySelfEdit(state.items, e.request, business.catalog);
+  const request = e.request;
+  if (!applied.ok && request.kind === 'add') {
+    // The parser knows the catalog's aliases and spellings better than a plain name match.
+    const found = w.result?.items.find((i) => i.sku !== null && i.unitPrice !== null);
+    if (found) {
+      const at = state.items.findIndex((i) => i.sku === found.sku);
+      const items = at >= 0
+        ? state.items.map((i, k) => (k === at ? { ...i, quantity: i.quantity + request.quantity } : i))
+        : [...state.items, { name: found.name, sku: found.sku, quantity: request.quantity, unitPrice: found.unitPrice }];
+      applied = { ok: true, removedAll: false, items };
+    }
+  }
+  if (!applied.ok) return refuse('edit_unknown_item', `"${applied.item}" is not on order #${state.number} or in the catalog`, state.number, { item: applied.item.slice(0, 80) });
+  if (applied.removedAll) {
+    // Taking out the last item is cancelling the order.
+    return selfCancel(store, ledger, w, { number: state.number, language });
+  }
+  try {
+    const data = parseCommandData(
+      orderCommandSchemas.UpdateOrder,
+      { orderId, businessId: m.businessId, items: applied.items, totalAmount: itemsTotal(applied.items), reason: 'customer', by: customerOf(w) },
+      'order change',
+    );
+    await runOrderCommand(store, orderId, { type: 'UpdateOrder', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, id);
+    return { kind: 'order', orderId };
+  } catch (error) {
+    if (error instanceof SelfEditWindowPassed) return requestChange(store, w, orderId, e.request.kind, error.message);
+    if (error instanceof Forbidden) return refuse('edit_not_yours', error.message, state.number);
+    if (error instanceof IllegalState) return refuse('edit_not_open', error.message, state.number, { status: state.status });
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/** "Same as last time": the customer's last delivered order from this chat, offered back before anything is placed. */
+async function offerRepeat(store: EventStore, w: Work, r: NonNullable<Work['repeat']>): Promise<Outcome> {
+  const { m } = w;
+  const business = w.business!;
+  const last = await latestOrderOf(store, w, (state) => state.status === 'delivered');
+  if (!last) return { kind: 'ignored', reason: 'no delivered order of this customer in this chat to repeat', refusal: { kind: 'repeat_none', number: null, status: null, language: r.language } };
+  // Today's catalog prices for what is still sold; the rest as it was.
+  const items = last.state.items.map((i) => {
+    const p = i.sku === null ? undefined : business.catalog.find((c) => c.sku === i.sku);
+    return p ? { ...i, name: p.name, unitPrice: p.price } : i;
+  });
+  const data = {
+    messageId: m.messageId, businessId: m.businessId, groupId: m.groupId, senderId: m.sender.id.slice(0, 200),
+    fromOrderId: last.orderId, fromNumber: last.state.number,
+    customer: { name: last.state.customer.name?.slice(0, 200) ?? null, phone: last.state.customer.phone, address: last.state.customer.address?.slice(0, 500) ?? null },
+    items, totalAmount: itemsTotal(items), currency: last.state.currency ?? business.profile.currency, language: r.language, offeredAt: w.event.metadata.occurredAt,
+  };
+  const v = validateEvent('RepeatOrderOffered', data);
+  if (!v.ok) return { kind: 'ignored', reason: `the last order cannot be offered again: ${v.error}` };
+  await store.append(w.event.streamId, [newEvent('RepeatOrderOffered', `${m.businessId}:${m.messageId}`, v.event.data as NoviEventData<'RepeatOrderOffered'>, messageMetadata(w.event, m))], { expectedRevision: 'any', ...RELAXED });
+  return { kind: 'ignored', reason: `offered to repeat #${last.state.number}; placed when the customer answers YES` };
+}
+
+/**
+ * A YES from the customer a repeat was offered to, within the business's self-edit window of the
+ * offer and before any other YES took it: the offered order is placed as it was shown.
+ */
+async function acceptRepeat(store: EventStore, ledger: NumberLedger, w: Work): Promise<Outcome> {
+  const { m } = w;
+  const business = w.business!;
+  const silent: Outcome = { kind: 'ignored', reason: 'not an order or a status update (a yes with nothing to confirm)' };
+  if (w.event.revision === 0n) return silent;
+  const recent = await store.readStream(w.event.streamId, { direction: 'backwards', fromRevision: w.event.revision - 1n, maxCount: SELF_CANCEL_SCAN.events });
+  let offer: NoviEventData<'RepeatOrderOffered'> | undefined;
+  for (const r of recent) {
+    const v = validateEvent(r.type, r.data, r.metadata.schemaVersion);
+    if (!v.ok) continue;
+    if (v.event.type === 'MessageReceived' && sameSender(v.event.data.sender, m.sender) && matchYes(v.event.data.text)) {
+      // An earlier YES of this customer already placed the offer.
+      const placed = await store.readStream(orderStreamId(orderIdForMessage(m.businessId, v.event.data.messageId)), { maxCount: 1 });
+      if (placed.length > 0) return silent;
+    }
+    if (v.event.type === 'RepeatOrderOffered' && (v.event.data.senderId === m.sender.id.slice(0, 200))) {
+      offer = v.event.data;
+      break;
+    }
+  }
+  if (!offer) return silent;
+  const now = new Date(w.event.metadata.occurredAt);
+  if (now.getTime() - Date.parse(offer.offeredAt) > business.settings.selfEditWindowMinutes * 60_000) {
+    return { kind: 'ignored', reason: `the repeat offer of #${offer.fromNumber} is older than ${business.settings.selfEditWindowMinutes} minutes` };
+  }
+  const orderId = orderIdForMessage(m.businessId, m.messageId);
+  const meta = messageMetadata(w.event, m);
+  try {
+    const data = parseCommandData(
+      orderCommandSchemas.PlaceOrder,
+      {
+        orderId, businessId: m.businessId, groupId: m.groupId, number: FIRST_ORDER_NUMBER,
+        customer: offer.customer, items: offer.items, totalAmount: offer.totalAmount, currency: offer.currency, deliveryNotes: null, missing: [], parserVersion: null,
+        source: { messageId: m.messageId, text: m.text, sender: { id: m.sender.id.slice(0, 200), name: m.sender.name, phone: m.sender.phone }, receivedAt: m.timestamp },
+      },
+      'order',
+    );
+    placeOrderEvents(orderId, data, meta);
+    w.place = { orderId, data, meta };
+  } catch (error) {
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+  await placeOrders(store, ledger, [w]);
+  return w.outcome ?? { kind: 'order', orderId };
 }
 
 async function runOrderCommand(store: EventStore, orderId: string, command: OrderCommand, meta: Omit<EventMetadata, 'schemaVersion'>, id: string) {

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import { validateEvent, type Language, type NoviEventData } from '../events/catalog.ts';
-import { NS, uuidFromName } from '../shared/ids.ts';
-import { readBusiness } from '../businesses/business.ts';
+import { directChatGroupId, NS, uuidFromName } from '../shared/ids.ts';
+import { privateChatOf } from '../whatsapp/transport.ts';
+import { DEFAULT_BUSINESS_SETTINGS, readBusiness } from '../businesses/business.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { SubscriptionRunner, type Subscriber, type SubscriptionOptions } from '../subscriptions/runner.ts';
 import { Waker } from '../subscriptions/wake.ts';
@@ -19,6 +20,8 @@ import { REPARSE_ACTOR } from '../shared/actors.ts';
 import { receiptText } from '../payments/receipt.ts';
 import { receiptDataOf } from '../payments/receipt-data.ts';
 import { timezoneForCountry } from '../../projections/shared.ts';
+import { matchSelfCancel } from '../orders/self-cancel.ts';
+import { matchSelfEdit } from '../orders/self-edit.ts';
 
 /** An actor that is a WhatsApp sender (the customer), not a user of Novi or the bot. */
 const WHATSAPP_ACTOR = /@(c\.us|lid|s\.whatsapp\.net)$/;
@@ -29,6 +32,8 @@ interface Reply {
   id: string;
   businessId: string;
   groupId: string;
+  /** The chat to send to when it is not the group's own (a direct chat, a private reply); null: the group's. */
+  chatId?: string | null;
   kind: 'confirmation' | 'question' | 'status' | 'other';
   recipient: string;
   text: string;
@@ -42,6 +47,8 @@ interface BusinessReplies {
   language: Language;
   fixedLanguage: boolean;
   overrides: TemplateOverride[];
+  replyMode: 'group' | 'private';
+  selfEditWindowMinutes: number;
 }
 
 /** Outbox id per (event, kind): a redelivered event never enqueues twice. */
@@ -62,7 +69,11 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
     const country = state.kind === 'registered' ? state.profile.country : null;
     const defaultLanguage: Language | null = state.kind === 'registered' ? state.defaultLanguage : null;
     const overrides: TemplateOverride[] = state.kind === 'registered' ? state.templates : [];
-    const value = { language: defaultLanguage ?? languageForCountry(country), fixedLanguage: defaultLanguage !== null, overrides };
+    const settings = state.kind === 'registered' ? state.settings : DEFAULT_BUSINESS_SETTINGS;
+    const value = {
+      language: defaultLanguage ?? languageForCountry(country), fixedLanguage: defaultLanguage !== null, overrides,
+      replyMode: settings.replyMode, selfEditWindowMinutes: settings.selfEditWindowMinutes,
+    };
     businessCache.set(businessId, { value, until: Date.now() + 10_000 });
     return value;
   }
@@ -76,7 +87,53 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
   const nameVar = (name: string | null) => (name ? `, ${name.split(/\s+/)[0]}` : '');
   const recipientOf = (c: { name: string | null; phone: string | null }) => c.phone ?? c.name ?? 'customer';
 
+  /**
+   * Where a reply about a customer's message goes: a direct chat's reply stays in it; a group's goes
+   * to the group, or privately to the customer (their own direct chat) when the business chose so.
+   */
+  function routed(r: Reply, b: BusinessReplies, sender: { id?: string | null | undefined; phone: string | null }): Reply {
+    if (sender.id && r.groupId === directChatGroupId(r.businessId, sender.id)) return { ...r, chatId: sender.id };
+    if (b.replyMode !== 'private') return r;
+    const chat = privateChatOf({ id: sender.id ?? null, phone: sender.phone });
+    return chat ? { ...r, groupId: directChatGroupId(r.businessId, chat), chatId: chat } : r;
+  }
+
+  async function placedOf(orderId: string, upTo?: string) {
+    let order = initialOrderState();
+    let source: NoviEventData<'OrderPlaced'>['source'] | null = null;
+    for (const x of await rt.store.readStream(`order-${orderId}`, { maxCount: 500 })) {
+      const v = validateEvent(x.type, x.data, x.metadata.schemaVersion);
+      if (!v.ok) continue;
+      if (v.event.type === 'OrderPlaced') source = v.event.data.source;
+      order = evolveOrder(order, v.event as OrderEvent);
+      if (x.id === upTo) break;
+    }
+    return order.kind === 'placed' && source ? { order, source } : null;
+  }
+
   async function repliesFor(e: RecordedEvent): Promise<Reply[]> {
+    const unrouted = await unroutedRepliesFor(e);
+    if (unrouted.length === 0) return [];
+    const b = await businessReplies((e.data as { businessId: string }).businessId);
+    return unrouted.map((r) => routed(r.reply, b, r.sender));
+  }
+
+  async function unroutedRepliesFor(e: RecordedEvent): Promise<Array<{ reply: Reply; sender: { id?: string | null | undefined; phone: string | null } }>> {
+    const base = await baseRepliesFor(e);
+    if (base.length === 0) return [];
+    const wrap = (sender: { id?: string | null | undefined; phone: string | null }) => base.map((reply) => ({ reply, sender }));
+    if (e.type === 'OrderPlaced') return wrap((e.data as NoviEventData<'OrderPlaced'>).source.sender);
+    if (e.type === 'StatusChanged' || e.type === 'OrderUpdated' || e.type === 'OrderChangeRequested') {
+      // The customer who placed the order is the one answered.
+      const placed = await placedOf((e.data as { orderId: string }).orderId, e.id);
+      return wrap(placed?.source.sender ?? { phone: null });
+    }
+    if (e.type === 'RepeatOrderOffered') return wrap({ id: (e.data as NoviEventData<'RepeatOrderOffered'>).senderId, phone: null });
+    // OrderParsed, MessageIgnored: the sender is the event's actor.
+    return wrap({ id: e.metadata.actor, phone: null });
+  }
+
+  async function baseRepliesFor(e: RecordedEvent): Promise<Reply[]> {
     // A reparse replays old messages: nothing it records may reach a customer (src/cli/reparse.ts).
     if (e.metadata.actor === REPARSE_ACTOR) return [];
     if (e.type === 'OrderPlaced') {
@@ -139,8 +196,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       if (!refusal) return [];
       const b = await businessReplies(d.businessId);
       const lang = b.fixedLanguage ? b.language : (refusal.language ?? b.language);
-      const key = `order.${refusal.kind.replace('cancel_', 'cancel.')}` as TemplateKey;
-      const vars = { number: refusal.number === null ? '' : String(refusal.number), status: refusal.status ? STATUS_NAMES[lang][refusal.status] : '' };
+      const key = `order.${refusal.kind.replace(/^(cancel|edit|repeat)_/, '$1.')}` as TemplateKey;
+      const vars = { number: refusal.number === null ? '' : String(refusal.number), status: refusal.status ? STATUS_NAMES[lang][refusal.status] : '', item: refusal.item ?? '' };
       return [
         {
           id: outboxId(e.id, 'refusal'),
@@ -170,7 +227,9 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       }
       if (order.kind !== 'placed' || !source) return [];
       const b = await businessReplies(d.businessId);
-      const lang = pickLanguage(b, source.text);
+      // A change asked by message is answered in the language it was asked in.
+      const asked = d.reason === 'customer' && !b.fixedLanguage ? await askedLanguage(e, order.groupId) : null;
+      const lang = asked ?? pickLanguage(b, source.text);
       const vars = { number: String(order.number), name: nameVar(order.customer.name), items: itemsText(order.items), total: formatMoney(order.totalAmount, order.currency, lang) };
       return [
         {
@@ -179,7 +238,7 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
           groupId: order.groupId,
           kind: 'confirmation',
           recipient: recipientOf({ name: order.customer.name ?? source.sender.name, phone: order.customer.phone ?? source.sender.phone }),
-          text: render(lang, 'order.updated', vars, b.overrides),
+          text: render(lang, d.reason === 'customer' ? 'order.changed' : 'order.updated', vars, b.overrides),
           orderId: d.orderId,
           inReplyTo: source.messageId,
           sourceReceivedAt: null,
@@ -196,7 +255,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       // A manual order the merchant did not want confirmed on WhatsApp gets no status messages either.
       if (o.source.channel === 'manual' && o.source.notifyCustomer !== true) return [];
       const b = await businessReplies(d.businessId);
-      const lang = pickLanguage(b, o.source.text);
+      const asked = d.messageId !== null && WHATSAPP_ACTOR.test(e.metadata.actor) && !b.fixedLanguage ? await askedLanguage(e, o.groupId) : null;
+      const lang = asked ?? pickLanguage(b, o.source.text);
       const key = `order.status.${d.to}` as TemplateKey;
       return [
         {
@@ -248,12 +308,69 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
         },
       ];
     }
+    if (e.type === 'OrderChangeRequested') {
+      const d = e.data as NoviEventData<'OrderChangeRequested'>;
+      const placed = await placedOf(d.orderId, e.id);
+      if (!placed) return [];
+      const b = await businessReplies(d.businessId);
+      const lang = b.fixedLanguage ? b.language : (matchSelfEdit(d.text)?.language ?? matchSelfCancel(d.text)?.language ?? pickLanguage(b, d.text));
+      return [
+        {
+          id: outboxId(e.id, 'change-requested'),
+          businessId: d.businessId,
+          groupId: placed.order.groupId,
+          kind: 'other',
+          recipient: recipientOf({ name: placed.order.customer.name ?? placed.source.sender.name, phone: placed.order.customer.phone ?? placed.source.sender.phone }),
+          text: render(lang, 'order.change.requested', { number: String(placed.order.number), minutes: String(b.selfEditWindowMinutes) }, b.overrides),
+          orderId: d.orderId,
+          inReplyTo: d.messageId,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
+    if (e.type === 'RepeatOrderOffered') {
+      const d = e.data as NoviEventData<'RepeatOrderOffered'>;
+      const b = await businessReplies(d.businessId);
+      const lang = b.fixedLanguage ? b.language : (d.language ?? b.language);
+      const items = d.items.map((i) => `${i.quantity} × ${i.name}`).join(', ');
+      return [
+        {
+          id: outboxId(e.id, 'repeat-offer'),
+          businessId: d.businessId,
+          groupId: d.groupId,
+          kind: 'question',
+          recipient: recipientOf(d.customer),
+          text: render(lang, 'order.repeat.offer', { number: String(d.fromNumber), items, total: formatMoney(d.totalAmount, d.currency, lang) }, b.overrides),
+          orderId: null,
+          inReplyTo: d.messageId,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
     return [];
+  }
+
+  /**
+   * The language a customer asked a change in (the message that caused `e`, on the order's chat
+   * stream, read backwards a bounded way), so the answer is in it; null when not found.
+   */
+  async function askedLanguage(e: RecordedEvent, groupId: string): Promise<Language | null> {
+    const cause = e.metadata.causationId;
+    if (!cause) return null;
+    for (const x of await rt.store.readStream(`chat-${groupId}`, { direction: 'backwards', maxCount: 300 })) {
+      if (x.id !== cause || x.type !== 'MessageReceived') continue;
+      const text = (x.data as { text?: unknown }).text;
+      if (typeof text !== 'string') return null;
+      return matchSelfEdit(text)?.language ?? matchSelfCancel(text)?.language ?? detectLanguage(text);
+    }
+    return null;
   }
 
   const subscriber: Subscriber<RecordedEvent> = {
     name: NOTIFIER_CHECKPOINT,
-    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored', 'OrderUpdated', 'ReceiptSendRequested'],
+    eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored', 'OrderUpdated', 'ReceiptSendRequested', 'OrderChangeRequested', 'RepeatOrderOffered'],
     // A status reply must not overtake the confirmation of its order.
     ordering: 'stream',
     // Outbox rows and the checkpoint in one transaction: each reply is enqueued exactly once.
@@ -268,8 +385,8 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       for (const e of events) {
         for (const r of await repliesFor(e)) {
           await tx!.query(sql.type(z.object({}))`
-            insert into whatsapp_outbox (id, business_id, group_id, kind, recipient, text, order_id, in_reply_to, source_received_at, cause_event_id)
-            values (${r.id}, ${r.businessId}, ${r.groupId}, ${r.kind}, ${r.recipient}, ${r.text}, ${r.orderId}, ${r.inReplyTo},
+            insert into whatsapp_outbox (id, business_id, group_id, chat_id, kind, recipient, text, order_id, in_reply_to, source_received_at, cause_event_id)
+            values (${r.id}, ${r.businessId}, ${r.groupId}, ${r.chatId ?? null}, ${r.kind}, ${r.recipient}, ${r.text}, ${r.orderId}, ${r.inReplyTo},
               ${r.sourceReceivedAt}::timestamptz, ${r.causeEventId})
             on conflict (id) do nothing`);
           await tx!.query(sql.type(z.object({}))`select pg_notify('novi_session_wake', ${r.businessId})`);

@@ -36,6 +36,8 @@ export const NS = {
   order: 'b7e2d4c6-1a3f-4b5d-8e9c-0f2a4b6c8d1e',
   /** Outbox entries derived from the event they answer. */
   outbox: 'c1d3e5f7-2b4a-4c6e-9d8f-1a3b5c7d9e0f',
+  /** A customer's direct (1:1) chat with a business: its chat stream id. */
+  direct: 'd4e6f8a0-3c5b-4d7f-8e9a-2b4c6d8e0f1a',
 } as const;
 
 /** Deterministic event id: the same fact recorded twice gets the same id, so the store dedupes it. */
@@ -51,4 +53,12 @@ export function messageReceivedEventId(businessId: string, whatsappMessageId: st
 /** The order a message places: a redelivered MessageReceived places the same order. */
 export function orderIdForMessage(businessId: string, whatsappMessageId: string): string {
   return uuidFromName(NS.order, `${businessId}:${whatsappMessageId}`);
+}
+
+/**
+ * The chat a customer's direct (1:1) messages to a business live in, in place of a group id:
+ * `chat-<this>` is that conversation's stream, per business and WhatsApp chat id.
+ */
+export function directChatGroupId(businessId: string, chatId: string): string {
+  return uuidFromName(NS.direct, `${businessId}:${chatId}`);
 }

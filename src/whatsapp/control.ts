@@ -169,6 +169,56 @@ export async function postSimulatorMessage(
   });
 }
 
+const directInput = z.object({
+  businessId: z.string().uuid(),
+  from: z.object({ name: z.string().trim().min(1).max(120), phone: e164 }),
+  text: z.string().min(1).max(4096),
+  id: simulatorInput.shape.id,
+});
+
+/** The simulated direct chat of a customer's phone with the business: `<digits>@c.us`, as WhatsApp names it. */
+export const simulatorDirectChatId = (phone: string): string => `${phone.slice(1)}@c.us`;
+
+/**
+ * A direct (1:1) message from `from.phone` to the business's number, as WhatsApp delivers it: the
+ * session records it only when the business takes direct orders (its `directOrders` setting).
+ */
+export async function postSimulatorDirectMessage(
+  rt: Runtime,
+  input: { businessId: string; from: { name: string; phone: string }; text: string; id?: string },
+): Promise<{ messageId: string }> {
+  if (!rt.config.simulator) throw simulatorOff();
+  const m = parseCommandData(directInput, input, 'simulator message');
+  const running = await rt.pool.maybeOne(sql.type(requestRow)`
+    select session_id, business_id, transport, status from whatsapp_session_requests where business_id = ${m.businessId}`);
+  if (!running || running.status !== 'running' || running.transport !== 'simulator') {
+    throw new IllegalState('This business has no simulator session running; start one with POST /business/:id/whatsapp {"transport":"simulator"}');
+  }
+  const chatId = simulatorDirectChatId(m.from.phone);
+  return deliverToSimulator(rt.pool, { businessId: m.businessId, chatId, ...(m.id ? { messageId: m.id } : {}), fromId: chatId, fromName: m.from.name, text: m.text });
+}
+
+const outboxRows = z.object({ recipient: z.string(), text: z.string(), sent_at: tsDate, in_reply_to: z.string().nullable(), chat_id: z.string() });
+
+/**
+ * The latest 500 messages the bot sent in a business's direct chats, oldest first: one customer's
+ * (by phone), or every direct chat's when `phone` is null.
+ */
+export async function readSimulatorDirectOutbox(
+  rt: Runtime,
+  businessId: string,
+  phone: string | null,
+): Promise<Array<{ to: string; text: string; sentAt: string; inReplyTo: string | null; chatId: string }>> {
+  const q = parseCommandData(z.object({ businessId: z.string().uuid(), phone: e164.nullable() }), { businessId, phone }, 'outbox query');
+  const chat = q.phone === null ? sql.fragment`chat_id not like '%@g.us'` : sql.fragment`chat_id = ${simulatorDirectChatId(q.phone)}`;
+  const rows = await rt.pool.any(sql.type(outboxRows)`
+    select recipient, text, sent_at, in_reply_to, chat_id from (
+      select id, recipient, text, sent_at, in_reply_to, chat_id from simulator_outbox
+      where business_id = ${q.businessId} and ${chat} order by id desc limit 500
+    ) latest order by id`);
+  return rows.map((r) => ({ to: r.recipient, text: r.text, sentAt: r.sent_at.toISOString(), inReplyTo: r.in_reply_to, chatId: r.chat_id }));
+}
+
 /** The latest 500 messages the bot sent in a group, oldest first. */
 export async function readSimulatorOutbox(
   rt: Runtime,

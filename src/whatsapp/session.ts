@@ -4,10 +4,11 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EventStore, NewEvent } from '../eventstore/types.ts';
 import { eventSchemas, makeMetadata, MAX_INT, type NoviEventData, type NoviEventType } from '../events/catalog.ts';
-import { eventId, messageReceivedEventId, newId } from '../shared/ids.ts';
+import { directChatGroupId, eventId, messageReceivedEventId, newId } from '../shared/ids.ts';
+import { readBusiness } from '../businesses/business.ts';
 import type { Logger } from '../logger.ts';
 import { tsDate, tsDateNullable } from './db.ts';
-import { isGroupChat, phoneFromWhatsappId, simulatorChatId, type InboundMessage, type OutgoingMessage, type Transport } from './transport.ts';
+import { isDirectChat, isGroupChat, phoneFromWhatsappId, simulatorChatId, type InboundMessage, type OutgoingMessage, type Transport } from './transport.ts';
 
 export type SessionOutcome = { kind: 'stopped' } | { kind: 'failed'; reason: string } | { kind: 'disconnected'; reason: string };
 
@@ -54,6 +55,10 @@ const CLOCK_SKEW_MS = 3_600_000;
 const MAX_HISTORY = 3200;
 /** Events read back from a chat stream to learn what is recorded, at most. */
 const MAX_STREAM_SCAN = 20_000;
+/** Direct chats compared per reconciliation at most (the most recently active). */
+const MAX_DIRECT_CHATS = 200;
+/** Direct chats are reconciled on (re)connection and then at most this often. */
+const DIRECT_RECONCILE_MS = 5 * 60_000;
 /** Message ids remembered per chat (the window's worth on a busy group). */
 const MAX_REMEMBERED = 50_000;
 
@@ -79,6 +84,7 @@ const outboxClaim = z.object({
   prev_status: z.string(),
   prev_attempt_at: tsDateNullable,
   whatsapp_id: z.string().nullable(),
+  chat_id: z.string().nullable(),
 });
 
 export class Session {
@@ -93,6 +99,8 @@ export class Session {
   private draining = false;
   private drainAgain = false;
   private readonly groupCache = new Map<string, { groupId: string | null; until: number }>();
+  private directCache: { on: boolean; until: number } | undefined;
+  private directReconciledAt = Number.NEGATIVE_INFINITY;
   /** Per group: the message ids recorded over the reconciliation window. */
   private readonly memory = new Map<string, ChatMemory>();
   private readonly sim: boolean;
@@ -222,11 +230,30 @@ export class Session {
     return groupId;
   }
 
-  /** Records a message if it comes from one of the business's linked groups. True when newly stored. */
+  /** Whether the business takes orders in direct chats (its setting, read from its stream, cached briefly). */
+  private async directOrders(): Promise<boolean> {
+    if (this.directCache && this.directCache.until > Date.now()) return this.directCache.on;
+    const b = await readBusiness(this.o.store, this.o.businessId);
+    const on = b.kind === 'registered' && b.settings.directOrders;
+    this.directCache = { on, until: Date.now() + 5_000 };
+    return on;
+  }
+
+  /**
+   * Where a message is recorded: a linked group's chat stream, or the customer's direct chat
+   * (`@c.us` / `@lid`) when the business takes direct orders; null when it is not stored at all
+   * (unlinked groups, status updates, channels, direct chats with the setting off).
+   */
+  private async homeOf(chatId: string): Promise<string | null> {
+    if (isGroupChat(chatId)) return this.groupFor(chatId);
+    if (isDirectChat(chatId) && (await this.directOrders())) return directChatGroupId(this.o.businessId, chatId);
+    return null;
+  }
+
+  /** Records a message if it comes from a linked group or a direct chat the business reads. True when newly stored. */
   async ingest(m: InboundMessage): Promise<boolean> {
-    if (!isGroupChat(m.chatId)) return false; // private chats are never stored
-    const groupId = await this.groupFor(m.chatId);
-    if (!groupId) return false; // unlinked group
+    const groupId = await this.homeOf(m.chatId);
+    if (!groupId) return false;
     return this.record(groupId, m);
   }
 
@@ -257,8 +284,7 @@ export class Session {
     extra: { text: string; editedAt: string } | { revokedAt: string },
     at: Date | null,
   ): Promise<void> {
-    if (!isGroupChat(chatId)) return;
-    const groupId = await this.groupFor(chatId);
+    const groupId = await this.homeOf(chatId);
     if (!groupId) return;
     const data = { messageId, businessId: this.o.businessId, groupId, chatId, sessionId: this.o.sessionId, senderId, ...extra };
     // One event per edit (keyed by its time), one per deletion: a redelivery is stored once.
@@ -368,8 +394,42 @@ export class Session {
         this.log.warn({ err: e, sessionId: this.o.sessionId, groupId: chat.groupId }, 'reconciliation of a group failed');
       }
     }
+    // Listing an account's chats is costly: direct chats on (re)connection, then at most every DIRECT_RECONCILE_MS.
+    if (now - this.directReconciledAt >= DIRECT_RECONCILE_MS) {
+      this.directReconciledAt = now;
+      const direct = await this.reconcileDirect(now);
+      added += direct.added;
+      failed += direct.failed;
+    }
     if (added || failed) this.log.info({ sessionId: this.o.sessionId, tenantId: this.o.businessId, added, failed }, 'reconciled messages the live feed missed');
     return added;
+  }
+
+  /** Direct chats the transport saw within the window, when the business reads them (at most MAX_DIRECT_CHATS). */
+  private async reconcileDirect(now: number): Promise<{ added: number; failed: number }> {
+    let added = 0;
+    let failed = 0;
+    try {
+      const since = new Date(now - (this.o.reconcileWindowMs ?? DAY_MS));
+      const chats = this.o.transport.directChats && (await this.directOrders()) ? await this.o.transport.directChats(since, MAX_DIRECT_CHATS) : [];
+      for (const chatId of chats) {
+        if (!isDirectChat(chatId)) continue;
+        const groupId = directChatGroupId(this.o.businessId, chatId);
+        const stored = await this.storedIds(groupId, since.getTime());
+        for (const m of await this.history(chatId, Math.max(since.getTime(), stored.since))) {
+          if (stored.ids.has(m.id) || m.legacyIds?.some((x) => stored.ids.has(x))) continue;
+          try {
+            if (await this.record(groupId, m)) added++;
+          } catch (e) {
+            failed++;
+            this.log.warn({ err: e, sessionId: this.o.sessionId, messageId: m.id }, 'reconciliation could not record a direct message; will retry');
+          }
+        }
+      }
+    } catch (e) {
+      this.log.warn({ err: e, sessionId: this.o.sessionId }, 'reconciliation of direct chats failed');
+    }
+    return { added, failed };
   }
 
   // ── messages out ───────────────────────────────────────────────────────────────────
@@ -418,11 +478,12 @@ export class Session {
         next_attempt_at = now() + ${this.retry.visibilityMs} * interval '1 millisecond'
       from c
       where o.id = c.id
-      returning o.id, o.group_id, o.kind, o.recipient, o.text, o.order_id, o.in_reply_to, o.source_received_at, o.attempts,
+      returning o.id, o.group_id, o.chat_id, o.kind, o.recipient, o.text, o.order_id, o.in_reply_to, o.source_received_at, o.attempts,
         c.prev_status, c.prev_attempt_at,
         (select g.whatsapp_id from groups g where g.id = o.group_id) as whatsapp_id`);
     if (!row) return false;
-    const chatId = row.whatsapp_id ?? (this.sim ? simulatorChatId(row.group_id) : null);
+    // A direct chat or a private reply names its chat; a group reply goes to the group's linked chat.
+    const chatId = row.chat_id ?? row.whatsapp_id ?? (this.sim ? simulatorChatId(row.group_id) : null);
     if (!chatId) {
       await this.markFailed(row.id, 'the group has no WhatsApp chat linked');
       return true;

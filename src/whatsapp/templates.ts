@@ -11,7 +11,15 @@ export type TemplateKey =
   | 'order.cancel.not_yours'
   | 'order.cancel.not_open'
   | 'order.cancel.no_open_order'
-  | 'order.cancel.unknown_order';
+  | 'order.cancel.unknown_order'
+  | 'order.changed'
+  | 'order.change.requested'
+  | 'order.edit.not_yours'
+  | 'order.edit.not_open'
+  | 'order.edit.no_open_order'
+  | 'order.edit.unknown_item'
+  | 'order.repeat.offer'
+  | 'order.repeat.none';
 
 export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
   en: {
@@ -29,6 +37,14 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'Order #{number} is already {status} and can no longer be cancelled here. Please contact the shop.',
     'order.cancel.no_open_order': 'We could not find an open order of yours to cancel here. Please send its number, like "cancel my order #1001".',
     'order.cancel.unknown_order': 'We could not find order #{number}.',
+    'order.changed': 'Order #{number} changed: {items}. New total: {total}.',
+    'order.change.requested': 'Order #{number} was placed more than {minutes} minutes ago, so we passed your request to the shop. They will handle it.',
+    'order.edit.not_yours': 'Sorry, only the customer who placed order #{number} can change it.',
+    'order.edit.not_open': 'Order #{number} is already {status} and can no longer be changed here. Please contact the shop.',
+    'order.edit.no_open_order': 'We could not find an open order of yours to change here. Send a new order, or its number, like "add 1 bread to #1001".',
+    'order.edit.unknown_item': 'We could not find "{item}" on order #{number} or in our catalog.',
+    'order.repeat.offer': 'Same as last time (order #{number}): {items}. Total: {total}. Reply YES to place it.',
+    'order.repeat.none': 'We could not find a delivered order of yours to repeat. Please send your order.',
   },
   es: {
     'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
@@ -45,6 +61,14 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'El pedido #{number} ya está {status} y ya no se puede cancelar por aquí. Por favor, contacta a la tienda.',
     'order.cancel.no_open_order': 'No encontramos ningún pedido tuyo abierto para cancelar aquí. Envía su número, así: "cancela mi pedido #1001".',
     'order.cancel.unknown_order': 'No encontramos el pedido #{number}.',
+    'order.changed': 'Pedido #{number} cambiado: {items}. Nuevo total: {total}.',
+    'order.change.requested': 'El pedido #{number} se hizo hace más de {minutes} minutos, así que pasamos tu pedido de cambio a la tienda. Ellos se encargan.',
+    'order.edit.not_yours': 'Lo sentimos. Solo quien hizo el pedido #{number} puede cambiarlo.',
+    'order.edit.not_open': 'El pedido #{number} ya está {status} y ya no se puede cambiar por aquí. Por favor, contacta a la tienda.',
+    'order.edit.no_open_order': 'No encontramos ningún pedido tuyo abierto para cambiar aquí. Envía un pedido nuevo, o su número, así: "agrega 1 pan al #1001".',
+    'order.edit.unknown_item': 'No encontramos "{item}" en el pedido #{number} ni en nuestro catálogo.',
+    'order.repeat.offer': 'Lo mismo de siempre (pedido #{number}): {items}. Total: {total}. Responde SÍ para hacer el pedido.',
+    'order.repeat.none': 'No encontramos un pedido tuyo entregado para repetir. Por favor, envía tu pedido.',
   },
   pt: {
     'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
@@ -61,6 +85,14 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'O pedido #{number} já está {status} e não pode mais ser cancelado por aqui. Por favor, fale com a loja.',
     'order.cancel.no_open_order': 'Não encontramos nenhum pedido seu em aberto para cancelar aqui. Envie o número, assim: "cancela o meu pedido #1001".',
     'order.cancel.unknown_order': 'Não encontramos o pedido #{number}.',
+    'order.changed': 'Pedido #{number} alterado: {items}. Novo total: {total}.',
+    'order.change.requested': 'O pedido #{number} foi feito há mais de {minutes} minutos, então passamos seu pedido de alteração para a loja. Eles vão cuidar disso.',
+    'order.edit.not_yours': 'Desculpe, só quem fez o pedido #{number} pode alterá-lo.',
+    'order.edit.not_open': 'O pedido #{number} já está {status} e não pode mais ser alterado por aqui. Por favor, fale com a loja.',
+    'order.edit.no_open_order': 'Não encontramos nenhum pedido seu em aberto para alterar aqui. Envie um pedido novo, ou o número, assim: "adiciona 1 pão no #1001".',
+    'order.edit.unknown_item': 'Não encontramos "{item}" no pedido #{number} nem no nosso catálogo.',
+    'order.repeat.offer': 'O mesmo de sempre (pedido #{number}): {items}. Total: {total}. Responda SIM para fazer o pedido.',
+    'order.repeat.none': 'Não encontramos um pedido seu entregue para repetir. Por favor, envie seu pedido.',
   },
 };
 

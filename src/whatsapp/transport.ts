@@ -88,6 +88,11 @@ export interface Transport {
   start(handlers: TransportHandlers): Promise<void>;
   /** The latest `limit` messages of a chat, oldest first. */
   fetchMessages(chatId: string, limit: number): Promise<InboundMessage[]>;
+  /**
+   * Private (1:1) chats with activity since `since`, newest first, at most `limit`: reconciliation
+   * of direct chats after downtime. Absent: the transport cannot list chats.
+   */
+  directChats?(since: Date, limit: number): Promise<string[]>;
   /** Shows "typing…" in the chat before a reply, when the transport has such a thing. */
   typing(chatId: string): Promise<void>;
   /** Resolves once WhatsApp accepted the message; rejects when it did not (the outbox retries). */
@@ -113,6 +118,17 @@ export function phoneFromWhatsappId(id: string): string | null {
 
 export function isGroupChat(chatId: string): boolean {
   return chatId.endsWith('@g.us');
+}
+
+/** A private chat with one person (`…@c.us`, or `…@lid` when WhatsApp hides the number); not status or channels. */
+export function isDirectChat(chatId: string): boolean {
+  return /^[0-9]{5,20}@(c\.us|lid)$/.test(chatId);
+}
+
+/** The private chat to answer a sender in: their own chat id, or their phone's `@c.us` chat; null if neither is known. */
+export function privateChatOf(sender: { id?: string | null; phone: string | null }): string | null {
+  if (sender.id && isDirectChat(sender.id)) return sender.id;
+  return sender.phone ? `${sender.phone.slice(1)}@c.us` : null;
 }
 
 /** The chat id the simulator gives a group that has no WhatsApp chat linked. */

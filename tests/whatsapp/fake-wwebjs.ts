@@ -36,6 +36,27 @@ export function groupMessage(o: { id?: string; author: string; body: string; t?:
   };
 }
 
+/**
+ * A message in a private (1:1) chat, as whatsapp-web.js delivers it: `from` is the chat and the
+ * sender (`…@c.us`, or `…@lid` when WhatsApp hides the number), no `author`, and `id._serialized`
+ * without a participant. `status@broadcast` (a status update) has an author like a group.
+ */
+export function directMessage(o: { id?: string; from: string; body: string; t?: number; name?: string; type?: string; author?: string }): WaMessageLike {
+  const id = o.id ?? `3EB0${(++seq).toString(16).toUpperCase().padStart(16, '0')}`;
+  return {
+    id: { fromMe: false, remote: o.from, id, _serialized: `false_${o.from}_${id}` },
+    ack: 1,
+    from: o.from,
+    to: '2348099999999@c.us',
+    ...(o.author ? { author: o.author } : {}),
+    timestamp: o.t ?? Math.floor(Date.now() / 1000),
+    body: o.body,
+    type: o.type ?? 'chat',
+    hasMedia: false,
+    _data: { notifyName: o.name ?? 'Customer' },
+  };
+}
+
 /** The same message as a second delivery path shows it: participant as phone id instead of LID. */
 export function asSeenWithPhone(m: WaMessageLike, phoneId: string): WaMessageLike {
   return { ...m, author: phoneId, id: { ...m.id, participant: phoneId, _serialized: `false_${m.from}_${m.id.id}_${phoneId}` } };

@@ -6,6 +6,7 @@ import { startSupervisor } from '../../src/whatsapp/supervisor.ts';
 import { getSession, postSimulatorMessage, startSession, stopSession } from '../../src/whatsapp/control.ts';
 import { deliverToSimulator } from '../../src/whatsapp/transports/simulator.ts';
 import { FAST, received, seedBusiness, sessionReady, testRuntime, waitFor } from './helpers.ts';
+import { directChatGroupId } from '../../src/shared/ids.ts';
 
 const { rt, done } = await testRuntime();
 const a = await seedBusiness(rt);
@@ -37,7 +38,8 @@ t.test('messages of linked groups are recorded once; others never', async (t) =>
   await postSimulatorMessage(rt, { groupId: a.groupId, from: { name: 'Bisi Adeyemi', phone: '+2348035550101' }, text: '2 jollof rice', id: 'MSG-A-1' });
   await postSimulatorMessage(rt, { groupId: a.groupId, from: { name: 'Tunde', phone: '+2348031234567' }, text: '1 chapman' });
   await postSimulatorMessage(rt, { groupId: b.groupId, from: { name: 'Ana', phone: '+5511987654321' }, text: 'quero 2 coxinhas' });
-  // A group nobody linked and a private chat reach the session too; neither is stored.
+  // A group nobody linked and a private chat reach the session too: the group is never stored, the
+  // private chat is, in that customer's direct chat (direct orders are on by default, issue 14).
   await deliverToSimulator(rt.pool, { businessId: a.businessId, chatId: '120363099999999999@g.us', fromId: '2348030000000@c.us', fromName: 'X', text: 'spam' });
   await deliverToSimulator(rt.pool, { businessId: a.businessId, chatId: '2348035550101@c.us', fromId: '2348035550101@c.us', fromName: 'Bisi', text: 'private' });
   await postSimulatorMessage(rt, { groupId: a.groupId, from: { name: 'Bisi Adeyemi', phone: '+2348035550101' }, text: 'last' });
@@ -63,8 +65,9 @@ t.test('messages of linked groups are recorded once; others never', async (t) =>
   t.equal(dataB.chatId, '120363011111111111@g.us');
   t.equal(dataB.sender.phone, '+5511987654321');
   const all = await rt.store.readAll({ filter: { eventTypes: ['MessageReceived'] } });
-  t.equal(all.length, 4, 'nothing from the unlinked group or the private chat');
-  t.notOk(all.some((e) => /spam|private/.test((e.data as { text: string }).text)));
+  t.equal(all.length, 5, 'nothing from the unlinked group');
+  t.notOk(all.some((e) => /spam/.test((e.data as { text: string }).text)));
+  t.match((await received(rt, directChatGroupId(a.businessId, '2348035550101@c.us'))).map((e) => e.data), [{ text: 'private', chatId: '2348035550101@c.us' }], 'the private chat in its own stream');
 
   const st = await getSession(rt, a.businessId);
   t.equal(st?.id, sa.id);

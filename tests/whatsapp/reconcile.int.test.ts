@@ -4,7 +4,7 @@
 // the rest of the backlog.
 import t from 'tap';
 import { createLogger } from '../../src/logger.ts';
-import { newId } from '../../src/shared/ids.ts';
+import { directChatGroupId, newId } from '../../src/shared/ids.ts';
 import { Session } from '../../src/whatsapp/session.ts';
 import { deliverToSimulator, SimulatorTransport } from '../../src/whatsapp/transports/simulator.ts';
 import { simulatorChatId, type InboundMessage, type TransportHandlers } from '../../src/whatsapp/transport.ts';
@@ -77,4 +77,18 @@ t.test('one message that cannot be recorded does not abandon the rest of the bac
     return ev.length >= 2 ? ev : null;
   }, 10_000);
   t.same(texts(events), ['2 chicken', '3 plantain'], 'both messages after the bad one are recorded');
+});
+
+t.test('a direct message sent while the session was down is recorded when it starts (issue 14)', async (t) => {
+  const shop = await seedBusiness(rt);
+  const chatId = '2348035550101@c.us';
+  await deliverToSimulator(rt.pool, { businessId: shop.businessId, chatId, fromId: chatId, fromName: 'Bisi', text: '2 jollof rice while you were away' });
+  const transport = new LossyTransport({ pool: rt.pool, businessId: shop.businessId, pollMs: 50 });
+  const session = await runSession(shop.businessId, transport, 60_000);
+  t.teardown(() => session.stop({ logout: false }));
+  const direct = await waitFor('recorded in her direct chat', async () => {
+    const r = await received(rt, directChatGroupId(shop.businessId, chatId));
+    return r.length ? r : null;
+  }, 10_000);
+  t.same(texts(direct), ['2 jollof rice while you were away']);
 });

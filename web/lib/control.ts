@@ -22,6 +22,8 @@ export interface WhatsappControl {
   stopSession(rt: Runtime, input: { businessId: string; actor: string }): Promise<void>;
   postSimulatorMessage(rt: Runtime, input: { groupId: string; from: { name: string; phone: string }; text: string; id?: string }): Promise<{ messageId: string }>;
   readSimulatorOutbox(rt: Runtime, groupId: string): Promise<Array<{ to: string; text: string; sentAt: string; inReplyTo: string | null }>>;
+  postSimulatorDirectMessage(rt: Runtime, input: { businessId: string; from: { name: string; phone: string }; text: string; id?: string }): Promise<{ messageId: string }>;
+  readSimulatorDirectOutbox(rt: Runtime, businessId: string, phone: string | null): Promise<Array<{ to: string; text: string; sentAt: string; inReplyTo: string | null; chatId: string }>>;
 }
 
 class Unavailable extends DomainError {

@@ -238,11 +238,14 @@ export const orderRow = z.object({
   paid_amount: numOrNull,
   paid_at: iso.nullable(),
   refunded_at: iso.nullable(),
+  change_requested_at: iso.nullable(),
+  change_request: z.string().nullable(),
 });
 
 export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
   items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision,
-  channel, delivery_fee, discount, payment_status, payment_method, payment_reference, paid_amount, paid_at, refunded_at`;
+  channel, delivery_fee, discount, payment_status, payment_method, payment_reference, paid_amount, paid_at, refunded_at,
+  change_requested_at, change_request`;
 
 export interface StatusEntry {
   status: OrderStatus;
@@ -296,6 +299,8 @@ export function orderJson(o: z.infer<typeof orderRow>) {
     deliveryFee: o.delivery_fee,
     discount: o.discount,
     payment: { status: o.payment_status, method: o.payment_method, reference: o.payment_reference, amount: o.paid_amount, paidAt: o.paid_at, refundedAt: o.refunded_at },
+    /** A customer's change asked by message after the self-edit window, until the merchant changes the order. */
+    changeRequest: o.change_requested_at ? { at: o.change_requested_at, text: o.change_request ?? '' } : null,
   };
 }
 export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[]; undo?: UndoOffer | null };

@@ -10,22 +10,36 @@ import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
 import { getBusiness, getGroup, listBusinesses, listGroups, narrow, recentMessages, userScope, type BusinessJson } from '../lib/queries.ts';
 import { Layout } from '../views/layout.tsx';
 import { SessionPanel, SimulatorFeed, TryIt } from '../views/whatsapp.tsx';
+import { ConversationSettings } from '../views/conversations.tsx';
+import { DEFAULT_BUSINESS_SETTINGS, readBusiness } from '../../src/businesses/business.ts';
 
 export const transportBody = z.object({ transport: z.enum(['whatsapp', 'simulator']).default('whatsapp') });
+const simulatorFrom = z.object({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(32) });
 export const simulatorBody = z.preprocess(
   (v) => {
-    // The Try-it form posts flat fields.
+    // The Try-it form posts flat fields; its "Direct chat" choice is a direct message to the business.
     if (typeof v !== 'object' || v === null || 'from' in v) return v;
     const f = Object.fromEntries(Object.entries(v));
-    return { groupId: f['groupId'], text: f['text'], from: { name: f['fromName'], phone: f['fromPhone'] } };
+    const from = { name: f['fromName'], phone: f['fromPhone'] };
+    return f['groupId'] === 'direct' ? { businessId: f['businessId'], text: f['text'], from } : { groupId: f['groupId'], text: f['text'], from };
   },
-  z.object({
-    groupId: z.string().uuid(),
-    from: z.object({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(32) }),
-    text: z.string().min(1).max(10_000),
-    id: z.string().min(1).max(200).optional(),
-  }),
+  z.union([
+    z.object({ groupId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }),
+    // No groupId: a direct (1:1) message from `from.phone` to the business's number.
+    z.object({ groupId: z.undefined(), businessId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }),
+  ]),
 );
+
+/** `+234…`, or the same with the `+` lost to a query string's space, or without it. */
+const phoneParam = z
+  .string()
+  .max(40)
+  .transform((p) => p.replace(/[\s().-]/g, ''))
+  .transform((p) => (p.startsWith('+') ? p : `+${p}`));
+const outboxQuery = z.union([
+  z.object({ groupId: z.string().uuid() }),
+  z.object({ groupId: z.undefined(), businessId: z.string().uuid(), phone: phoneParam }),
+]);
 
 const businessIdOf = (req: FastifyRequest): string => {
   const p = z.object({ id: z.string().uuid() }).safeParse(req.params);
@@ -46,6 +60,11 @@ export async function simulatorFeed(rt: Runtime, businessId: string, oob = false
         for (const m of out) replies.push({ ...m, group: g.name });
       }
     }
+  }
+  if (rt.config.simulator) {
+    const c = await control().catch(() => null);
+    const direct = c ? await c.readSimulatorDirectOutbox(rt, businessId, null).catch(() => []) : [];
+    for (const m of direct) replies.push({ ...m, group: `direct chat ${m.chatId.replace(/@.*$/, '')}` });
   }
   replies.sort((a, b) => b.sentAt.localeCompare(a.sentAt));
   return <SimulatorFeed businessId={businessId} messages={messages} replies={replies.slice(0, 15)} oob={oob} />;
@@ -100,13 +119,22 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     const { user, business } = await owned(req);
     if (wantsJson(req)) return reply.send({ session: await sessionJson(business.id) });
     const groups = await listGroups(rt, { all: false, businessIds: [business.id] });
+    const state = await readBusiness(rt.store, business.id);
+    const settings = state.kind === 'registered' ? state.settings : DEFAULT_BUSINESS_SETTINGS;
     return sendHtml(
       reply,
       <Layout title={`WhatsApp · ${business.name}`} user={user} csrf={req.csrfToken} active="/whatsapp">
         <h1 safe>{`WhatsApp · ${business.name}`}</h1>
         <div class="grid2">
-          {await sessionPanel(rt, business, req.csrfToken)}
-          {rt.config.simulator ? <TryIt business={business} groups={groups} csrf={req.csrfToken} feed={await simulatorFeed(rt, business.id)} /> : ''}
+          <div class="stack">
+            {await sessionPanel(rt, business, req.csrfToken)}
+            <ConversationSettings businessId={business.id} settings={settings} csrf={req.csrfToken} />
+          </div>
+          {rt.config.simulator ? (
+            <TryIt business={business} groups={groups} csrf={req.csrfToken} feed={await simulatorFeed(rt, business.id)} directOrders={settings.directOrders} />
+          ) : (
+            ''
+          )}
         </div>
       </Layout>,
     );
@@ -147,6 +175,12 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (!rt.config.simulator) throw new NotFound('Not found');
     const user = requireUser(req);
     const body = parse(simulatorBody, req.body, 'simulator message');
+    if (body.groupId === undefined) {
+      const business = await getBusiness(rt, await userScope(rt, user, 'settings'), body.businessId);
+      const result = await (await control()).postSimulatorDirectMessage(rt, { businessId: business.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}) });
+      if (wantsJson(req)) return reply.code(202).send({ success: true, messageId: result.messageId });
+      return sendHtml(reply, await simulatorFeed(rt, business.id), 202);
+    }
     const group = await getGroup(rt, await userScope(rt, user, 'settings'), body.groupId);
     const result = await (await control()).postSimulatorMessage(rt, { groupId: group.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}) });
     if (wantsJson(req)) return reply.code(202).send({ success: true, messageId: result.messageId });
@@ -156,7 +190,12 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
   app.get('/api/simulator/outbox', async (req, reply) => {
     if (!rt.config.simulator) throw new NotFound('Not found');
     const user = requireUser(req);
-    const q = parse(z.object({ groupId: z.string().uuid() }), req.query, 'outbox query');
+    const q = parse(outboxQuery, req.query, 'outbox query');
+    if (q.groupId === undefined) {
+      const business = await getBusiness(rt, narrow(await userScope(rt, user, 'settings'), undefined), q.businessId);
+      const messages = await (await control()).readSimulatorDirectOutbox(rt, business.id, q.phone);
+      return reply.send({ messages: messages.map(({ chatId: _chat, ...m }) => m) });
+    }
     const group = await getGroup(rt, narrow(await userScope(rt, user, 'settings'), undefined), q.groupId);
     return reply.send({ messages: await (await control()).readSimulatorOutbox(rt, group.id) });
   });

@@ -23,9 +23,25 @@ export function OrderRow(p: { order: OrderJson; compact?: boolean }): JSX.Elemen
         <span id={`order-badge-${o.id}`}>
           <StatusBadge status={o.status} />
         </span>
+        {o.changeRequest ? <ChangeRequested order={o} /> : ''}
       </td>
       <td class="hide-sm" safe>{when(o.createdAt)}</td>
     </tr>
+  );
+}
+
+/** A customer's change asked by message after the self-edit window: the merchant handles it. */
+function ChangeRequested(p: { order: OrderJson; detail?: boolean }): JSX.Element {
+  const r = p.order.changeRequest;
+  if (!r) return <></>;
+  return p.detail ? (
+    <p class="change-requested card" data-change-requested>
+      <strong>Change requested</strong> <span class="muted" safe>{when(r.at)}</span>: <q safe>{r.text}</q>
+    </p>
+  ) : (
+    <span class="badge change-requested" data-change-requested title={r.text} safe>
+      change requested
+    </span>
   );
 }
 
@@ -103,6 +119,7 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
       <h1>
         Order #{String(o.number)} {p.business ? <small class="muted" safe>{p.business.name}</small> : ''}
       </h1>
+      {o.changeRequest ? <ChangeRequested order={o} detail /> : ''}
       <div class="grid2">
         <div class="card">
           <h2>Customer</h2>

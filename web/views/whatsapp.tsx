@@ -98,7 +98,7 @@ export function SimulatorFeed(p: {
       <ul class="replies">
         {p.replies.map((r) => (
           <li class="reply">
-            <span class="muted" safe>{`${when(r.sentAt)} → ${r.to}`}</span>
+            <span class="muted" safe>{`${when(r.sentAt)} → ${r.to} · ${r.group}`}</span>
             <pre class="message" safe>{r.text}</pre>
           </li>
         ))}
@@ -107,27 +107,34 @@ export function SimulatorFeed(p: {
   );
 }
 
-export function TryIt(p: { business: BusinessJson; groups: GroupJson[]; csrf: string; feed: JSX.Element }): JSX.Element {
+export function TryIt(p: { business: BusinessJson; groups: GroupJson[]; csrf: string; feed: JSX.Element; directOrders: boolean }): JSX.Element {
   return (
     <section class="card stack" id="try-it">
       <h2>Try it</h2>
-      <p class="muted">Write a message as a customer in one of your groups; the simulator delivers it like WhatsApp would.</p>
-      {p.groups.length === 0 ? (
+      <p class="muted">Write a message as a customer in one of your groups, or in a direct chat with your number; the simulator delivers it like WhatsApp would.</p>
+      {p.groups.length === 0 && !p.directOrders ? (
         <p>
-          Add a sales group on the <a href="/business">Businesses</a> page first.
+          Add a sales group on the <a href="/business">Businesses</a> page first, or turn on direct orders.
         </p>
       ) : (
         <form hx-post="/api/simulator/messages" hx-target={`#sim-feed-${p.business.id}`} hx-swap="outerHTML" class="stack" id="try-it-form">
           <Csrf token={p.csrf} />
           <input type="hidden" name="businessId" value={p.business.id} />
           <label>
-            Group
+            Chat
             <select name="groupId">
               {p.groups.map((g) => (
                 <option value={g.id} safe>
                   {`${g.name} (${g.groupType})`}
                 </option>
               ))}
+              {p.directOrders ? (
+                <option value="direct" data-direct>
+                  Direct chat (customer → your number)
+                </option>
+              ) : (
+                ''
+              )}
             </select>
           </label>
           <div class="grid2">

@@ -185,6 +185,15 @@ export class SimulatorTransport implements Transport {
     return [...rows].reverse().map(toInbound);
   }
 
+  async directChats(since: Date, limit: number): Promise<string[]> {
+    return [
+      ...(await this.options.pool.anyFirst(sql.type(z.object({ chat_id: z.string() }))`
+        select chat_id from simulator_inbox
+        where business_id = ${this.options.businessId} and chat_id not like '%@g.us' and created_at >= ${since.toISOString()}::timestamptz
+        group by chat_id order by max(id) desc limit ${limit}`)),
+    ];
+  }
+
   async typing(): Promise<void> {}
 
   async send(m: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }> {

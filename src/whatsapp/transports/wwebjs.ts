@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  isDirectChat,
   phoneFromWhatsappId,
   type EditedMessage,
   type InboundMessage,
@@ -61,6 +62,8 @@ export interface WaClientLike extends EventEmitter {
   /** Resolves undefined for a chat it cannot find, and before the server accepted the message. */
   sendMessage(chatId: string, content: string, options?: Record<string, unknown>): Promise<WaMessageLike | undefined>;
   getContactLidAndPhone?(userIds: string[]): Promise<Array<{ lid?: string | undefined; pn?: string | undefined }>>;
+  /** Every chat of the account, with its last activity (seconds). */
+  getChats?(): Promise<Array<{ id: { _serialized: string }; isGroup?: boolean; timestamp?: number }>>;
   getState?(): Promise<string | null>;
   logout(): Promise<unknown>;
   destroy(): Promise<unknown>;
@@ -565,6 +568,17 @@ export class WwebjsTransport implements Transport {
     await (await this.chat(chatId)).sendStateTyping();
   }
 
+  async directChats(since: Date, limit: number): Promise<string[]> {
+    const client = this.need();
+    if (!client.getChats) return [];
+    const chats = await within(client.getChats(), this.o.lookupTimeoutMs, 'chat list did not answer');
+    return chats
+      .filter((c) => !c.isGroup && isDirectChat(c.id._serialized) && (c.timestamp ?? 0) * 1000 >= since.getTime())
+      .sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
+      .slice(0, limit)
+      .map((c) => c.id._serialized);
+  }
+
   private onAck(msg: WaMessageLike, ack: number): void {
     if (!isMine(msg)) return;
     const id = msg.id._serialized;
@@ -596,7 +610,9 @@ export class WwebjsTransport implements Transport {
 
   async send(m: OutgoingMessage): Promise<{ whatsappMessageId: string; sentAt: Date }> {
     // A reply answers a message key; a message recorded under its serialized id quotes as it is.
-    const quoted = m.inReplyTo ? (this.quoteRefs.get(m.inReplyTo) ?? (/^(true|false)_/.test(m.inReplyTo) ? m.inReplyTo : undefined)) : undefined;
+    const ref = m.inReplyTo ? (this.quoteRefs.get(m.inReplyTo) ?? (/^(true|false)_/.test(m.inReplyTo) ? m.inReplyTo : undefined)) : undefined;
+    // A private reply to a group message cannot quote it: the quoted message lives in another chat.
+    const quoted = ref !== undefined && (ref.startsWith(`false_${m.chatId}_`) || ref.startsWith(`true_${m.chatId}_`)) ? ref : undefined;
     const sent = await within(
       this.need().sendMessage(m.chatId, m.text, {
         // The default marks the whole chat read, clearing the merchant's unread badge on their phone.
