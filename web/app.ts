@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { orderRoutes } from './routes/orders.tsx';
 import { businessRoutes } from './routes/business.tsx';
+import { reviewRoutes } from './routes/review.tsx';
 import { whatsappRoutes } from './routes/whatsapp.tsx';
 import { wsRoutes } from './ws.tsx';
 
@@ -118,6 +119,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await orderRoutes(app, rt);
   await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
+  await reviewRoutes(app, rt);
   await whatsappRoutes(app, rt);
   await wsRoutes(app, rt);
   await (await import('./routes/admin.tsx')).adminRoutes(app, rt);

@@ -30,6 +30,10 @@ export type OrderState =
       placedBy: { id: string | null; phone: string | null };
       /** The latest status change not undone yet: what an undo would take back (null: nothing to undo). */
       lastStatusChange: { from: OrderStatus; to: OrderStatus; at: string | null } | null;
+      /** What the customer wrote for each current item line (null: unknown), for learning from corrections. */
+      itemTexts: Array<string | null>;
+      /** Set while the order was placed for review (issue 11 §3): its confidence and doubts. */
+      review: NonNullable<NoviEventOf<'OrderPlaced'>['data']['review']> | null;
     };
 
 export const initialOrderState = (): OrderState => ({ kind: 'empty' });
@@ -44,7 +48,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         businessId: d.businessId,
         groupId: d.groupId,
         number: d.number,
-        status: 'pending',
+        status: d.review ? 'needs_review' : 'pending',
         customer: { ...d.customer },
         items: d.items,
         totalAmount: d.totalAmount,
@@ -53,6 +57,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         sourceMessageId: d.source.messageId,
         placedBy: { id: d.source.sender.id ?? null, phone: d.source.sender.phone },
         lastStatusChange: null,
+        itemTexts: d.items.map((_, i) => d.itemTexts?.[i] ?? null),
+        review: d.review ?? null,
       };
     }
     case 'OrderUpdated': {
@@ -61,6 +67,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return {
         ...state,
         items: d.items ?? state.items,
+        // An edit posts every row in place, so line i keeps what the customer wrote for line i.
+        itemTexts: d.items ? d.items.map((_, i) => (d.itemTexts ? (d.itemTexts[i] ?? null) : (state.itemTexts[i] ?? null))) : state.itemTexts,
         customer: { ...state.customer, ...d.customer },
         deliveryNotes: d.deliveryNotes !== undefined ? d.deliveryNotes : state.deliveryNotes,
         totalAmount: d.totalAmount !== undefined ? d.totalAmount : state.totalAmount,

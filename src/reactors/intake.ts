@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
 import { InvalidStoredEvent, WrongExpectedVersion } from '../eventstore/types.ts';
-import { EVENT_SCHEMA_VERSION, e164, validateEvent, type Language, type NoviEventData, type NoviEventOf, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
+import { EVENT_SCHEMA_VERSION, MAX_FIELD_DOUBTS, e164, validateEvent, type Language, type NoviEventData, type NoviEventOf, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
 import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
 import { readBusiness, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
@@ -17,18 +17,24 @@ import { FIRST_ORDER_NUMBER, NumberLedgers, reserveOrderNumbers, type NumberLedg
 import { statusAuthority } from '../orders/authority.ts';
 import { matchSelfCancel } from '../orders/self-cancel.ts';
 import { CUSTOMER_CANCELLABLE } from '../orders/status.ts';
+import { DEFAULT_REVIEW_SETTINGS } from '../businesses/business.ts';
+import { parserCatalog } from '../businesses/aliases.ts';
+import { isYesReply } from '../whatsapp/templates.ts';
+import type { ExplainedResult } from '../parser/explained.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { Forbidden, IllegalStatusTransition, isDomainError } from '../shared/errors.ts';
 import { eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
-import { PARSER_VERSION, parseMessage, type ParseInput, type ParseResult } from '../parser/index.ts';
+import { PARSER_VERSION, type ParseInput, type ParseResult } from '../parser/index.ts';
 import { createParserPool, type ParserPool } from '../parser/pool.ts';
+import { parseExplained } from '../parser/explained.ts';
 import { SubscriptionRunner, type Subscriber } from '../subscriptions/runner.ts';
 import { Waker } from '../subscriptions/wake.ts';
 
 export const INTAKE_CHECKPOINT = 'reactor:intake';
 
 export type Message = NoviEventData<'MessageReceived'>;
-export type ParseFn = (inputs: readonly ParseInput[]) => Promise<ParseResult[]>;
+/** Results may carry the parser's per-field doubts and the customer's words per item (parseExplained). */
+export type ParseFn = (inputs: readonly ParseInput[]) => Promise<Array<ParseResult & Partial<Pick<ExplainedResult, 'doubts' | 'itemTexts'>>>>;
 
 export type Refusal = NonNullable<NoviEventData<'MessageIgnored'>['refusal']>;
 
@@ -87,7 +93,8 @@ export function parserInput(m: Message, business: Registered, id: number | strin
     id,
     text: m.text,
     sender: { name: m.sender.name, phone: m.sender.phone },
-    business: { country: p.country, currency: p.currency, catalog: business.catalog.map((c) => ({ sku: c.sku, name: c.name, price: c.price, aliases: c.aliases })) },
+    // Learned aliases (issue 11 §4) go in as aliases of their product: the parser's own alias matching.
+    business: { country: p.country, currency: p.currency, catalog: parserCatalog(business.catalog, business.learnedAliases) },
   };
 }
 
@@ -141,7 +148,12 @@ export function orderDraft(m: Message, result: ParseResult | undefined, business
       parserVersion: null,
     };
   }
-  const r = result!;
+  const r = result! as ParseResult & Partial<Pick<ExplainedResult, 'doubts' | 'itemTexts'>>;
+  // Below the business's auto-accept threshold the order waits for the merchant's review (issue 11 §3).
+  const settings = business.review ?? DEFAULT_REVIEW_SETTINGS;
+  const review = r.confidence < settings.autoAcceptThreshold
+    ? { review: { confidence: r.confidence, threshold: settings.autoAcceptThreshold, ask: settings.reviewMode === 'ask', doubts: (r.doubts ?? []).slice(0, MAX_FIELD_DOUBTS) } }
+    : {};
   return {
     customer: { name: r.customer.name, phone: phoneOrNull(r.customer.phone), address: r.address },
     items: r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice })),
@@ -150,6 +162,8 @@ export function orderDraft(m: Message, result: ParseResult | undefined, business
     deliveryNotes: r.notes,
     missing: [...r.missing],
     parserVersion: PARSER_VERSION,
+    ...review,
+    ...(r.itemTexts && r.itemTexts.length === r.items.length ? { itemTexts: r.itemTexts.map((t) => t.slice(0, 200)) } : {}),
   };
 }
 
@@ -162,6 +176,8 @@ interface Work {
   riderPhones?: readonly string[];
   /** A customer in a sales group asking to cancel their own order (by number, or their latest open one). */
   cancel?: { number: number | null; language: Language | null };
+  /** A customer's "yes" to the bot's review question (ask mode): accepts their order waiting for it. */
+  confirm?: boolean;
   result?: ParseResult;
   outcome?: Outcome;
   /** An order to place, validated and decided with a placeholder number; numbered in its business's batch. */
@@ -335,6 +351,10 @@ function preDecide(w: Work): Outcome | undefined {
         w.cancel = { number: asked.number, language: asked.language };
         return undefined;
       }
+      if (intent !== 'order' && isYesReply(m.text)) {
+        w.confirm = true;
+        return undefined;
+      }
       if (intent === 'status' && w.result?.status === 'cancelled') {
         return { kind: 'ignored', reason: 'not a cancellation request the bot acts on; a customer cancels with "cancel my order" (or "cancel my order #1001")' };
       }
@@ -422,6 +442,7 @@ async function placeOrders(store: EventStore, ledger: NumberLedger, run: Work[])
 
 async function changeStatus(store: EventStore, ledger: NumberLedger, w: Work): Promise<Outcome> {
   if (w.cancel) return selfCancel(store, ledger, w, w.cancel);
+  if (w.confirm) return confirmReview(store, w);
   const { m } = w;
   const r = w.result!;
   const meta = messageMetadata(w.event, m);
@@ -481,12 +502,44 @@ async function selfCancel(store: EventStore, ledger: NumberLedger, w: Work, c: N
 }
 
 /**
+ * A customer's "yes" to the bot's question about their order waiting for review (ask mode): their
+ * latest such order in this chat is accepted as it is, with the customer as actor. A yes with no
+ * question pending is just a message that is not an order.
+ */
+async function confirmReview(store: EventStore, w: Work): Promise<Outcome> {
+  const { m } = w;
+  const meta = messageMetadata(w.event, m);
+  const id = eventId('StatusChanged', `${m.businessId}:${m.messageId}`);
+  const target = await latestOrderOfSender(store, w, (state, stream) => stream.some((e) => e.id === id) || (state.status === 'needs_review' && state.review?.ask === true));
+  if (!target) return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
+  try {
+    const data = parseCommandData(
+      orderCommandSchemas.AcceptReview,
+      { orderId: target.orderId, businessId: m.businessId, to: 'pending', source: 'whatsapp', messageId: m.messageId, by: { kind: 'customer', senderId: m.sender.id.slice(0, 200), phone: m.sender.phone } },
+      'confirmation',
+    );
+    await runOrderCommand(store, target.orderId, { type: 'AcceptReview', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, id);
+    return { kind: 'status', orderId: target.orderId };
+  } catch (error) {
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/**
  * The sender's latest order placed from this chat before this message that is still pending or
  * confirmed (or the one this very message already cancelled, on a redelivery). Orders derive their
  * id from their message, so the chat stream itself says which messages became whose orders; reading
  * it backwards is bounded (SELF_CANCEL_SCAN) and never waits for a projection.
  */
 async function latestOpenOrder(store: EventStore, w: Work, cancelEventId: string): Promise<{ orderId: string; number: number } | undefined> {
+  return latestOrderOfSender(store, w, (state, stream) => stream.some((e) => e.id === cancelEventId) || CUSTOMER_CANCELLABLE.includes(state.status));
+}
+
+type PlacedOrder = Extract<ReturnType<typeof initialOrderState> | ReturnType<typeof evolveOrder>, { kind: 'placed' }>;
+
+/** The sender's latest order placed from this chat before this message that `wanted` accepts (bounded by SELF_CANCEL_SCAN). */
+async function latestOrderOfSender(store: EventStore, w: Work, wanted: (state: PlacedOrder, stream: RecordedEvent[]) => boolean): Promise<{ orderId: string; number: number } | undefined> {
   if (w.event.revision === 0n) return undefined;
   const { m } = w;
   const recent = await store.readStream(w.event.streamId, { direction: 'backwards', fromRevision: w.event.revision - 1n, maxCount: SELF_CANCEL_SCAN.events });
@@ -503,7 +556,7 @@ async function latestOpenOrder(store: EventStore, w: Work, cancelEventId: string
     if (stream.length === 0) continue;
     const state = fold<ReturnType<typeof initialOrderState>, OrderEvent>(stream, orderStreamId(orderId), initialOrderState(), evolveOrder);
     if (state.kind !== 'placed') continue;
-    if (stream.some((e) => e.id === cancelEventId) || CUSTOMER_CANCELLABLE.includes(state.status)) return { orderId, number: state.number };
+    if (wanted(state, stream)) return { orderId, number: state.number };
   }
   return undefined;
 }
@@ -575,7 +628,7 @@ export async function processMessageChanges(store: EventStore, changes: Readonly
           id: 0,
           text: change.data.text,
           sender: { name: order.customer.name, phone: order.customer.phone },
-          business: { country: p.country, currency: p.currency, catalog: business.catalog.map((c) => ({ sku: c.sku, name: c.name, price: c.price, aliases: c.aliases })) },
+          business: { country: p.country, currency: p.currency, catalog: parserCatalog(business.catalog, business.learnedAliases) },
         },
       ]);
       if (!r || r.intent !== 'order' || r.items.length === 0) {
@@ -590,7 +643,10 @@ export async function processMessageChanges(store: EventStore, changes: Readonly
       const items = r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice }));
       const data = parseCommandData(
         orderCommandSchemas.UpdateOrder,
-        { orderId, businessId: d.businessId, items, customer, totalAmount: r.total ?? itemsTotal(items), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
+        {
+          orderId, businessId: d.businessId, items, customer, totalAmount: r.total ?? itemsTotal(items), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit',
+          ...(r.itemTexts && r.itemTexts.length === items.length ? { itemTexts: r.itemTexts.map((x) => x.slice(0, 200)) } : {}),
+        },
         'order update',
       );
       await runOrderCommand(store, orderId, { type: 'UpdateOrder', data, metadata }, meta, eventId('OrderUpdated', `${d.businessId}:${d.messageId}:${event.id}`));
@@ -657,9 +713,9 @@ export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {
   const threads = options.parserThreads ?? 2;
   let pool: ParserPool | undefined;
   const parse: ParseFn = async (inputs) => {
-    if (threads === 0 || inputs.length < 8) return inputs.map((i) => parseMessage(i));
+    if (threads === 0 || inputs.length < 8) return inputs.map((i) => parseExplained(i));
     pool ??= createParserPool({ threads });
-    return pool.parseBatch(inputs);
+    return pool.parseBatchExplained(inputs);
   };
   const waker = new Waker(rt.database.url);
   await waker.start();

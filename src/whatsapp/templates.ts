@@ -7,11 +7,13 @@ export type TemplateKey =
   | 'order.missing.phone'
   | 'order.question.items'
   | 'order.updated'
-  | `order.status.${Exclude<OrderStatus, 'pending'>}`
+  | `order.status.${Exclude<OrderStatus, 'pending' | 'needs_review'>}`
   | 'order.cancel.not_yours'
   | 'order.cancel.not_open'
   | 'order.cancel.no_open_order'
-  | 'order.cancel.unknown_order';
+  | 'order.cancel.unknown_order'
+  | 'order.review.question'
+  | 'order.review.address';
 
 export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
   en: {
@@ -29,6 +31,8 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'Order #{number} is already {status} and can no longer be cancelled here. Please contact the shop.',
     'order.cancel.no_open_order': 'We could not find an open order of yours to cancel here. Please send its number, like "cancel my order #1001".',
     'order.cancel.unknown_order': 'We could not find order #{number}.',
+    'order.review.question': 'Did you mean {question}? Reply "yes" to confirm order #{number}.',
+    'order.review.address': ', delivered to {address}',
   },
   es: {
     'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
@@ -45,6 +49,8 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'El pedido #{number} ya está {status} y ya no se puede cancelar por aquí. Por favor, contacta a la tienda.',
     'order.cancel.no_open_order': 'No encontramos ningún pedido tuyo abierto para cancelar aquí. Envía su número, así: "cancela mi pedido #1001".',
     'order.cancel.unknown_order': 'No encontramos el pedido #{number}.',
+    'order.review.question': '¿Quisiste decir {question}? Responde "sí" para confirmar el pedido #{number}.',
+    'order.review.address': ', con entrega en {address}',
   },
   pt: {
     'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
@@ -61,14 +67,16 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'O pedido #{number} já está {status} e não pode mais ser cancelado por aqui. Por favor, fale com a loja.',
     'order.cancel.no_open_order': 'Não encontramos nenhum pedido seu em aberto para cancelar aqui. Envie o número, assim: "cancela o meu pedido #1001".',
     'order.cancel.unknown_order': 'Não encontramos o pedido #{number}.',
+    'order.review.question': 'Você quis dizer {question}? Responda "sim" para confirmar o pedido #{number}.',
+    'order.review.address': ', com entrega em {address}',
   },
 };
 
 /** A status as the customer reads it, for `{status}` in a reply. */
 export const STATUS_NAMES: Record<Language, Record<OrderStatus, string>> = {
-  en: { pending: 'pending', confirmed: 'confirmed', processing: 'processing', out_for_delivery: 'out for delivery', delivered: 'delivered', cancelled: 'cancelled' },
-  es: { pending: 'pendiente', confirmed: 'confirmado', processing: 'en preparación', out_for_delivery: 'en camino', delivered: 'entregado', cancelled: 'cancelado' },
-  pt: { pending: 'pendente', confirmed: 'confirmado', processing: 'em preparação', out_for_delivery: 'saiu para entrega', delivered: 'entregue', cancelled: 'cancelado' },
+  en: { pending: 'pending', confirmed: 'confirmed', processing: 'processing', out_for_delivery: 'out for delivery', delivered: 'delivered', cancelled: 'cancelled', needs_review: 'waiting for review' },
+  es: { pending: 'pendiente', confirmed: 'confirmado', processing: 'en preparación', out_for_delivery: 'en camino', delivered: 'entregado', cancelled: 'cancelado', needs_review: 'en revisión' },
+  pt: { pending: 'pendente', confirmed: 'confirmado', processing: 'em preparação', out_for_delivery: 'saiu para entrega', delivered: 'entregue', cancelled: 'cancelado', needs_review: 'em revisão' },
 };
 
 const PT = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
@@ -114,4 +122,13 @@ export function formatMoney(amount: number | null, currency: string | null, lang
   const locale = language === 'pt' ? 'pt-BR' : language === 'es' ? 'es' : 'en';
   const n = amount.toLocaleString(locale, { maximumFractionDigits: 2, minimumFractionDigits: Number.isInteger(amount) ? 0 : 2 });
   return currency ? `${currency} ${n}` : n;
+}
+
+/**
+ * A customer's plain "yes" to the bot's review question (en/es/pt), with nothing else asked: a
+ * short whole-message match, so "yes but make it 3" is not taken as a yes.
+ */
+const YES_RE = /^\s*(?:yes|yeah|yep|yup|ok|okay|correct|right|s[ií]|claro|correcto|exacto|sim|isso|certo|correto|exato)(?:[\s,!.]*(?:please|pls|por favor|gracias|obrigad[oa]|thanks|thank you|yes|s[ií]|sim|correct|correcto|correto|confirmo|confirm|👍))*[\s!.👍]*$/iu;
+export function isYesReply(text: string): boolean {
+  return text.length <= 60 && YES_RE.test(text);
 }

@@ -171,6 +171,15 @@ const sourceJson = z
   .passthrough()
   .nullable();
 
+/** What the parser doubted on an order placed for review (issue 11 §3). */
+const reviewJson = z.object({
+  confidence: num,
+  threshold: num,
+  ask: z.boolean(),
+  doubts: z.array(z.object({ field: z.enum(['item', 'quantity', 'address', 'total']), line: z.number().nullable(), reason: z.string() })),
+});
+export type ReviewJson = z.infer<typeof reviewJson>;
+
 export const orderRow = z.object({
   id: z.string(),
   number: num,
@@ -189,10 +198,11 @@ export const orderRow = z.object({
   created_at: iso,
   updated_at: iso,
   revision: num,
+  review: reviewJson.nullable().default(null),
 });
 
 export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
-  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision`;
+  items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision, review`;
 
 export interface StatusEntry {
   status: OrderStatus;
@@ -241,6 +251,8 @@ export function orderJson(o: z.infer<typeof orderRow>) {
     createdAt: o.created_at,
     updatedAt: o.updated_at,
     revision: o.revision,
+    /** Set when the order was placed for review: its confidence and the fields the parser doubted. */
+    review: o.review,
   };
 }
 export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[]; undo?: UndoOffer | null };
@@ -272,8 +284,9 @@ export async function listOrders(
 ): Promise<{ orders: OrderJson[]; pagination: { page: number; limit: number; total: number; pages: number } }> {
   const where = orderWhere(scope, f);
   const [rows, total] = await reader(rt, scope, async (db) => [
+    // The review queue first (issue 11 §3), then newest first.
     await db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where}
-      order by created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
+      order by (status = 'needs_review') desc, created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
     await db.oneFirst(sql.type(z.object({ n: num }))`select count(*) as n from orders where ${where}`),
   ] as const);
   return { orders: rows.map(orderJson), pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } };
@@ -383,6 +396,13 @@ export async function dashboardKpis(rt: Runtime, scope: Scope) {
   });
 }
 export type Kpis = Awaited<ReturnType<typeof dashboardKpis>>;
+
+/** Orders waiting for review, newest first (the dashboard's review queue). */
+export async function reviewQueue(rt: Runtime, scope: Scope, limit = 20): Promise<OrderJson[]> {
+  const rows = await reader(rt, scope, (db) => db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
+    and status = 'needs_review' order by created_at desc limit ${limit}`));
+  return rows.map(orderJson);
+}
 
 export async function recentOrders(rt: Runtime, scope: Scope, limit = 10): Promise<OrderJson[]> {
   const rows = await reader(rt, scope, (db) => db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}

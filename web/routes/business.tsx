@@ -324,6 +324,9 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <a href={`/business/${b.id}/whatsapp`} class="button">
           WhatsApp &amp; Try it
         </a>
+        <a href={`/business/${b.id}/review`} class="button">
+          Review queue &amp; learned aliases
+        </a>
       </div>
       <details>
         <summary>Edit profile</summary>
