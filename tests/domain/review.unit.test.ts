@@ -46,7 +46,7 @@ t.test('accepting as is: one StatusChanged; corrected: the update first, then th
 });
 
 t.test('not twice, not by a stranger, a customer only as is', async (t) => {
-  const accepted = given([placed]).when(accept({})).events;
+  const accepted = given([placed]).when(accept({})).events ?? [];
   t.type(given([placed, ...accepted]).when(accept({})).error, IllegalState);
   const stranger = { kind: 'customer', senderId: '2348039999999@c.us', phone: '+2348039999999' };
   t.type(given([placed]).when(accept({ by: stranger, source: 'whatsapp' })).error, Forbidden);

@@ -46,11 +46,7 @@ if (!chromiumInstalled()) {
       await page.fill('#try-it-form textarea[name=text]', text);
       await page.click('#try-it-form button[type=submit]');
     };
-    const replyWith = (re: RegExp) => page.waitForFunction(
-      (src) => [...document.querySelectorAll('ul.replies li.reply pre')].some((p) => new RegExp(src).test(p.textContent ?? '')),
-      re.source,
-      { timeout: 30_000 },
-    );
+    const replyWith = (re: RegExp) => page.locator('ul.replies li.reply pre', { hasText: re }).first().waitFor({ timeout: 30_000 });
     // "swallow pack" is not in the catalog and there is no address: below the 0.9 default.
     await send('2 swallow pack\n1 jollof rice');
     await page.waitForTimeout(300);
