@@ -71,19 +71,20 @@ export const ordersProjection: Projection = {
           items: d.items, total_amount: d.totalAmount, currency: d.currency, delivery_notes: d.deliveryNotes,
           source: d.source, missing: d.missing, parser_version: d.parserVersion, at: d.placedAt,
           revision: Number(e.revision), actor: e.metadata.actor,
+          status: d.review ? 'needs_review' : 'pending', review: d.review ?? null,
         };
       });
       await tx.query(write`
         insert into ${t('orders')} (id, business_id, number, group_id, status, customer_name, customer_phone, customer_address,
-          items, total_amount, currency, delivery_notes, source, missing, parser_version, search_text, created_at, updated_at, revision, channel)
-        select r.id, r.business_id, r.number, r.group_id, 'pending', r.customer_name, r.customer_phone, r.customer_address,
+          items, total_amount, currency, delivery_notes, source, missing, parser_version, search_text, created_at, updated_at, revision, channel, review)
+        select r.id, r.business_id, r.number, r.group_id, r.status, r.customer_name, r.customer_phone, r.customer_address,
           r.items, r.total_amount, r.currency, r.delivery_notes, r.source,
           array(select jsonb_array_elements_text(r.missing)), r.parser_version,
           lower(concat_ws(' ', r.customer_name, r.customer_phone, (select string_agg(x->>'name', ' ') from jsonb_array_elements(r.items) x))),
-          r.at, r.at, r.revision, coalesce(r.source->>'channel', 'whatsapp')
+          r.at, r.at, r.revision, coalesce(r.source->>'channel', 'whatsapp'), r.review
         from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, number int, group_id uuid, customer_name text,
           customer_phone text, customer_address text, items jsonb, total_amount numeric, currency text, delivery_notes text,
-          source jsonb, missing jsonb, parser_version text, at timestamptz, revision bigint)
+          source jsonb, missing jsonb, parser_version text, at timestamptz, revision bigint, status text, review jsonb)
         on conflict (id) do nothing`);
       await tx.query(write`
         insert into ${t('order_items')} (order_id, business_id, line, sku, name, quantity, unit_price)
@@ -94,8 +95,8 @@ export const ordersProjection: Projection = {
         on conflict do nothing`);
       await tx.query(write`
         insert into ${t('order_status_history')} (order_id, business_id, seq, status, at, actor, source)
-        select r.id, r.business_id, 0, 'pending', r.at, r.actor, case when r.source->>'channel' = 'manual' then 'dashboard' else 'whatsapp' end
-          from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, at timestamptz, actor text, source jsonb)
+        select r.id, r.business_id, 0, r.status, r.at, r.actor, case when r.source->>'channel' = 'manual' then 'dashboard' else 'whatsapp' end
+          from jsonb_to_recordset(${sql.jsonb(rows)}) as r(id uuid, business_id uuid, at timestamptz, actor text, source jsonb, status text)
         on conflict do nothing`);
       for (const e of placed) touch({ type: 'order', businessId: e.data.businessId, orderId: e.data.orderId, event: e.type });
     }

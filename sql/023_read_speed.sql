@@ -19,3 +19,7 @@ create table order_counts (
 );
 insert into order_counts (business_id, status, n) select business_id, status, count(*) from orders group by 1, 2;
 select novi_enable_tenant_rls('order_counts');
+
+-- 3. The orders list shows orders waiting for review first (issue 11 §3): an index in that order,
+--    so the first page is read in order instead of sorting every order of the merchant.
+create index if not exists orders_review_first on orders ((status = 'needs_review') desc, created_at desc, number desc);

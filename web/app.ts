@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { orderRoutes } from './routes/orders.tsx';
 import { businessRoutes } from './routes/business.tsx';
+import { reviewRoutes } from './routes/review.tsx';
 import { whatsappRoutes } from './routes/whatsapp.tsx';
 import { wsRoutes } from './ws.tsx';
 import { apiKeyAuth } from './auth/api-keys.ts';
@@ -128,6 +129,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
   await integrationRoutes(app, rt);
+  await reviewRoutes(app, rt);
   await whatsappRoutes(app, rt);
   await (await import('./routes/conversations.tsx')).conversationRoutes(app, rt);
   await wsRoutes(app, rt);

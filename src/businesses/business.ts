@@ -3,7 +3,7 @@ import type { Language, NoviEventOf, NoviEventData, Product } from '../events/ca
 import type { EventStore } from '../eventstore/types.ts';
 import { foldStream, stateCacheOf, type StreamStateCache } from '../shared/stream-state-cache.ts';
 
-export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet' | 'BusinessSettingsSet'>;
+export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet' | 'BusinessSettingsSet' | 'ReviewSettingsSet' | 'ProductAliasLearned' | 'ProductAliasForgotten'>;
 
 export const businessStreamId = (businessId: string): string => `business-${businessId}`;
 
@@ -22,7 +22,21 @@ export type BusinessState =
       defaultLanguage: Language | null;
       templates: NoviEventData<'ReplyTemplatesSet'>['templates'];
       settings: BusinessSettings;
+      /** Review queue (issue 11 §3); absent until set: DEFAULT_REVIEW_SETTINGS. */
+      review?: ReviewSettings;
+      /** Learned from the merchant's corrections (issue 11 §4), oldest first, one sku per alias. */
+      learnedAliases?: LearnedAlias[];
     };
+
+export interface ReviewSettings {
+  autoAcceptThreshold: number;
+  reviewMode: 'hold' | 'ask';
+}
+export interface LearnedAlias {
+  alias: string;
+  sku: string;
+}
+export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = { autoAcceptThreshold: 0.9, reviewMode: 'hold' };
 
 export const initialBusinessState = (): BusinessState => ({ kind: 'none' });
 
@@ -43,6 +57,15 @@ export function evolveBusiness(state: BusinessState, event: BusinessEvent): Busi
       void _id;
       return state.kind === 'registered' ? { ...state, settings } : state;
     }
+    case 'ReviewSettingsSet':
+      return state.kind === 'registered' ? { ...state, review: { autoAcceptThreshold: event.data.autoAcceptThreshold, reviewMode: event.data.reviewMode } } : state;
+    case 'ProductAliasLearned': {
+      if (state.kind !== 'registered') return state;
+      const rest = (state.learnedAliases ?? []).filter((a) => a.alias !== event.data.alias);
+      return { ...state, learnedAliases: [...rest, { alias: event.data.alias, sku: event.data.sku }] };
+    }
+    case 'ProductAliasForgotten':
+      return state.kind === 'registered' ? { ...state, learnedAliases: (state.learnedAliases ?? []).filter((a) => a.alias !== event.data.alias) } : state;
     default: {
       const unhandled: never = event;
       void unhandled;

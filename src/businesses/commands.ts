@@ -1,6 +1,7 @@
 // Business and group commands: their zod schemas and the pure decides over each stream's state.
 import { z } from 'zod';
-import { countryCode, currencyCode, e164, groupType, language, MAX_RIDER_PHONES, MAX_SELF_EDIT_MINUTES, MIN_SELF_EDIT_MINUTES, memberRole, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
+import { countryCode, currencyCode, e164, groupType, language, learnedAlias, MAX_RIDER_PHONES, MAX_SELF_EDIT_MINUTES, MIN_SELF_EDIT_MINUTES, memberRole, product, userRole, uuid, type GroupType } from '../events/catalog.ts';
+import { MAX_LEARNED_ALIASES } from './aliases.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Conflict, NotFound, ValidationError } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
@@ -85,6 +86,10 @@ export const businessCommandSchemas = {
     replyMode: z.enum(['group', 'private']).optional(),
     selfEditWindowMinutes: z.coerce.number().int().min(MIN_SELF_EDIT_MINUTES).max(MAX_SELF_EDIT_MINUTES).optional(),
   }),
+  SetReviewSettings: z.object({ businessId: uuid, requestedBy, autoAcceptThreshold: z.number().min(0.5).max(1), reviewMode: z.enum(['hold', 'ask']) }),
+  /** Aliases already normalised (aliases.ts); a sku must be in the catalog. */
+  LearnAliases: z.object({ businessId: uuid, requestedBy, aliases: z.array(z.object({ alias: learnedAlias, sku: z.string().trim().min(1).max(64) })).max(500) }),
+  ForgetAlias: z.object({ businessId: uuid, requestedBy, alias: learnedAlias }),
 } as const;
 
 export const groupCommandSchemas = {
@@ -118,7 +123,10 @@ export type UpdateBusiness = Command<'UpdateBusiness', BData<'UpdateBusiness'>>;
 export type SetCatalog = Command<'SetCatalog', BData<'SetCatalog'>>;
 export type SetReplyTemplates = Command<'SetReplyTemplates', BData<'SetReplyTemplates'>>;
 export type SetBusinessSettings = Command<'SetBusinessSettings', BData<'SetBusinessSettings'>>;
-export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates | SetBusinessSettings;
+export type SetReviewSettings = Command<'SetReviewSettings', BData<'SetReviewSettings'>>;
+export type LearnAliases = Command<'LearnAliases', BData<'LearnAliases'>>;
+export type ForgetAlias = Command<'ForgetAlias', BData<'ForgetAlias'>>;
+export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates | SetBusinessSettings | SetReviewSettings | LearnAliases | ForgetAlias;
 export type LinkGroup = Command<'LinkGroup', GData<'LinkGroup'>>;
 export type UpdateGroup = Command<'UpdateGroup', GData<'UpdateGroup'>>;
 export type GroupCommand = LinkGroup | UpdateGroup;
@@ -216,6 +224,43 @@ export function decideBusiness(command: BusinessCommand, state: BusinessState): 
       };
       if (sameData(next, settings)) return [];
       return [{ type: 'BusinessSettingsSet', data: { businessId: d.businessId, ...next } }];
+    }
+    case 'SetReviewSettings': {
+      const d = command.data;
+      const b = ownedBusiness(state, d.businessId, d.requestedBy);
+      if (b.review && b.review.autoAcceptThreshold === d.autoAcceptThreshold && b.review.reviewMode === d.reviewMode) return [];
+      return [{ type: 'ReviewSettingsSet', data: { businessId: d.businessId, autoAcceptThreshold: d.autoAcceptThreshold, reviewMode: d.reviewMode } }];
+    }
+    case 'LearnAliases': {
+      const d = command.data;
+      const b = ownedBusiness(state, d.businessId, d.requestedBy);
+      const skus = new Set(b.catalog.map((p) => p.sku.toUpperCase()));
+      const known = new Map((b.learnedAliases ?? []).map((a) => [a.alias, a.sku]));
+      const events: BusinessEvent[] = [];
+      let kept = [...known.keys()];
+      for (const a of d.aliases) {
+        if (!skus.has(a.sku.toUpperCase())) throw new ValidationError(`sku ${a.sku} is not in the catalog`, [{ path: 'sku', message: 'not in the catalog' }]);
+        if (known.get(a.alias) === a.sku) continue;
+        if (!known.has(a.alias) && kept.length >= MAX_LEARNED_ALIASES) {
+          // Bounded: the oldest lesson makes room for the newest.
+          const [oldest, ...rest] = kept;
+          kept = rest;
+          if (oldest !== undefined) {
+            known.delete(oldest);
+            events.push({ type: 'ProductAliasForgotten', data: { businessId: d.businessId, alias: oldest } });
+          }
+        }
+        known.set(a.alias, a.sku);
+        kept = [...kept.filter((k) => k !== a.alias), a.alias];
+        events.push({ type: 'ProductAliasLearned', data: { businessId: d.businessId, alias: a.alias, sku: a.sku } });
+      }
+      return events;
+    }
+    case 'ForgetAlias': {
+      const d = command.data;
+      const b = ownedBusiness(state, d.businessId, d.requestedBy);
+      if (!(b.learnedAliases ?? []).some((a) => a.alias === d.alias)) throw new NotFound(`No learned alias "${d.alias}"`);
+      return [{ type: 'ProductAliasForgotten', data: { businessId: d.businessId, alias: d.alias } }];
     }
     default: {
       const unhandled: never = command;

@@ -29,7 +29,7 @@ export const positiveCount = z.number().int().positive().max(MAX_INT, atMost(MAX
 export const durationMs = z.number().int().nonnegative().max(MAX_INT, atMost(MAX_INT, 'about 24 days, the longest duration Novi stores'));
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const ORDER_STATUSES = ['pending', 'confirmed', 'processing', 'out_for_delivery', 'delivered', 'cancelled'] as const;
+export const ORDER_STATUSES = ['pending', 'confirmed', 'processing', 'out_for_delivery', 'delivered', 'cancelled', 'needs_review'] as const;
 export const orderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatus>;
 
@@ -108,12 +108,27 @@ export const parseResult = z.object({
   total: money.nullable(),
   currency: currencyCode.nullable(),
   notes: z.string().nullable(),
-  status: orderStatus.exclude(['pending']).nullable(),
+  status: orderStatus.exclude(['pending', 'needs_review']).nullable(),
   orderRef: z.string().nullable(),
   confidence: z.number().min(0).max(1),
   missing: z.array(z.enum(['address', 'phone', 'items'])),
 });
 export type ParseResult = z.infer<typeof parseResult>;
+
+/** Review queue (issue 11 §3): a field of a parsed order the parser was unsure of (src/parser/doubts.ts). */
+export const MAX_FIELD_DOUBTS = 20;
+export const fieldDoubt = z.object({
+  field: z.enum(['item', 'quantity', 'address', 'total']),
+  /** The item's line in the order (0-based) for item and quantity doubts; null otherwise. */
+  line: z.number().int().min(0).max(MAX_ORDER_ITEMS).nullable(),
+  reason: z.enum(['unmatched', 'loose', 'uncounted', 'prose', 'weak', 'no_address', 'total_conflict']),
+});
+export type FieldDoubt = z.infer<typeof fieldDoubt>;
+/** What the customer wrote for each parsed item (before catalog matching): what a correction teaches. */
+export const itemTexts = z.array(z.string().max(200).nullable()).max(MAX_ORDER_ITEMS);
+/** A learned alias: normalised customer wording (src/businesses/aliases.ts). */
+export const MAX_ALIAS_LENGTH = 80;
+export const learnedAlias = z.string().min(1).max(MAX_ALIAS_LENGTH);
 
 const session = { sessionId: uuid, businessId: uuid, transport };
 
@@ -257,6 +272,9 @@ export const eventSchemas = {
     parserVersion: z.string().nullable(),
     missing: z.array(z.string()),
     placedAt: isoTimestamp,
+    /** Placed below the business's auto-accept threshold: status needs_review until accepted (absent: pending). */
+    review: z.object({ confidence: z.number().min(0).max(1), threshold: z.number().min(0.5).max(1), ask: z.boolean(), doubts: z.array(fieldDoubt).max(MAX_FIELD_DOUBTS) }).optional(),
+    itemTexts: itemTexts.optional(),
   }),
   OrderUpdated: z.object({
     orderId: uuid,
@@ -270,6 +288,8 @@ export const eventSchemas = {
     totalAmount: money.nullable().optional(),
     /** `customer`: the customer changed their own order by a message in its chat (the event's actor). */
     reason: z.enum(['edit', 'reparse', 'customer']),
+    /** With new items read from the customer's words (an edited message): what they wrote per item. */
+    itemTexts: itemTexts.optional(),
   }),
   StatusChanged: z.object({
     orderId: uuid,
@@ -365,6 +385,12 @@ export const eventSchemas = {
     defaultLanguage: language.nullable(),
     templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().min(1).max(1000) })),
   }),
+
+  /** Review queue settings (issue 11 §3): below `autoAcceptThreshold` an order needs review; `ask` asks the customer. */
+  ReviewSettingsSet: z.object({ businessId: uuid, autoAcceptThreshold: z.number().min(0.5).max(1), reviewMode: z.enum(['hold', 'ask']) }),
+  /** A merchant corrected a parsed item to a catalog product: that wording now names it (issue 11 §4). */
+  ProductAliasLearned: z.object({ businessId: uuid, alias: learnedAlias, sku: z.string().trim().min(1).max(64) }),
+  ProductAliasForgotten: z.object({ businessId: uuid, alias: learnedAlias }),
 
   // group-<groupId>
   GroupLinked: z.object(groupProfile),
@@ -543,6 +569,9 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   BusinessSettingsSet: 1,
   OrderChangeRequested: 1,
   RepeatOrderOffered: 1,
+  ReviewSettingsSet: 1,
+  ProductAliasLearned: 1,
+  ProductAliasForgotten: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

@@ -1,6 +1,6 @@
 // Order commands: their zod schemas and the pure decide over the order stream's state.
 import { z } from 'zod';
-import { currencyCode, e164, isoTimestamp, money, orderChannel, orderItems, orderStatus, positiveCount, uuid, type NoviEventOf } from '../events/catalog.ts';
+import { currencyCode, e164, fieldDoubt, isoTimestamp, itemTexts, MAX_FIELD_DOUBTS, money, orderChannel, orderItems, orderStatus, positiveCount, uuid, type NoviEventOf } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Forbidden, IllegalState, IllegalStatusTransition, NotFound, ValidationError, Conflict } from '../shared/errors.ts';
 import { sameData } from '../shared/equal.ts';
@@ -47,6 +47,9 @@ export const orderCommandSchemas = {
     }),
     parserVersion: z.string().min(1).nullable(),
     missing: z.array(z.string()).default([]),
+    /** Below the business's auto-accept threshold: placed as needs_review (issue 11 §3). */
+    review: z.object({ confidence: z.number().min(0).max(1), threshold: z.number().min(0.5).max(1), ask: z.boolean(), doubts: z.array(fieldDoubt).max(MAX_FIELD_DOUBTS) }).optional(),
+    itemTexts: itemTexts.optional(),
   }),
   UpdateOrder: z.object({
     orderId: uuid,
@@ -59,6 +62,7 @@ export const orderCommandSchemas = {
     reason: z.enum(['edit', 'reparse', 'customer']).default('edit'),
     /** With reason `customer`: the customer changing their own open order by message (as a cancellation, below). */
     by: byCustomer.optional(),
+    itemTexts: itemTexts.optional(),
   }),
   ChangeStatus: z.object({
     orderId: uuid,
@@ -95,6 +99,26 @@ export const orderCommandSchemas = {
     reason: z.string().trim().max(500).nullable().default(null),
     source: z.enum(['dashboard', 'api']),
   }),
+  /**
+   * Accept an order waiting for review, as is or corrected (items, address): one OrderUpdated when
+   * something changed, then StatusChanged needs_review → `to`. `by: customer` is the customer's
+   * "yes" to the bot's question (then only as is, and only the customer who placed it).
+   */
+  AcceptReview: z.object({
+    orderId: uuid,
+    businessId: uuid,
+    to: z.enum(['pending', 'confirmed']).default('pending'),
+    items: orderItems.optional(),
+    address: z.string().trim().max(500).nullable().optional(),
+    source: z.enum(['dashboard', 'whatsapp', 'api']),
+    messageId: z.string().min(1).nullable().default(null),
+    by: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('staff') }),
+        z.object({ kind: z.literal('customer'), senderId: z.string().min(1).max(200), phone: e164.nullable() }),
+      ])
+      .default({ kind: 'staff' }),
+  }),
 } as const;
 
 type Data<K extends keyof typeof orderCommandSchemas> = z.output<(typeof orderCommandSchemas)[K]>;
@@ -103,7 +127,8 @@ export type UpdateOrder = Command<'UpdateOrder', Data<'UpdateOrder'>>;
 export type ChangeStatus = Command<'ChangeStatus', Data<'ChangeStatus'>>;
 export type UndoStatusChange = Command<'UndoStatusChange', Data<'UndoStatusChange'>>;
 export type RequestOrderChange = Command<'RequestOrderChange', Data<'RequestOrderChange'>>;
-export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus | UndoStatusChange | RequestOrderChange;
+export type AcceptReview = Command<'AcceptReview', Data<'AcceptReview'>>;
+export type OrderCommand = PlaceOrder | UpdateOrder | ChangeStatus | UndoStatusChange | RequestOrderChange | AcceptReview;
 
 type Placed = Extract<OrderState, { kind: 'placed' }>;
 
@@ -127,6 +152,8 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       return undoStatusChange(command, state);
     case 'RequestOrderChange':
       return requestOrderChange(command, state);
+    case 'AcceptReview':
+      return acceptReview(command, state);
     default: {
       const unhandled: never = command;
       throw new ValidationError(`Unknown order command ${(unhandled as { type: string }).type}`);
@@ -153,6 +180,8 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): NoviEven
         parserVersion: data.parserVersion,
         missing: data.missing,
         placedAt: metadata.now.toISOString(),
+        ...(data.review ? { review: data.review } : {}),
+        ...(data.itemTexts ? { itemTexts: data.itemTexts } : {}),
       },
     },
   ];
@@ -176,6 +205,7 @@ function updateOrder({ data, metadata }: UpdateOrder, state: OrderState): NoviEv
 
   if (data.items !== undefined && !sameData(data.items, order.items)) {
     change.items = data.items;
+    if (data.itemTexts) change.itemTexts = data.itemTexts;
     changed = true;
   }
   if (data.customer !== undefined) {
@@ -279,4 +309,41 @@ function undoStatusChange({ data, metadata }: UndoStatusChange, state: OrderStat
       data: { orderId: order.orderId, businessId: order.businessId, from: order.status, to: last.from, undoneChangeAt: last.at, reason: data.reason, source: data.source },
     },
   ];
+}
+
+function acceptReview({ data, metadata }: AcceptReview, state: OrderState): OrderEvent[] {
+  const order = placedOrder(state, data.orderId, data.businessId);
+  if (data.by.kind === 'customer') {
+    if (!isOrderCustomer(order, data.by)) throw new Forbidden(`only the customer who placed #${order.number} can confirm it`);
+    if (data.items !== undefined || data.address !== undefined) throw new Forbidden('a customer confirms an order as it is');
+  }
+  if (order.status !== 'needs_review') throw new IllegalState(`Order #${order.number} is ${statusLabel(order.status)}, not waiting for review`);
+  const events: OrderEvent[] = [];
+  if (data.items !== undefined || data.address !== undefined) {
+    if (data.items !== undefined && data.items.length === 0) throw new ValidationError('An accepted order needs at least one item', [{ path: 'items', message: 'at least one item' }]);
+    events.push(
+      ...updateOrder(
+        {
+          type: 'UpdateOrder',
+          data: { orderId: order.orderId, businessId: order.businessId, items: data.items, ...(data.address !== undefined ? { customer: { address: data.address } } : {}), reason: 'edit' },
+          metadata,
+        },
+        state,
+      ),
+    );
+  }
+  events.push({
+    type: 'StatusChanged',
+    data: {
+      orderId: order.orderId,
+      businessId: order.businessId,
+      from: 'needs_review',
+      to: data.to,
+      reason: data.by.kind === 'customer' ? 'confirmed by the customer' : events.length ? 'review: corrected and accepted' : 'review: accepted',
+      source: data.source,
+      messageId: data.messageId,
+      changedAt: metadata.now.toISOString(),
+    },
+  });
+  return events;
 }

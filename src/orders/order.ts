@@ -41,6 +41,10 @@ export type OrderState =
       placedAt: string;
       /** A customer's change asked by message after the window, until the merchant changes the order. */
       changeRequested: { messageId: string; request: string; text: string; at: string } | null;
+      /** What the customer wrote for each current item line (null: unknown), for learning from corrections. */
+      itemTexts: Array<string | null>;
+      /** Set while the order was placed for review (issue 11 §3): its confidence and doubts. */
+      review: NonNullable<NoviEventOf<'OrderPlaced'>['data']['review']> | null;
     };
 
 export const initialOrderState = (): OrderState => ({ kind: 'empty' });
@@ -55,7 +59,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         businessId: d.businessId,
         groupId: d.groupId,
         number: d.number,
-        status: 'pending',
+        status: d.review ? 'needs_review' : 'pending',
         customer: { ...d.customer },
         items: d.items,
         totalAmount: d.totalAmount,
@@ -69,6 +73,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         proofs: [],
         placedAt: d.placedAt,
         changeRequested: null,
+        itemTexts: d.items.map((_, i) => d.itemTexts?.[i] ?? null),
+        review: d.review ?? null,
       };
     }
     case 'OrderUpdated': {
@@ -77,6 +83,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return {
         ...state,
         items: d.items ?? state.items,
+        // An edit posts every row in place, so line i keeps what the customer wrote for line i.
+        itemTexts: d.items ? d.items.map((_, i) => (d.itemTexts ? (d.itemTexts[i] ?? null) : (state.itemTexts[i] ?? null))) : state.itemTexts,
         customer: { ...state.customer, ...d.customer },
         deliveryNotes: d.deliveryNotes !== undefined ? d.deliveryNotes : state.deliveryNotes,
         totalAmount: d.totalAmount !== undefined ? d.totalAmount : state.totalAmount,

@@ -21,8 +21,17 @@ export type TransitionCheck = { ok: true } | { ok: false; message: string };
 
 const label = (status: OrderStatus): string => status.replace(/_/g, ' ');
 
+/**
+ * Review queue (issue 11 §3): an order parsed below the business's auto-accept threshold waits in
+ * `needs_review`; accepting it moves it to pending or confirmed, or it is cancelled. Nothing else
+ * (a rider's "delivered") moves it, and nothing moves an order back into review.
+ */
+export const REVIEW_EXITS: readonly OrderStatus[] = ['pending', 'confirmed', 'cancelled'];
+
 export function checkTransition(from: OrderStatus, to: OrderStatus): TransitionCheck {
   if (from === to) return { ok: false, message: `is already ${label(to)}` };
+  if (from === 'needs_review') return REVIEW_EXITS.includes(to) ? { ok: true } : { ok: false, message: `needs review; accept it before marking it ${label(to)}` };
+  if (to === 'needs_review') return { ok: false, message: 'cannot go back to review' };
   if (isFinalStatus(from)) return { ok: false, message: `is ${label(from)}; a ${label(from)} order cannot change status` };
   if (to === 'cancelled') return { ok: true };
   if (chainIndex(to) > chainIndex(from)) return { ok: true };
@@ -36,7 +45,7 @@ export function nextStatuses(from: OrderStatus): OrderStatus[] {
 }
 
 /** What a customer may still cancel themselves from the sales group: nothing has been prepared yet. */
-export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['pending', 'confirmed'];
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['pending', 'confirmed', 'needs_review'];
 
 /** How long after a status change the merchant can still undo it from the dashboard. */
 export const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;

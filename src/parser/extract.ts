@@ -143,6 +143,8 @@ export interface Draft {
   counted: boolean;
   /** Read from a list line (bullet, numbered, under a header or label), where item boundaries are clear. */
   fromList: boolean;
+  /** The customer's own words for the product, before catalog matching (what a merchant's correction teaches). */
+  said?: string;
 }
 
 export interface Extracted {
@@ -618,7 +620,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (!sku && foldedWords.join('').replace(/[^\p{L}]/gu, '').length < 2) return null;
   const strong = explicit || priceHits.length > 0 || ctx.list || wanted || ctx.sentenceWanted;
   if (!strong && !catalogScore) return null;
-  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null, fromList: ctx.list };
+  return { name: outName, sku, quantity: qty ?? 1, unitPrice, strong: strong, article: article && !wanted && !ctx.sentenceWanted && !ctx.list && !priceHits.length, catalogScore, currencyToken, counted: qty !== null, fromList: ctx.list, said: name };
 }
 
 // ---------------------------------------------------------------------------------------------

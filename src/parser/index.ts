@@ -1,6 +1,7 @@
 // The message parser: one WhatsApp message in, one structured intent out (docs/parser-spec.md).
 // Pure and deterministic: no I/O, no clock, no randomness.
-import type { MissingField, ParseInput, ParseResult, ParsedItem } from './types.ts';
+import type { FieldDoubt, MissingField, ParseInput, ParseResult, ParsedItem } from './types.ts';
+import { MAX_FIELD_DOUBTS } from './types.ts';
 import { fold } from './text.ts';
 import { round2 } from './numbers.ts';
 import { looseCurrency, resolveCurrency } from './money.ts';
@@ -13,7 +14,7 @@ import {
 import { WANT_RE } from './lexicon.ts';
 import { orderConfidence, type OrderDoubts } from './confidence.ts';
 
-export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField } from './types.ts';
+export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField, FieldDoubt } from './types.ts';
 export type { OrderDoubts } from './confidence.ts';
 
 export const PARSER_VERSION = '1.10.0';
@@ -87,6 +88,10 @@ function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confid
 /** Filled by parseMessage when passed: why an order got the confidence it got (for calibration and review tools). */
 export interface ParseExplanation {
   doubts?: OrderDoubts;
+  /** Which fields caused doubt (item/quantity per line, address, total), at most MAX_FIELD_DOUBTS (review queue). */
+  fields?: FieldDoubt[];
+  /** What the customer wrote for each item, by line. */
+  itemTexts?: string[];
 }
 
 export function parseMessage(input: ParseInput, explain?: ParseExplanation): ParseResult {
@@ -201,7 +206,22 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
     lines: lines.filter((l) => l.trim()).length,
   };
   const confidence = orderConfidence(doubts);
-  if (explain) explain.doubts = doubts;
+  if (explain) {
+    explain.doubts = doubts;
+    // The same doubts as above, said per field: which line's product or count, the address, the total.
+    const fields: FieldDoubt[] = [];
+    ex.items.forEach((d, line) => {
+      if (hasCatalog && !d.sku) fields.push({ field: 'item', line, reason: 'unmatched' });
+      else if (d.sku && d.catalogScore < 0.9) fields.push({ field: 'item', line, reason: 'loose' });
+      else if (!d.sku && !d.fromList) fields.push({ field: 'item', line, reason: 'prose' });
+      else if (!d.strong) fields.push({ field: 'item', line, reason: 'weak' });
+      if (!d.counted) fields.push({ field: 'quantity', line, reason: 'uncounted' });
+    });
+    if (doubts.noAddress) fields.push({ field: 'address', line: null, reason: 'no_address' });
+    if (doubts.totalConflict) fields.push({ field: 'total', line: null, reason: 'total_conflict' });
+    explain.fields = fields.slice(0, MAX_FIELD_DOUBTS);
+    explain.itemTexts = ex.items.map((d) => (d.said ?? d.name).slice(0, 200));
+  }
 
   return {
     id,

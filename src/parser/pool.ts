@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ParseInput, ParseResult } from './types.ts';
+import type { ExplainedResult, ParseInput, ParseResult } from './types.ts';
 
 export interface ParserPool {
   /** Parses many messages off the main thread; same results, same order as in-process parseMessage. */
   parseBatch(inputs: readonly ParseInput[]): Promise<ParseResult[]>;
+  /** parseBatch with per-field doubts and the customer's words per item (the intake's review queue). */
+  parseBatchExplained(inputs: readonly ParseInput[]): Promise<ExplainedResult[]>;
   /** Raw JSON lines in, output JSON lines out (each ending "\n"), as `novi parse` prints them. */
   parseLines(lines: readonly string[]): Promise<string>;
   /** A block of JSON Lines bytes (cut after a newline) in, the output lines as UTF-8 bytes out: no decoding on the caller. */
@@ -86,6 +88,13 @@ export function createParserPool(opts: { threads?: number } = {}): ParserPool {
       const chunks: Promise<ParseResult[]>[] = [];
       for (let i = 0; i < inputs.length; i += BATCH) {
         chunks.push(pool.run({ kind: 'inputs', inputs: inputs.slice(i, i + BATCH) }) as Promise<ParseResult[]>);
+      }
+      return (await Promise.all(chunks)).flat();
+    },
+    async parseBatchExplained(inputs) {
+      const chunks: Promise<ExplainedResult[]>[] = [];
+      for (let i = 0; i < inputs.length; i += BATCH) {
+        chunks.push(pool.run({ kind: 'explained', inputs: inputs.slice(i, i + BATCH) }) as Promise<ExplainedResult[]>);
       }
       return (await Promise.all(chunks)).flat();
     },

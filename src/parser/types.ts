@@ -43,3 +43,18 @@ export interface ParseResult {
   confidence: number;
   missing: MissingField[];
 }
+
+/** A field of a parsed order the parser was unsure of (the review queue highlights it). */
+export interface FieldDoubt {
+  field: 'item' | 'quantity' | 'address' | 'total';
+  /** The item's line (0-based) for item and quantity doubts. */
+  line: number | null;
+  reason: 'unmatched' | 'loose' | 'uncounted' | 'prose' | 'weak' | 'no_address' | 'total_conflict';
+}
+export const MAX_FIELD_DOUBTS = 20;
+
+/** A parse result with its per-field doubts and the customer's words per item (intake; not part of the wire contract). */
+export interface ExplainedResult extends ParseResult {
+  doubts: FieldDoubt[];
+  itemTexts: string[];
+}

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../eventstore/types.ts';
 import { InvalidStoredEvent, WrongExpectedVersion } from '../eventstore/types.ts';
-import { EVENT_SCHEMA_VERSION, e164, validateEvent, type Language, type NoviEventData, type NoviEventOf, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
+import { EVENT_SCHEMA_VERSION, MAX_FIELD_DOUBTS, e164, validateEvent, type Language, type NoviEventData, type NoviEventOf, type NoviEventType, type ParseResult as StoredParseResult } from '../events/catalog.ts';
 import { evolveGroup, groupStreamId, initialGroupState, type GroupEvent, type GroupState } from '../businesses/group.ts';
 import { readBusiness, type BusinessState } from '../businesses/business.ts';
 import { orderCommandSchemas, decideOrder, type OrderCommand } from '../orders/commands.ts';
@@ -20,18 +20,24 @@ import { attachPaymentProof } from '../payments/intake.ts';
 import { applySelfEdit, matchRepeatLast, matchSelfEdit, matchYes, type SelfEditRequest } from '../orders/self-edit.ts';
 import { isDirectChat } from '../whatsapp/transport.ts';
 import { CUSTOMER_CANCELLABLE } from '../orders/status.ts';
+import { DEFAULT_REVIEW_SETTINGS } from '../businesses/business.ts';
+import { parserCatalog } from '../businesses/aliases.ts';
+import { isYesReply } from '../whatsapp/templates.ts';
+import type { ExplainedResult } from '../parser/explained.ts';
 import { handleCommand, parseCommandData } from '../shared/command-handler.ts';
 import { Forbidden, IllegalState, IllegalStatusTransition, isDomainError } from '../shared/errors.ts';
 import { directChatGroupId, eventId, NS, orderIdForMessage, uuidFromName } from '../shared/ids.ts';
-import { PARSER_VERSION, parseMessage, type ParseInput, type ParseResult } from '../parser/index.ts';
+import { PARSER_VERSION, type ParseInput, type ParseResult } from '../parser/index.ts';
 import { createParserPool, type ParserPool } from '../parser/pool.ts';
+import { parseExplained } from '../parser/explained.ts';
 import { SubscriptionRunner, type Subscriber } from '../subscriptions/runner.ts';
 import { Waker } from '../subscriptions/wake.ts';
 
 export const INTAKE_CHECKPOINT = 'reactor:intake';
 
 export type Message = NoviEventData<'MessageReceived'>;
-export type ParseFn = (inputs: readonly ParseInput[]) => Promise<ParseResult[]>;
+/** Results may carry the parser's per-field doubts and the customer's words per item (parseExplained). */
+export type ParseFn = (inputs: readonly ParseInput[]) => Promise<Array<ParseResult & Partial<Pick<ExplainedResult, 'doubts' | 'itemTexts'>>>>;
 
 export type Refusal = NonNullable<NoviEventData<'MessageIgnored'>['refusal']>;
 
@@ -90,7 +96,8 @@ export function parserInput(m: Message, business: Registered, id: number | strin
     id,
     text: m.text,
     sender: { name: m.sender.name, phone: m.sender.phone },
-    business: { country: p.country, currency: p.currency, catalog: business.catalog.map((c) => ({ sku: c.sku, name: c.name, price: c.price, aliases: c.aliases })) },
+    // Learned aliases (issue 11 §4) go in as aliases of their product: the parser's own alias matching.
+    business: { country: p.country, currency: p.currency, catalog: parserCatalog(business.catalog, business.learnedAliases) },
   };
 }
 
@@ -144,7 +151,12 @@ export function orderDraft(m: Message, result: ParseResult | undefined, business
       parserVersion: null,
     };
   }
-  const r = result!;
+  const r = result! as ParseResult & Partial<Pick<ExplainedResult, 'doubts' | 'itemTexts'>>;
+  // Below the business's auto-accept threshold the order waits for the merchant's review (issue 11 §3).
+  const settings = business.review ?? DEFAULT_REVIEW_SETTINGS;
+  const review = r.confidence < settings.autoAcceptThreshold
+    ? { review: { confidence: r.confidence, threshold: settings.autoAcceptThreshold, ask: settings.reviewMode === 'ask', doubts: (r.doubts ?? []).slice(0, MAX_FIELD_DOUBTS) } }
+    : {};
   return {
     customer: { name: r.customer.name, phone: phoneOrNull(r.customer.phone), address: r.address },
     items: r.items.map((i) => ({ name: i.name, sku: i.sku, quantity: i.quantity, unitPrice: i.unitPrice })),
@@ -153,6 +165,8 @@ export function orderDraft(m: Message, result: ParseResult | undefined, business
     deliveryNotes: r.notes,
     missing: [...r.missing],
     parserVersion: PARSER_VERSION,
+    ...review,
+    ...(r.itemTexts && r.itemTexts.length === r.items.length ? { itemTexts: r.itemTexts.map((t) => t.slice(0, 200)) } : {}),
   };
 }
 
@@ -173,6 +187,8 @@ interface Work {
   repeat?: { language: Language };
   /** A YES that may answer a repeat offer. */
   yes?: { language: Language };
+  /** A customer's "yes" to the bot's review question (ask mode): accepts their order waiting for it. */
+  confirm?: boolean;
   result?: ParseResult;
   outcome?: Outcome;
   /** An order to place, validated and decided with a placeholder number; numbered in its business's batch. */
@@ -378,9 +394,11 @@ function preDecide(w: Work): Outcome | undefined {
         w.repeat = repeat;
         return undefined;
       }
+      // A yes answers the bot's review question (ask mode) or a repeat offer: both are tried, review first.
+      if (intent !== 'order' && isYesReply(m.text)) w.confirm = true;
       const yes = matchYes(m.text);
-      if (yes) {
-        w.yes = yes;
+      if (yes || w.confirm) {
+        if (yes) w.yes = yes;
         return undefined;
       }
       if (intent === 'status' && w.result?.status === 'cancelled') {
@@ -486,6 +504,10 @@ async function changeStatus(store: EventStore, ledger: NumberLedger, w: Work): P
   if (w.cancel) return selfCancel(store, ledger, w, w.cancel);
   if (w.edit) return selfEdit(store, ledger, w, w.edit);
   if (w.repeat) return offerRepeat(store, w, w.repeat);
+  if (w.confirm) {
+    const confirmed = await confirmReview(store, w);
+    if (!w.yes || confirmed.kind !== 'ignored') return confirmed;
+  }
   if (w.yes) return acceptRepeat(store, ledger, w);
   const { m } = w;
   const r = w.result!;
@@ -547,6 +569,31 @@ async function selfCancel(store: EventStore, ledger: NumberLedger, w: Work, c: N
 }
 
 /**
+ * A customer's "yes" to the bot's question about their order waiting for review (ask mode): their
+ * latest such order in this chat is accepted as it is, with the customer as actor. A yes with no
+ * question pending is just a message that is not an order.
+ */
+async function confirmReview(store: EventStore, w: Work): Promise<Outcome> {
+  const { m } = w;
+  const meta = messageMetadata(w.event, m);
+  const id = eventId('StatusChanged', `${m.businessId}:${m.messageId}`);
+  const target = await latestOrderOf(store, w, (state, stream) => stream.some((e) => e.id === id) || (state.status === 'needs_review' && state.review?.ask === true));
+  if (!target) return { kind: 'ignored', reason: `not an order or a status update (confidence ${w.result?.confidence ?? 0})` };
+  try {
+    const data = parseCommandData(
+      orderCommandSchemas.AcceptReview,
+      { orderId: target.orderId, businessId: m.businessId, to: 'pending', source: 'whatsapp', messageId: m.messageId, by: { kind: 'customer', senderId: m.sender.id.slice(0, 200), phone: m.sender.phone } },
+      'confirmation',
+    );
+    await runOrderCommand(store, target.orderId, { type: 'AcceptReview', data, metadata: { now: new Date(meta.occurredAt), actor: meta.actor } }, meta, id);
+    return { kind: 'status', orderId: target.orderId };
+  } catch (error) {
+    if (isDomainError(error)) return { kind: 'ignored', reason: error.message };
+    throw error;
+  }
+}
+
+/**
  * The sender's latest order placed from this chat before this message that is still pending or
  * confirmed (or the one this very message already cancelled, on a redelivery). Orders derive their
  * id from their message, so the chat stream itself says which messages became whose orders; reading
@@ -557,7 +604,7 @@ async function latestOpenOrder(store: EventStore, w: Work, cancelEventId: string
   return found && { orderId: found.orderId, number: found.state.number };
 }
 
-type PlacedOrder = Extract<ReturnType<typeof initialOrderState>, { kind: 'placed' }>;
+type PlacedOrder = Extract<ReturnType<typeof initialOrderState> | ReturnType<typeof evolveOrder>, { kind: 'placed' }>;
 
 /**
  * The sender's latest order placed from this chat before this message that `accept` takes.
@@ -826,7 +873,7 @@ export async function processMessageChanges(store: EventStore, changes: Readonly
           id: 0,
           text: change.data.text,
           sender: { name: order.customer.name, phone: order.customer.phone },
-          business: { country: p.country, currency: p.currency, catalog: business.catalog.map((c) => ({ sku: c.sku, name: c.name, price: c.price, aliases: c.aliases })) },
+          business: { country: p.country, currency: p.currency, catalog: parserCatalog(business.catalog, business.learnedAliases) },
         },
       ]);
       if (!r || r.intent !== 'order' || r.items.length === 0) {
@@ -842,7 +889,10 @@ export async function processMessageChanges(store: EventStore, changes: Readonly
       const data = parseCommandData(
         orderCommandSchemas.UpdateOrder,
         // Without a stated total, decide recomputes it from the items and the order's delivery fee and discount.
-        { orderId, businessId: d.businessId, items, customer, ...(r.total !== null ? { totalAmount: r.total } : {}), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit' },
+        {
+          orderId, businessId: d.businessId, items, customer, ...(r.total !== null ? { totalAmount: r.total } : {}), ...(r.notes ? { deliveryNotes: r.notes } : {}), reason: 'edit',
+          ...(r.itemTexts && r.itemTexts.length === items.length ? { itemTexts: r.itemTexts.map((x) => x.slice(0, 200)) } : {}),
+        },
         'order update',
       );
       await runOrderCommand(store, orderId, { type: 'UpdateOrder', data, metadata }, meta, eventId('OrderUpdated', `${d.businessId}:${d.messageId}:${event.id}`));
@@ -909,9 +959,9 @@ export async function startIntakeReactor(rt: Runtime, options: IntakeOptions = {
   const threads = options.parserThreads ?? 2;
   let pool: ParserPool | undefined;
   const parse: ParseFn = async (inputs) => {
-    if (threads === 0 || inputs.length < 8) return inputs.map((i) => parseMessage(i));
+    if (threads === 0 || inputs.length < 8) return inputs.map((i) => parseExplained(i));
     pool ??= createParserPool({ threads });
-    return pool.parseBatch(inputs);
+    return pool.parseBatchExplained(inputs);
   };
   const waker = new Waker(rt.database.url);
   await waker.start();

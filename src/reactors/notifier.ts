@@ -83,6 +83,15 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
     return detectLanguage(text) ?? b.language;
   }
 
+  /** The specific question for an order waiting for review: its doubted items (all when only the address is in doubt), and the address when that is in doubt. */
+  const reviewQuestion = (d: NoviEventData<'OrderPlaced'>, lang: Language, overrides: TemplateOverride[]): string => {
+    const doubts = d.review?.doubts ?? [];
+    const lines = new Set(doubts.filter((x) => x.line !== null).map((x) => x.line as number));
+    const chosen = lines.size ? d.items.filter((_, i) => lines.has(i)) : d.items;
+    const items = (chosen.length ? chosen : d.items).map((i) => `${i.quantity} × ${i.name}`).join(', ');
+    const address = doubts.some((x) => x.field === 'address') && d.customer.address ? render(lang, 'order.review.address', { address: d.customer.address }, overrides) : '';
+    return items + address;
+  };
   const itemsText = (items: NoviEventData<'OrderPlaced'>['items']) => items.map((i) => `${i.quantity} x ${i.name}`).join(', ');
   const nameVar = (name: string | null) => (name ? `, ${name.split(/\s+/)[0]}` : '');
   const recipientOf = (c: { name: string | null; phone: string | null }) => c.phone ?? c.name ?? 'customer';
@@ -141,8 +150,28 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       // A manual order (the merchant's form) is confirmed on WhatsApp only when the merchant asked.
       const manual = d.source.channel === 'manual';
       if (manual && d.source.notifyCustomer !== true) return [];
+      // Waiting for review (issue 11 §3): `hold` says nothing until the merchant accepts; `ask` asks the customer.
+      if (d.review && !d.review.ask) return [];
       const b = await businessReplies(d.businessId);
       const lang = pickLanguage(b, d.source.text);
+      if (d.review) {
+        const lines = [render(lang, 'order.review.question', { number: String(d.number), question: reviewQuestion(d, lang, b.overrides) }, b.overrides)];
+        if (d.missing.includes('address')) lines.push(render(lang, 'order.missing.address', { number: String(d.number) }, b.overrides));
+        return [
+          {
+            id: outboxId(e.id, 'question'),
+            businessId: d.businessId,
+            groupId: d.groupId,
+            kind: 'question',
+            recipient: recipientOf({ name: d.customer.name ?? d.source.sender.name, phone: d.customer.phone ?? d.source.sender.phone }),
+            text: lines.join('\n'),
+            orderId: d.orderId,
+            inReplyTo: d.source.messageId,
+            sourceReceivedAt: d.source.receivedAt,
+            causeEventId: e.id,
+          },
+        ];
+      }
       const vars = {
         number: String(d.number),
         name: nameVar(d.customer.name ?? d.source.sender.name),
@@ -246,9 +275,47 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
         },
       ];
     }
+    if (e.type === 'StatusChanged' && (e.data as NoviEventData<'StatusChanged'>).from === 'needs_review' && (e.data as NoviEventData<'StatusChanged'>).to !== 'cancelled') {
+      // Accepted after review: the normal confirmation, with the order as accepted (corrections included).
+      const d = e.data as NoviEventData<'StatusChanged'>;
+      let order = initialOrderState();
+      let source: NoviEventData<'OrderPlaced'>['source'] | null = null;
+      let missing: string[] = [];
+      for (const x of await rt.store.readStream(`order-${d.orderId}`, { maxCount: 500 })) {
+        const v = validateEvent(x.type, x.data, x.metadata.schemaVersion);
+        if (!v.ok) continue;
+        if (v.event.type === 'OrderPlaced') {
+          source = v.event.data.source;
+          missing = v.event.data.missing;
+        }
+        order = evolveOrder(order, v.event as OrderEvent);
+        if (x.id === e.id) break;
+      }
+      if (order.kind !== 'placed' || !source) return [];
+      const b = await businessReplies(d.businessId);
+      const lang = pickLanguage(b, source.text);
+      const vars = { number: String(order.number), name: nameVar(order.customer.name ?? source.sender.name), items: itemsText(order.items), total: formatMoney(order.totalAmount, order.currency, lang) };
+      const lines = [render(lang, 'order.confirmation', vars, b.overrides)];
+      if (missing.includes('address') && !order.customer.address) lines.push(render(lang, 'order.missing.address', vars, b.overrides));
+      if (missing.includes('phone') && !order.customer.phone) lines.push(render(lang, 'order.missing.phone', vars, b.overrides));
+      return [
+        {
+          id: outboxId(e.id, 'confirmation'),
+          businessId: d.businessId,
+          groupId: order.groupId,
+          kind: 'confirmation',
+          recipient: recipientOf({ name: order.customer.name ?? source.sender.name, phone: order.customer.phone ?? source.sender.phone }),
+          text: lines.join('\n'),
+          orderId: d.orderId,
+          inReplyTo: source.messageId,
+          sourceReceivedAt: null,
+          causeEventId: e.id,
+        },
+      ];
+    }
     if (e.type === 'StatusChanged') {
       const d = e.data as NoviEventData<'StatusChanged'>;
-      if (d.to === 'pending' || d.from === d.to) return [];
+      if (d.to === 'pending' || d.to === 'needs_review' || d.from === d.to) return [];
       const placed = (await rt.store.readStream(`order-${d.orderId}`, { maxCount: 20 })).find((x) => x.type === 'OrderPlaced');
       if (!placed) return [];
       const o = placed.data as NoviEventData<'OrderPlaced'>;

@@ -7,7 +7,7 @@ export type TemplateKey =
   | 'order.missing.phone'
   | 'order.question.items'
   | 'order.updated'
-  | `order.status.${Exclude<OrderStatus, 'pending'>}`
+  | `order.status.${Exclude<OrderStatus, 'pending' | 'needs_review'>}`
   | 'order.cancel.not_yours'
   | 'order.cancel.not_open'
   | 'order.cancel.no_open_order'
@@ -19,7 +19,9 @@ export type TemplateKey =
   | 'order.edit.no_open_order'
   | 'order.edit.unknown_item'
   | 'order.repeat.offer'
-  | 'order.repeat.none';
+  | 'order.repeat.none'
+  | 'order.review.question'
+  | 'order.review.address';
 
 export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
   en: {
@@ -45,6 +47,8 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.edit.unknown_item': 'We could not find "{item}" on order #{number} or in our catalog.',
     'order.repeat.offer': 'Same as last time (order #{number}): {items}. Total: {total}. Reply YES to place it.',
     'order.repeat.none': 'We could not find a delivered order of yours to repeat. Please send your order.',
+    'order.review.question': 'Did you mean {question}? Reply "yes" to confirm order #{number}.',
+    'order.review.address': ', delivered to {address}',
   },
   es: {
     'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
@@ -69,6 +73,8 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.edit.unknown_item': 'No encontramos "{item}" en el pedido #{number} ni en nuestro catálogo.',
     'order.repeat.offer': 'Lo mismo de siempre (pedido #{number}): {items}. Total: {total}. Responde SÍ para hacer el pedido.',
     'order.repeat.none': 'No encontramos un pedido tuyo entregado para repetir. Por favor, envía tu pedido.',
+    'order.review.question': '¿Quisiste decir {question}? Responde "sí" para confirmar el pedido #{number}.',
+    'order.review.address': ', con entrega en {address}',
   },
   pt: {
     'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
@@ -93,14 +99,16 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.edit.unknown_item': 'Não encontramos "{item}" no pedido #{number} nem no nosso catálogo.',
     'order.repeat.offer': 'O mesmo de sempre (pedido #{number}): {items}. Total: {total}. Responda SIM para fazer o pedido.',
     'order.repeat.none': 'Não encontramos um pedido seu entregue para repetir. Por favor, envie seu pedido.',
+    'order.review.question': 'Você quis dizer {question}? Responda "sim" para confirmar o pedido #{number}.',
+    'order.review.address': ', com entrega em {address}',
   },
 };
 
 /** A status as the customer reads it, for `{status}` in a reply. */
 export const STATUS_NAMES: Record<Language, Record<OrderStatus, string>> = {
-  en: { pending: 'pending', confirmed: 'confirmed', processing: 'processing', out_for_delivery: 'out for delivery', delivered: 'delivered', cancelled: 'cancelled' },
-  es: { pending: 'pendiente', confirmed: 'confirmado', processing: 'en preparación', out_for_delivery: 'en camino', delivered: 'entregado', cancelled: 'cancelado' },
-  pt: { pending: 'pendente', confirmed: 'confirmado', processing: 'em preparação', out_for_delivery: 'saiu para entrega', delivered: 'entregue', cancelled: 'cancelado' },
+  en: { pending: 'pending', confirmed: 'confirmed', processing: 'processing', out_for_delivery: 'out for delivery', delivered: 'delivered', cancelled: 'cancelled', needs_review: 'waiting for review' },
+  es: { pending: 'pendiente', confirmed: 'confirmado', processing: 'en preparación', out_for_delivery: 'en camino', delivered: 'entregado', cancelled: 'cancelado', needs_review: 'en revisión' },
+  pt: { pending: 'pendente', confirmed: 'confirmado', processing: 'em preparação', out_for_delivery: 'saiu para entrega', delivered: 'entregue', cancelled: 'cancelado', needs_review: 'em revisão' },
 };
 
 const PT = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
@@ -146,4 +154,13 @@ export function formatMoney(amount: number | null, currency: string | null, lang
   const locale = language === 'pt' ? 'pt-BR' : language === 'es' ? 'es' : 'en';
   const n = amount.toLocaleString(locale, { maximumFractionDigits: 2, minimumFractionDigits: Number.isInteger(amount) ? 0 : 2 });
   return currency ? `${currency} ${n}` : n;
+}
+
+/**
+ * A customer's plain "yes" to the bot's review question (en/es/pt), with nothing else asked: a
+ * short whole-message match, so "yes but make it 3" is not taken as a yes.
+ */
+const YES_RE = /^\s*(?:yes|yeah|yep|yup|ok|okay|correct|right|s[ií]|claro|correcto|exacto|sim|isso|certo|correto|exato)(?:[\s,!.]*(?:please|pls|por favor|gracias|obrigad[oa]|thanks|thank you|yes|s[ií]|sim|correct|correcto|correto|confirmo|confirm|👍))*[\s!.👍]*$/iu;
+export function isYesReply(text: string): boolean {
+  return text.length <= 60 && YES_RE.test(text);
 }

@@ -59,6 +59,8 @@ export async function orderThroughPipeline(
   if (b.statusCode !== 201) throw new Error(`business: ${b.body}`);
   const businessId: string = b.json().business.id;
   await api(app, merchant, 'PUT', `/business/${businessId}/catalog`, { products: [{ sku: 'JR', name: 'Jollof Rice', price: 2500, aliases: ['jollof'] }] });
+  // Auto-accept as before the review queue (issue 11 §3): these tests follow an order, not its review.
+  await api(app, merchant, 'PUT', `/business/${businessId}/review-settings`, { autoAcceptThreshold: 0.5, reviewMode: 'hold' });
   const g = await api(app, merchant, 'POST', '/groups', { name: 'Sales', groupType: 'sales', businessId });
   if (g.statusCode !== 201) throw new Error(`group: ${g.body}`);
   const groupId: string = g.json().group.id;

@@ -84,7 +84,10 @@ t.test('ChangeStatus follows the state machine', async (t) => {
   for (const from of ORDER_STATUSES) {
     for (const to of ORDER_STATUSES) {
       const open = from !== 'delivered' && from !== 'cancelled';
-      const legal = open && from !== to && (to === 'cancelled' || chain.indexOf(to) > chain.indexOf(from));
+      // An order waiting for review (issue 11 §3) leaves it only by being accepted (pending, confirmed) or cancelled.
+      const legal = from === 'needs_review'
+        ? ['pending', 'confirmed', 'cancelled'].includes(to)
+        : open && from !== to && to !== 'needs_review' && (to === 'cancelled' || chain.indexOf(to) > chain.indexOf(from));
       const outcome = given(historyTo(from)).when(changeStatus(to));
       if (legal) {
         t.same(outcome.events, [statusChanged(from, to)], `${from} → ${to} is allowed`);

@@ -30,7 +30,12 @@ export const CATALOG = [
   { sku: 'PL', name: 'Plantain', price: 500, aliases: ['dodo'] },
 ];
 
-export async function createShop(store: EventStore, opts: { country?: string; currency?: string; name?: string; ownerId?: string } = {}): Promise<Shop> {
+/**
+ * `review`: the shop's review queue settings (issue 11 §3). Shops of these fixtures auto-accept from
+ * 0.5 unless told otherwise, so the tests of other features keep testing what they tested (their
+ * hand-written messages often have no address, which the parser's confidence counts as a doubt).
+ */
+export async function createShop(store: EventStore, opts: { country?: string; currency?: string; name?: string; ownerId?: string; review?: { autoAcceptThreshold: number; reviewMode: 'hold' | 'ask' } } = {}): Promise<Shop> {
   const businessId = randomUUID();
   const ownerId = opts.ownerId ?? randomUUID();
   const shop: Shop = {
@@ -42,6 +47,7 @@ export async function createShop(store: EventStore, opts: { country?: string; cu
   await store.append(`business-${businessId}`, [
     ev('BusinessRegistered', { businessId, ownerId, name: opts.name ?? 'Mama Put', description: null, address: null, phone: null, email: null, country: opts.country ?? 'NG', currency: opts.currency ?? 'NGN' }, businessId, ownerId),
     ev('CatalogSet', { businessId, products: CATALOG }, businessId, ownerId),
+    ev('ReviewSettingsSet', { businessId, ...(opts.review ?? { autoAcceptThreshold: 0.5, reviewMode: 'hold' }) }, businessId, ownerId),
   ]);
   for (const [type, g] of [['sales', shop.sales], ['delivery', shop.delivery]] as const) {
     await store.append(`group-${g.groupId}`, [

@@ -210,6 +210,15 @@ const sourceJson = z
   .passthrough()
   .nullable();
 
+/** What the parser doubted on an order placed for review (issue 11 §3). */
+const reviewJson = z.object({
+  confidence: num,
+  threshold: num,
+  ask: z.boolean(),
+  doubts: z.array(z.object({ field: z.enum(['item', 'quantity', 'address', 'total']), line: z.number().nullable(), reason: z.string() })),
+});
+export type ReviewJson = z.infer<typeof reviewJson>;
+
 export const orderRow = z.object({
   id: z.string(),
   number: num,
@@ -240,12 +249,13 @@ export const orderRow = z.object({
   refunded_at: iso.nullable(),
   change_requested_at: iso.nullable(),
   change_request: z.string().nullable(),
+  review: reviewJson.nullable().default(null),
 });
 
 export const ORDER_COLUMNS = sql.fragment`id, number, business_id, group_id, status, customer_name, customer_phone, customer_address,
   items, total_amount, currency, delivery_notes, source, response_times, created_at, updated_at, revision,
   channel, delivery_fee, discount, payment_status, payment_method, payment_reference, paid_amount, paid_at, refunded_at,
-  change_requested_at, change_request`;
+  change_requested_at, change_request, review`;
 
 export interface StatusEntry {
   status: OrderStatus;
@@ -301,6 +311,8 @@ export function orderJson(o: z.infer<typeof orderRow>) {
     payment: { status: o.payment_status, method: o.payment_method, reference: o.payment_reference, amount: o.paid_amount, paidAt: o.paid_at, refundedAt: o.refunded_at },
     /** A customer's change asked by message after the self-edit window, until the merchant changes the order. */
     changeRequest: o.change_requested_at ? { at: o.change_requested_at, text: o.change_request ?? '' } : null,
+    /** Set when the order was placed for review: its confidence and the fields the parser doubted. */
+    review: o.review,
   };
 }
 export type OrderJson = ReturnType<typeof orderJson> & { statusHistory?: StatusEntry[]; undo?: UndoOffer | null };
@@ -343,8 +355,9 @@ export async function listOrders(
 ): Promise<{ orders: OrderJson[]; pagination: { page: number; limit: number; total: number; pages: number } }> {
   const where = orderWhere(scope, f);
   const [rows, total] = await reader(rt, scope, async (db) => [
+    // The review queue first (issue 11 §3), then newest first.
     await db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${where}
-      order by created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
+      order by (status = 'needs_review') desc, created_at desc, number desc limit ${limit} offset ${(page - 1) * limit}`),
     await orderTotal(db, scope, f, where),
   ] as const);
   return { orders: rows.map(orderJson), pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } };
@@ -454,6 +467,13 @@ export async function dashboardKpis(rt: Runtime, scope: Scope) {
   });
 }
 export type Kpis = Awaited<ReturnType<typeof dashboardKpis>>;
+
+/** Orders waiting for review, newest first (the dashboard's review queue). */
+export async function reviewQueue(rt: Runtime, scope: Scope, limit = 20): Promise<OrderJson[]> {
+  const rows = await reader(rt, scope, (db) => db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}
+    and status = 'needs_review' order by created_at desc limit ${limit}`));
+  return rows.map(orderJson);
+}
 
 export async function recentOrders(rt: Runtime, scope: Scope, limit = 10): Promise<OrderJson[]> {
   const rows = await reader(rt, scope, (db) => db.any(sql.type(orderRow)`select ${ORDER_COLUMNS} from orders where ${inScope(scope, 'business_id')}

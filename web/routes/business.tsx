@@ -336,6 +336,9 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <a href={`/business/${b.id}/integrations`} class="button">
           Integrations
         </a>
+        <a href={`/business/${b.id}/review`} class="button">
+          Review queue &amp; learned aliases
+        </a>
       </div>
       <details>
         <summary>Edit profile</summary>

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
 import { requireUser } from '../auth/plugin.ts';
 import { parse, sendHtml, wantsJson } from '../lib/http.ts';
-import { analytics, analyticsQuery, dashboardKpis, listBusinesses, narrow, recentOrders, userScope } from '../lib/queries.ts';
+import { analytics, analyticsQuery, dashboardKpis, listBusinesses, narrow, recentOrders, reviewQueue, userScope } from '../lib/queries.ts';
 import { Layout } from '../views/layout.tsx';
 import { Dashboard } from '../views/dashboard.tsx';
 
@@ -16,8 +16,8 @@ export async function dashboardRoutes(app: FastifyInstance, rt: Runtime): Promis
     const q = parse(dashQuery, req.query, 'dashboard query');
     const all = await userScope(rt, user);
     const scope = narrow(all, q.businessId);
-    const [kpis, recent, charts] = await Promise.all([dashboardKpis(rt, scope), recentOrders(rt, scope), analytics(rt, scope, {})]);
-    if (wantsJson(req)) return reply.send({ kpis, recentOrders: recent, charts });
+    const [kpis, recent, charts, review] = await Promise.all([dashboardKpis(rt, scope), recentOrders(rt, scope), analytics(rt, scope, {}), reviewQueue(rt, scope)]);
+    if (wantsJson(req)) return reply.send({ kpis, recentOrders: recent, charts, needsReview: review });
     const businesses = await listBusinesses(rt, all);
     return sendHtml(
       reply,
@@ -34,7 +34,7 @@ export async function dashboardRoutes(app: FastifyInstance, rt: Runtime): Promis
           </>
         }
       >
-        <Dashboard kpis={kpis} recent={recent} charts={charts} businesses={businesses} businessId={q.businessId} />
+        <Dashboard kpis={kpis} recent={recent} charts={charts} businesses={businesses} businessId={q.businessId} review={review} />
       </Layout>,
     );
   });

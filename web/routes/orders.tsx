@@ -13,6 +13,7 @@ import { evolveOrder, initialOrderState, orderStreamId } from '../../src/orders/
 import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
 import { orderCommandSchemas } from '../../src/orders/commands.ts';
 import { undoStatusChange } from '../../src/orders/handle.ts';
+import { acceptReview, learnFromCorrection, readOrder } from '../../src/orders/review.ts';
 import { NotFound, ValidationError } from '../../src/shared/errors.ts';
 import { requireUser } from '../auth/plugin.ts';
 import { ExportInProgress } from '../lib/errors.ts';
@@ -20,6 +21,7 @@ import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
 import { waitForProjection } from '../lib/projection.ts';
 import {
   getBusiness,
+  getCatalog,
   getOrder,
   listBusinesses,
   listOrders,
@@ -69,6 +71,21 @@ const editForm = z.object({
   itemPrice: many,
 });
 
+const reviewBody = z.object({
+  to: z.enum(['pending', 'confirmed']).default('pending'),
+  items: z.array(z.object({ name: z.string(), sku: z.string().nullable().default(null), quantity: z.number(), unitPrice: z.number().nullable().default(null) })).max(500).optional(),
+  address: z.string().trim().max(500).nullable().optional(),
+});
+const reviewForm = z.object({
+  revision: z.coerce.number().int().min(0),
+  action: z.enum(['accept', 'correct']),
+  to: z.enum(['pending', 'confirmed']).optional(),
+  customerAddress: z.string().max(500).optional(),
+  itemName: many.pipe(z.array(z.string().max(200)).max(500)),
+  itemSku: many.pipe(z.array(z.string().max(64)).max(500)),
+  itemQty: many.pipe(z.array(z.string().max(32)).max(500)),
+});
+
 /** `If-Match: "3"` (or W/"3", or 3) → 3n; absent → undefined. */
 function ifMatch(req: FastifyRequest): bigint | undefined {
   const header = req.headers['if-match'];
@@ -94,6 +111,8 @@ async function applyChanges(rt: Runtime, req: FastifyRequest, orderId: string, b
   let expectedRevision = expected;
   let revision: bigint | null = null;
   const edits = body.items !== undefined || body.customerInfo !== undefined || body.deliveryNotes !== undefined;
+  // The order as parsed and edited so far: what an item correction teaches (issue 11 §4).
+  const before = body.items !== undefined ? await readOrder(rt.store, orderId) : null;
   if (edits) {
     const data = parseCommandData(
       orderCommandSchemas.UpdateOrder,
@@ -103,6 +122,12 @@ async function applyChanges(rt: Runtime, req: FastifyRequest, orderId: string, b
     const r = await handleCommand({ ...common, command: { type: 'UpdateOrder', data, metadata: { now: new Date(), actor: user.id } }, ...(expectedRevision !== undefined ? { expectedRevision } : {}) });
     revision = r.nextExpectedRevision;
     if (expectedRevision !== undefined && r.nextExpectedRevision !== null) expectedRevision = r.nextExpectedRevision;
+    if (r.written && data.items && before?.state.kind === 'placed') {
+      await learnFromCorrection(rt.store, {
+        businessId: current.businessId, requestedBy: { userId: user.id, role: user.role }, actor: user.id, correlationId: req.id,
+        before: before.state.items, texts: before.state.itemTexts, after: data.items,
+      });
+    }
   }
   if (body.status !== undefined) {
     const data = parseCommandData(
@@ -120,13 +145,31 @@ async function applyChanges(rt: Runtime, req: FastifyRequest, orderId: string, b
 
 function OrdersResults(p: { orders: OrderJson[]; pagination: { page: number; pages: number; total: number }; query: Record<string, string> }): JSX.Element {
   const link = (page: number) => `/orders?${new URLSearchParams({ ...p.query, page: String(page) }).toString()}`;
+  // The list puts orders waiting for review first (listOrders); they get their own section.
+  const review = p.orders.filter((o) => o.status === 'needs_review');
+  const rest = p.orders.filter((o) => o.status !== 'needs_review');
   return (
     <div id="orders-results">
       <p class="muted" safe>{`${p.pagination.total} orders`}</p>
+      {review.length ? (
+        <section class="review-queue" id="review-queue">
+          <h2 safe>{`Needs review (${review.length})`}</h2>
+          <table class="orders">
+            <OrderTableHead />
+            <tbody>
+              {review.map((o) => (
+                <OrderRow order={o} />
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : (
+        ''
+      )}
       <table class="orders">
         <OrderTableHead />
         <tbody id="orders-tbody">
-          {p.orders.map((o) => (
+          {rest.map((o) => (
             <OrderRow order={o} />
           ))}
         </tbody>
@@ -256,13 +299,14 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     const proofs = await listProofs(rt, scope, id);
     if (wantsJson(req)) return reply.send({ order: { ...order, paymentProofs: proofs } });
     const business = await getBusiness(rt, scope, order.businessId).catch(() => null);
+    const catalog = order.status === 'needs_review' ? await getCatalog(rt, order.businessId) : [];
     return sendHtml(
       reply,
       <Layout title={`Order #${order.number}`} user={user} csrf={req.csrfToken} active="/orders">
         <p>
           <a href="/orders">← Orders</a>
         </p>
-        <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={proofs} />
+        <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={proofs} catalog={catalog} />
         {await riderPanel(rt, user, order, req.csrfToken)}
       </Layout>,
     );
@@ -280,8 +324,60 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
   const answerDetail = async (req: FastifyRequest, order: Awaited<ReturnType<typeof getOrder>>) => {
     const scope = await userScope(rt, requireUser(req));
     const business = await getBusiness(rt, scope, order.businessId).catch(() => null);
-    return <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={await listProofs(rt, scope, order.id)} />;
+    const catalog = order.status === 'needs_review' ? await getCatalog(rt, order.businessId) : [];
+    return <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={await listProofs(rt, scope, order.id)} catalog={catalog} />;
   };
+
+  // Review queue (issue 11 §3): accept an order waiting for review, as is or corrected. A form posts
+  // `action=accept` (as is) or `action=correct` with the item rows and the address; JSON posts
+  // `{ to?, items?, address? }`. Item rows that name a catalog sku take its name and price.
+  app.post('/orders/:id/review', async (req, reply) => {
+    const id = orderIdOf(req);
+    const user = requireUser(req);
+    const scope = await userScope(rt, user);
+    const current = await getOrder(rt, scope, id); // another tenant's order is a 404 here
+    const json = wantsJson(req) && !isHtmx(req) && typeof req.headers['content-type'] === 'string' && req.headers['content-type'].includes('json');
+    let to: 'pending' | 'confirmed' = 'pending';
+    let items: unknown;
+    let address: string | null | undefined;
+    let expected = ifMatch(req);
+    if (json) {
+      const b = parse(reviewBody, req.body ?? {}, 'review');
+      to = b.to;
+      items = b.items;
+      address = b.address;
+    } else {
+      const f = parse(reviewForm, req.body ?? {}, 'review');
+      expected ??= BigInt(f.revision);
+      if (f.to) to = f.to;
+      if (f.action === 'correct') {
+        const catalog = await getCatalog(rt, current.businessId);
+        const bySku = new Map(catalog.map((c) => [c.sku.toUpperCase(), c]));
+        items = f.itemName.flatMap((name, i): Array<{ name: string; sku: string | null; quantity: number; unitPrice: number | null }> => {
+          const sku = (f.itemSku[i] ?? '').trim();
+          const product = sku ? bySku.get(sku.toUpperCase()) : undefined;
+          if (name.trim() === '' && !product) return [];
+          const old = current.items[i];
+          const qty = Number(f.itemQty[i] || 1);
+          if (product) return [{ name: product.name, sku: product.sku, quantity: qty, unitPrice: product.price }];
+          // Off the catalog: keep the line's price when the merchant left the product as it was.
+          const keepPrice = old && old.sku === null && old.name === name.trim() ? old.unitPrice : null;
+          return [{ name: name.trim(), sku: null, quantity: qty, unitPrice: keepPrice }];
+        });
+        address = f.customerAddress === undefined ? undefined : f.customerAddress.trim() === '' ? null : f.customerAddress.trim();
+      }
+    }
+    const { result } = await acceptReview(rt.store, {
+      orderId: id, businessId: current.businessId, requestedBy: { userId: user.id, role: user.role }, actor: user.id, correlationId: req.id,
+      to, items, address, source: json ? 'api' : 'dashboard', ...(expected !== undefined ? { expectedRevision: expected } : {}),
+    });
+    if (result.nextExpectedRevision !== null) await waitForProjection(rt, { table: 'orders', id, revision: result.nextExpectedRevision });
+    const order = await getOrder(rt, scope, id);
+    reply.header('ETag', `"${order.revision}"`);
+    if (wantsJson(req) && !isHtmx(req)) return reply.send({ success: true, order });
+    if (!isHtmx(req)) return reply.redirect(`/orders/${id}`, 303);
+    return sendHtml(reply, await answerDetail(req, order));
+  });
 
   app.post('/orders/:id/status', async (req, reply) => {
     const id = orderIdOf(req);
@@ -321,7 +417,7 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     const id = orderIdOf(req);
     requireUser(req);
     const f = parse(editForm, req.body, 'order edit');
-    const items = f.itemName.flatMap((name, i) => {
+    const items = f.itemName.flatMap((name, i): Array<{ name: string; sku: string | null; quantity: number; unitPrice: number | null }> => {
       if (name.trim() === '') return [];
       const price = (f.itemPrice[i] ?? '').trim();
       return [{ name: name.trim(), sku: (f.itemSku[i] ?? '').trim() || null, quantity: Number(f.itemQty[i] || 1), unitPrice: price === '' ? null : Number(price) }];

@@ -28,7 +28,7 @@ export function KpiCards(p: { kpis: Kpis; oob?: boolean }): JSX.Element {
   );
 }
 
-export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytics; businesses: BusinessJson[]; businessId?: string | undefined }): JSX.Element {
+export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytics; businesses: BusinessJson[]; businessId?: string | undefined; review?: OrderJson[] }): JSX.Element {
   return (
     <>
       <div class="row">
@@ -48,6 +48,24 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
         <p class="card">
           Start by <a href="/business">creating your business</a>, then link WhatsApp or try the simulator.
         </p>
+      ) : (
+        ''
+      )}
+      {p.review?.length ? (
+        <section class="card review-queue" id="review-queue">
+          <h2 safe>{`Needs review (${p.review.length}${p.review.length >= 20 ? '+' : ''})`}</h2>
+          <table class="orders">
+            <OrderTableHead compact />
+            <tbody>
+              {p.review.map((o) => (
+                <OrderRow order={o} compact />
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href="/orders?status=needs_review">All orders waiting for review →</a>
+          </p>
+        </section>
       ) : (
         ''
       )}

@@ -1,6 +1,6 @@
 // Order list rows and the order detail view. WhatsApp text (names, addresses, messages) only
 // ever appears through `safe` children or attributes.
-import type { OrderJson, StatusEntry, BusinessJson } from '../lib/queries.ts';
+import type { OrderJson, StatusEntry, BusinessJson, ProductJson, ReviewJson } from '../lib/queries.ts';
 import { nextStatuses } from '../../src/orders/status.ts';
 import { money, statusLabel, StatusBadge, when, Csrf } from './layout.tsx';
 import { customerKey } from '../../projections/customers.ts';
@@ -110,8 +110,82 @@ function History(p: { history: StatusEntry[] }): JSX.Element {
   );
 }
 
-export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry[] }; business: BusinessJson | null; csrf: string; proofs?: readonly PaymentProofJson[] }): JSX.Element {
+/** What each doubt means to a merchant (the parser's reasons, src/parser/index.ts). */
+const DOUBT_TEXT: Record<string, string> = {
+  unmatched: 'not found in your catalog',
+  loose: 'matched loosely to a catalog product',
+  prose: 'read from a sentence; the name may be cut wrong',
+  weak: 'may not be an item at all',
+  uncounted: 'quantity not written (1 assumed)',
+  no_address: 'no delivery address found',
+  total_conflict: 'the written total differs from the items',
+};
+
+/** The doubts of one field, as the notes shown beside it (empty when the parser was sure). */
+export function doubtsOf(review: ReviewJson | null, field: 'item' | 'quantity' | 'address' | 'total', line: number | null = null): string[] {
+  if (!review) return [];
+  return review.doubts.filter((d) => d.field === field && (line === null || d.line === line)).map((d) => DOUBT_TEXT[d.reason] ?? d.reason);
+}
+
+/**
+ * The review card of an order waiting for review: what the parser doubted, highlighted per field,
+ * and one form that accepts the order as is or with the corrected items and address.
+ */
+export function ReviewPanel(p: { order: OrderJson; catalog: ProductJson[]; csrf: string }): JSX.Element {
   const o = p.order;
+  const r = o.review;
+  const rows = [...o.items, { name: '', sku: null, quantity: 0, unitPrice: null }];
+  const addressDoubts = doubtsOf(r, 'address');
+  return (
+    <div class="card review" id="review-panel">
+      <h2>Needs review</h2>
+      <p safe>
+        {r
+          ? `The parser was ${Math.round(r.confidence * 100)}% sure of this order (this business accepts from ${Math.round(r.threshold * 100)}%). ` +
+            (r.ask ? 'The customer was asked to confirm; a "yes" from them accepts it.' : 'The customer has not been answered yet; accepting sends the confirmation.')
+          : 'Check the order, then accept it.'}
+      </p>
+      <form method="post" action={`/orders/${o.id}/review`} hx-post={`/orders/${o.id}/review`} hx-target="#order-detail" hx-swap="outerHTML" class="stack">
+        <Csrf token={p.csrf} />
+        <input type="hidden" name="revision" value={String(o.revision)} />
+        <fieldset>
+          <legend>Items (empty name removes the line; pick the catalog product the customer meant)</legend>
+          {rows.map((i, line) => {
+            const notes = [...doubtsOf(r, 'item', line), ...doubtsOf(r, 'quantity', line)];
+            return (
+              <div class={`item-row${notes.length ? ' doubt' : ''}`} data-line={String(line)}>
+                <input name="itemName" placeholder="Item" value={i.name} aria-label="Item name" />
+                <select name="itemSku" aria-label="Catalog product">
+                  <option value="">(not in catalog)</option>
+                  {p.catalog.map((c) => (
+                    <option value={c.sku} selected={i.sku !== null && c.sku.toUpperCase() === i.sku.toUpperCase()} safe>
+                      {`${c.name} (${c.sku})`}
+                    </option>
+                  ))}
+                </select>
+                <input name="itemQty" type="number" step="any" min="0" placeholder="Qty" value={i.quantity ? String(i.quantity) : ''} aria-label="Quantity" class={doubtsOf(r, 'quantity', line).length ? 'doubt' : ''} />
+                {notes.length ? <small class="doubt-note" safe>{notes.join('; ')}</small> : ''}
+              </div>
+            );
+          })}
+        </fieldset>
+        <label class={addressDoubts.length ? 'doubt' : ''}>
+          Address <input name="customerAddress" value={o.customerAddress ?? ''} />
+          {addressDoubts.length ? <small class="doubt-note" safe>{addressDoubts.join('; ')}</small> : ''}
+        </label>
+        {doubtsOf(r, 'total').length ? <p class="doubt doubt-note" safe>{`Total: ${doubtsOf(r, 'total').join('; ')}`}</p> : ''}
+        <div class="buttons">
+          <button type="submit" name="action" value="accept" data-review="accept">Accept as is</button>
+          <button type="submit" name="action" value="correct" data-review="correct">Save corrections and accept</button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry[] }; business: BusinessJson | null; csrf: string; proofs?: readonly PaymentProofJson[]; catalog?: ProductJson[] }): JSX.Element {
+  const o = p.order;
+  const inReview = o.status === 'needs_review';
   const closed = o.status === 'delivered' || o.status === 'cancelled';
   const rows = [...o.items, { name: '', sku: null, quantity: 0, unitPrice: null }];
   return (
@@ -138,7 +212,7 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
             <dt>Phone</dt>
             <dd safe>{o.customerPhone ?? '—'}</dd>
             <dt>Address</dt>
-            <dd safe>{o.customerAddress ?? '—'}</dd>
+            <dd safe class={inReview && doubtsOf(o.review, 'address').length ? 'doubt' : ''}>{o.customerAddress ?? '—'}</dd>
             <dt>Notes</dt>
             <dd safe>{o.deliveryNotes ?? '—'}</dd>
           </dl>
@@ -148,6 +222,7 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
         </div>
       </div>
       <PaymentPanel order={o} proofs={p.proofs ?? []} csrf={p.csrf} />
+      {inReview ? <ReviewPanel order={o} catalog={p.catalog ?? []} csrf={p.csrf} /> : ''}
       <div class="card">
         <h2>Items</h2>
         <table>
@@ -159,10 +234,10 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
             </tr>
           </thead>
           <tbody>
-            {o.items.map((i) => (
-              <tr>
+            {o.items.map((i, line) => (
+              <tr class={inReview && doubtsOf(o.review, 'item', line).length + doubtsOf(o.review, 'quantity', line).length ? 'doubt' : ''}>
                 <td safe>{i.sku ? `${i.name} (${i.sku})` : i.name}</td>
-                <td class="num" safe>{String(i.quantity)}</td>
+                <td class={`num${inReview && doubtsOf(o.review, 'quantity', line).length ? ' doubt' : ''}`} safe>{String(i.quantity)}</td>
                 <td class="num" safe>{money(i.unitPrice, o.currency)}</td>
               </tr>
             ))}
@@ -202,7 +277,7 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
           </dl>
         </div>
       </div>
-      {closed ? (
+      {closed || inReview ? (
         ''
       ) : (
         <details class="card">
