@@ -78,7 +78,10 @@ function isSize(t: string): boolean {
 }
 
 function keyTokens(s: string): string[] {
-  return words(s).filter((t) => !isSize(t) && !NOISE.has(t)).map(stem);
+  const ws = words(s);
+  const out = ws.filter((t) => !isSize(t) && !NOISE.has(t)).map(stem);
+  // A name that is only a code with digits ("2M", "7UP") is its own key: the digits are the name, not a size.
+  return out.length ? out : ws.filter((t) => /\p{L}/u.test(t) && !NOISE.has(t)).map(stem);
 }
 
 export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCatalog {
@@ -188,7 +191,9 @@ function matchCatalogUncached(phrase: string, prepared: PreparedCatalog): Catalo
     const n = /^(\d+)/.exec(t);
     if (n && n[1]) phraseSizes.add(n[1]);
   }
-  const raw = all.filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
+  let raw = all.filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
+  // "4 2M": a phrase that is only a code with digits can still name a product keyed by that code.
+  if (!raw.length) raw = all.filter((t) => /\p{L}/u.test(t) && !NOISE.has(t)).slice(0, 3);
   if (!raw.length) return null;
   let toks = raw.map(stem);
   let typo = false;

@@ -299,6 +299,8 @@ interface QtyParse {
   container: string | null;
   wanted: boolean;
   explicit: boolean;
+  /** The unit word as written, when one was read after the count ("6 galões para a obra"). */
+  unitTok?: string;
 }
 
 const wantTokCache = new Map<string, boolean>();
@@ -372,6 +374,14 @@ function leadingQty(seg: string): QtyParse | null {
       skippedCaps++;
       continue;
     } else {
+      // "Para el cumple del sábado quiero 50 …", "for the party tomorrow I need 3 …": a purpose or time phrase
+      // before the request verb and its count says when or why, not what.
+      const k = requestBeforeCount(toks, i);
+      if (k > i) {
+        i = k;
+        wanted = true;
+        continue;
+      }
       return { qty: null, rest: toks.slice(i).join(' '), unit: null, container: null, wanted, explicit: false };
     }
     if (qty === null || qty <= 0) return null;
@@ -388,6 +398,17 @@ function leadingQty(seg: string): QtyParse | null {
     return fq;
   }
   return { qty: null, rest: '', unit: null, container: null, wanted, explicit: false };
+}
+
+/** The index of a request verb followed by a count within the next few words after `i`, or -1. */
+function requestBeforeCount(toks: string[], i: number): number {
+  for (let k = i + 1; k < toks.length - 1 && k <= i + 7; k++) {
+    const w = foldTok(toks[k] ?? '');
+    if (!wantTok(w)) continue;
+    const n = foldTok(toks[k + 1] ?? '');
+    if (isNumericToken(n) || (NUMBER_WORDS.has(n) && !ARTICLES.has(n))) return k;
+  }
+  return -1;
 }
 
 const LEAD_FOR_WORDS = new Set(['para', 'pra', 'for', 'pa']);
@@ -409,15 +430,17 @@ function finishQty(toks: string[], j: number, qty: number, unitIn: string | null
   let unit = unitIn;
   let container: string | null = null;
   const u = foldAligned(toks[j] ?? '').replace(/[.:,]+$/, '');
+  let unitTok: string | undefined;
   if (!unit && COUNT_UNITS.has(u) && toks.length > j + 1) {
     unit = u;
+    unitTok = toks[j];
     if (CONTAINER_UNITS.has(u)) container = toks[j] ?? null;
     j++;
   }
   let k = j;
   const of = foldAligned(toks[k] ?? '');
   if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da' || of === 'za' || of === 'ya' || of === 'wa')) k++;
-  return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true };
+  return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true, unitTok };
 }
 
 /** Strips greetings and request verbs before a product ("pls I want small chops" -> "small chops"). */
@@ -499,6 +522,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let wanted = false;
   let container: string | null = null;
   let article = false;
+  let unitTok: string | undefined;
   let rest = seg;
   for (const re of X_QTY_RES) {
     const m = re.exec(rest);
@@ -518,6 +542,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       explicit = lq.explicit;
       container = lq.container;
       article = lq.article === true;
+      unitTok = lq.unitTok;
       rest = lq.rest;
     } else {
       rest = lq.rest;
@@ -558,6 +583,11 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let name = cutTail(bareTail ? bareTail.rest : rest);
   // Drop a leading packaging/measure word left over ("plates of", "kg de").
   name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
+  // "6 galões para a obra": the word read as a unit is what the catalog sells, and what follows names no product.
+  if (unitTok && ctx.catalog && matchCatalog(unitTok, ctx.catalog) && !(name && HAS_LETTER.test(name) && matchCatalogLoose(name, ctx.catalog))) {
+    name = cutTail(unitTok);
+    bareTail = null;
+  }
   if (!name || !HAS_LETTER.test(name)) return null;
   if (INQUIRY_START_RE.test(foldAligned(name))) return null;
   if (NOT_PRODUCT_RE.test(foldAligned(name))) return null;
@@ -882,6 +912,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         }
         // "… y 1 paquete de papas a la Calle 53": the preposition before the address goes with it.
         sentence = sentence.slice(0, addr.start).replace(/\s(?:a|al|a la|para|para la|pa la|pra|pra a|pro|na|no|em|en|en la|to|at|for|kwa)\s*$/i, '');
+        if (addr.tail) sentence = `${sentence}, ${addr.tail}`;
         if (!sentence.trim()) continue;
       }
       // "C-45, Lajpat Nagar 2, Delhi" / "Gorriti 4820, Palermo" after the items: a sentence made of place parts.
@@ -1169,7 +1200,18 @@ function isAddressContinuation(t: string): boolean {
   return s.length <= 80;
 }
 
-function findProseAddress(sentence: string): { address: string; start: number } | null {
+/** "Av. Córdoba 1200, piso 8: 12 de carne, …": a colon followed by a count ends the address; the list follows it. */
+function cutAtListColon(cand: string): { cand: string; tail: string | null } {
+  const re = /:\s*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(cand)) !== null) {
+    const tail = cand.slice(m.index + m[0].length);
+    if (tail && startsWithCount(tail)) return { cand: cand.slice(0, m.index), tail };
+  }
+  return { cand, tail: null };
+}
+
+function findProseAddress(sentence: string): { address: string; start: number; tail?: string | null } | null {
   ADDRESS_TRIGGER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = ADDRESS_TRIGGER_RE.exec(sentence)) !== null) {
@@ -1186,6 +1228,8 @@ function findProseAddress(sentence: string): { address: string; start: number } 
       if (!/^(?:\d|\p{Lu})/u.test(cand)) continue;
       if (trig === 'deliver' && /^\d/.test(cand)) continue;
     } else if (!cand.trim()) continue;
+    const lc = cutAtListColon(cand);
+    cand = lc.cand;
     const stop = ADDRESS_STOP_RE.exec(' ' + cand);
     if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
     cand = cand.replace(/[\s,.;:!?-]+$/, '');
@@ -1194,19 +1238,20 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     // Never swallow items: "deliver 4 Eva water and 2 Five Alive".
     if (/(?:^|\s)(?:\d{1,3}\s?[x×]\s|[x×]\s?\d)/i.test(cand)) continue;
     if (/^\s*(?:me|us|it|them|my|the|i|you|our)\b/i.test(cand)) continue;
-    return { address: cand, start: m.index };
+    return { address: cand, start: m.index, tail: lc.tail };
   }
   const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence) ?? STREET_LC_RE.exec(sentence);
   if (sm && sm[1]) {
     const start = sm.index + sm[0].indexOf(sm[1]);
-    let cand = sentence.slice(start);
+    const lc = cutAtListColon(sentence.slice(start));
+    let cand = lc.cand;
     const stop = ADDRESS_STOP_RE.exec(' ' + cand);
     if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
     cand = cand.replace(/[\s,.;:!?-]+$/, '');
     if (/\d/.test(cand) || cand.includes(',')) {
       // Address words at the very start, or after a preposition: "Es para Calle Morelos 88".
       const before = sentence.slice(0, start);
-      if (!/\d\s*$/.test(before) || EN_STREET_RE.test(cand)) return { address: cand, start: sm.index };
+      if (!/\d\s*$/.test(before) || EN_STREET_RE.test(cand)) return { address: cand, start: sm.index, tail: lc.tail };
     }
   }
   return null;
