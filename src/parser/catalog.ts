@@ -73,8 +73,9 @@ function snapshotOf(catalog: readonly CatalogProduct[]): Shared['snapshot'] {
 /** Tokens that say nothing about which product: sizes ("50cl", "1kg"), bracket words, connectors. */
 const NOISE = new Set(['of', 'de', 'do', 'da', 'del', 'the', 'a', 'la', 'el', 'o', 'com', 'con', 'with', 'and', 'y', 'e']);
 
+/** "500ml", "2kg", "25w", "300": a number with at most a short unit. "ta3meya", "3enwan" (Franco-Arabic) are words. */
 function isSize(t: string): boolean {
-  return /\d/.test(t);
+  return /^\d+(?:[.,]\d+)?\p{L}{0,4}$/u.test(t) || /^\d/.test(t) && !/\p{L}{3}/u.test(t);
 }
 
 function keyTokens(s: string): string[] {

@@ -197,7 +197,7 @@ const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|l
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
   /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
-const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
+const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr', 'gov', 'ing', 'lic', 'arq', 'brgy', 'h.no', 'hno', 'bgy', 'sec', 'eng', 'engº', 'dto', 'esq', 'urb', 'res', 'cond', 'ed', 'edif']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
 export function splitSentences(line: string): string[] {
@@ -226,7 +226,7 @@ export function splitSentences(line: string): string[] {
 }
 
 /** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
-const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|aur|as|mas|más)\s/i;
+const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|aur|as|mas|más|w|at)\s/i;
 
 export function splitSegments(sentence: string): string[] {
   if (!SEGMENT_HINT_RE.test(sentence)) {
@@ -238,10 +238,37 @@ export function splitSegments(sentence: string): string[] {
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
+      /\s(?:and|&|plus|y|e|n|w|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
     );
-    for (const s of sub) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
+    for (const s0 of sub) for (const s of splitAtAt(s0)) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
   }
+  return out;
+}
+
+/**
+ * "2 dozen pandesal at 1 ube cheese loaf", "1 dozen puto at 6 kutsinta": Tagalog "at" (and) between two counted
+ * products. Split only when a word comes before, and a small count then a lower-case word that is not a time, a
+ * unit, a price word or a street follows ("at 5 each", "at 4 pm", "at 12 allen road" stay whole).
+ */
+function splitAtAt(s: string): string[] {
+  if (!/\sat\s\d/i.test(s)) return [s];
+  const toks = s.split(/\s+/);
+  const out: string[] = [];
+  let cur: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i] ?? '';
+    const n = toks[i + 1] ?? '';
+    const w = toks[i + 2] ?? '';
+    const wf = foldTok(w);
+    if (tok.toLowerCase() === 'at' && cur.length && /\p{L}$/u.test(cur[cur.length - 1] ?? '') && /^\d{1,3}$/.test(n) && /^\p{Ll}/u.test(w) &&
+      !TIME_WORDS.has(wf) && !AFTER_NUMBER_NOT_ITEM_RE.test(wf) && !MONTH_RE.test(wf) && !STREET_WORD_RE.test(toks.slice(i + 2, i + 5).join(' '))) {
+      out.push(cur.join(' '));
+      cur = [];
+      continue;
+    }
+    cur.push(tok);
+  }
+  if (cur.length) out.push(cur.join(' '));
   return out;
 }
 
@@ -466,7 +493,7 @@ function cutTail(nameIn: string): string {
   const f = foldAligned(' ' + name);
   const m = CUT_RE.exec(f);
   let s = m ? name.slice(0, Math.max(0, m.index)) : name;
-  s = s.replace(/\s+(?:each|ea|c\/u|cada(?:\s+(?:una|uno|um|uma))?|pls|please|por favor|porfa|only|o|a|de|of|do|da|x)\s*$/i, '');
+  s = s.replace(/\s+(?:each|ea|c\/u|cada(?:\s+(?:una|uno|um|uma))?|pls|please|por favor|porfa|po|only|o|a|de|of|do|da|x)\s*$/i, '');
   s = s.replace(/[\s.,;:!?¡¿*_~"'`|–—=@-]+$/u, '').replace(/^[\s.,;:!?¡¿*_~"'`|–—=@-]+/u, '');
   return collapse(s);
 }
@@ -656,7 +683,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bjumla\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
+  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in|sa)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
@@ -1141,6 +1168,9 @@ function placeSegment(seg: string, catalog: PreparedCatalog | null): string | nu
   if (WANT_RE.test(f) || PAYMENT_RE.test(f) || NOTE_RE.test(f) || PICKUP_RE.test(f) || PICKUP_START_RE.test(foldAligned(seg.trim())) || findMoney(s).some((h) => h.marked)) return null;
   if (ws.some((w) => TIME_WORDS.has(foldTok(w)) || TIME_TOKEN_RE.test(w))) return null;
   if (startsWithCount(s) || /^\d{1,2}\s+\p{L}/u.test(s) && !STREET_WORD_RE.test(s)) return null;
+  // "5 2m pra praia …": a count before a product the catalog sells is an item, whatever place follows it.
+  const counted = /^\d{1,3}\s+(\S+)/.exec(s);
+  if (counted && catalog && matchCatalog(counted[1] ?? '', catalog)) return null;
   if (catalog && matchCatalog(s, catalog)) return null;
   const caps = ws.filter((w) => /^\p{Lu}/u.test(w)).length;
   const streety = STREET_WORD_RE.test(s);
@@ -1177,7 +1207,8 @@ function continuesAddress(t: string, catalog: PreparedCatalog | null): boolean {
   if (ADDRESS_STOP_RE.exec(' ' + t)?.index === 0 || /^(?:if|as soon|once|when|wen)\b/i.test(t.trim())) return false;
   if (catalog && matchCatalog(t, catalog)) return false;
   // A place part: a street/area word, a house number, or capitalised words ("Lekki Phase 1", "Centro, Niterói").
-  return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:[\s,]+[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());
+  // "Botafogo - Rio de Janeiro": place names joined by a dash or by de/da/do keep their shape.
+  return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:(?:[\s,]+|\s[-–]\s)(?:(?:de|da|do|dos|das|del|la|el)\s)?[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());
 }
 
 function cleanAddress(s: string): string | null {
