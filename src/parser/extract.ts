@@ -1028,7 +1028,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
           res.items.push(...joined);
           continue;
         }
-        const d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
+        let d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
+        // "2 açaí de 300, 2 de 500": the product of the item before, in another size or flavour.
+        if (catalog && (!d || !d.sku)) d = ellipsisItem(seg, res.items[res.items.length - 1], catalog) ?? d;
         if (segWanted) {
           res.wantVerb = true;
           // "Could I order 4 sausage rolls and a Victoria sponge": the request covers the rest of the sentence.
@@ -1059,6 +1061,21 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
   return res;
+}
+
+const ELLIPSIS_RE = /^\s*(\d{1,3})\s+(?:de|of|da|do|del)\s+([\p{L}\p{N}][\p{L}\p{N}'-]{0,20})\s*[.!]?$/u;
+
+/** "2 de 500" after "2 açaí de 300": the earlier product's words with the new size or variant, if the catalog has it. */
+function ellipsisItem(seg: string, prev: Draft | undefined, catalog: PreparedCatalog): Draft | null {
+  if (!prev || !prev.sku) return null;
+  const m = ELLIPSIS_RE.exec(seg);
+  if (!m || !m[1] || !m[2]) return null;
+  const head = prev.name.split(/\s+/).filter((w) => !/\d/.test(w)).join(' ');
+  if (!head) return null;
+  const hit = matchCatalog(`${head} ${m[2]}`, catalog);
+  if (!hit || hit.product.sku === prev.sku || hit.score < 0.9) return null;
+  const price = typeof hit.product.price === 'number' && Number.isFinite(hit.product.price) ? hit.product.price : null;
+  return { name: hit.product.name, sku: hit.product.sku, quantity: Number(m[1]), unitPrice: price, strong: true, article: false, catalogScore: Math.min(hit.score, 0.85), currencyToken: null, counted: true, fromList: prev.fromList };
 }
 
 /** "Queria saber se…", "I'd like to know…", "quisiera preguntar…": a request to know, not for goods. */

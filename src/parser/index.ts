@@ -103,7 +103,9 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   if (!folded.trim()) return emptyResult(id, 'other', 0.95);
 
   // 1. The bot's own receipts and confirmations.
-  if (looksLikeBot(folded, fold(senderName ?? ''))) return emptyResult(id, 'other', 0.9);
+  // A receipt that also states a step ("has been received and confirmed ✅" with an order number) could be the
+  // status update it reads like: less sure than a plain receipt.
+  if (looksLikeBot(folded, fold(senderName ?? ''))) return emptyResult(id, 'other', detectStatus(folded) && findOrderRef(text) ? 0.85 : 0.9);
 
   // 2. Status updates about an existing order.
   const status = detectStatus(folded);

@@ -53,7 +53,7 @@ export const FILLERS = new Set(
     'tem como bota bote coloca coloque poe acrescenta adiciona inclui mais precisava precisaria ser ' +
     'arranja-me reserva-me separa-me guarda-me poe-me mande-me envie-me da-me de-me faz-me faca-me ' +
     // tl (Taglish): "pa-order po ng 2 …", "kuya 2 kawali", "order po ako"
-    'che ' +
+    'che entregar entregarme possivel posible ' +
     'po ng ako kuya ate pa-order paorder pa-reserve pareserve pabili pa-deliver padeliver lang naman sana salamat ' +
     // ar (Franco-Arabic, EG): "salam", "law sama7t" (please)
     'salam law sama7t sam7t ' +
@@ -63,7 +63,7 @@ export const FILLERS = new Set(
 
 /** Verbs that make the noun phrase after them a product even with no count ("vou querer o sofá"). */
 export const WANT_RE =
-  /\b(pa-?order|pa-?reserve|pabili|pa-?deliver|reserve|want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like|get me|can i (?:have|get|grab)|could i (?:have|get|grab)|grab me|may i have|i'?ll have|lemme get|gimme|add|nataka|tunataka|naomba|nipe|niletee|nitumie|ponme|me pones|pone?me|apuntame|anotame|ocupo|ocupamos|me regalas?|regalame|traeme|me traes|mandame|mandenme|me mandas|envia(?:me)?|enviar|mandar|mandem|me ve|traz|traga|pode mandar|pode enviar|pode separar|queria encomendar|gostava|arranja|reserva|quisieramos|queremos|queriamos|arrange|provide|supply|reserve|put me down for|send over|hazme|me haces|preparame|me preparas|echame|pasame|vendeme|me vendes|me llevas|llevame|me pone|me guardas|guardame|tem como (?:mandar|enviar|entregar|separar|fazer)|bota|coloca|precisava|precisaria|necesitaria)\b/;
+  /\b(entregar|entregarme|pa-?order|pa-?reserve|pabili|pa-?deliver|reserve|want|wan|need|i'?ll take|take|send|get|order|like|bring|deliver|give me|quiero|quisiera|queria|necesito|manda|mandas|mande|me da|encargo|encargar|aparta|apartas|apartan|apartame|reservame|pido|quero|querer|vou querer|preciso|separa|fechar|alugar|comprar|buy|reservar|book|qiero|kiero|qero|kero|qro|gostaria|gustaria|encomendar|i'?d like|would like|get me|can i (?:have|get|grab)|could i (?:have|get|grab)|grab me|may i have|i'?ll have|lemme get|gimme|add|nataka|tunataka|naomba|nipe|niletee|nitumie|ponme|me pones|pone?me|apuntame|anotame|ocupo|ocupamos|me regalas?|regalame|traeme|me traes|mandame|mandenme|me mandas|envia(?:me)?|enviar|mandar|mandem|me ve|traz|traga|pode mandar|pode enviar|pode separar|queria encomendar|gostava|arranja|reserva|quisieramos|queremos|queriamos|arrange|provide|supply|reserve|put me down for|send over|hazme|me haces|preparame|me preparas|echame|pasame|vendeme|me vendes|me llevas|llevame|me pone|me guardas|guardame|tem como (?:mandar|enviar|entregar|separar|fazer)|bota|coloca|precisava|precisaria|necesitaria)\b/;
 
 /** Units written after a count. Measures and packaging are dropped from the product name. */
 export const COUNT_UNITS = new Set(
