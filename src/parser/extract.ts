@@ -233,7 +233,7 @@ export function splitSegments(sentence: string): string[] {
     const one = sentence.trim();
     return one ? splitAtCounts(one) : [];
   }
-  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
+  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece)|\s(?:moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)|\d\/[=-])\s(?:and|y|e|n|plus|na|aur)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
@@ -603,7 +603,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     if (bm && bm[1]) {
       const n = /^\d/.test(bm[1]) ? Number(bm[1]) : (TRAILING_NUMBER_WORDS.get(bm[1].toLowerCase()) ?? 0);
       const head = rest.slice(0, bm.index);
-      if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km)\.?$/i.test(head.trim()))
+      if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km|size|sz|talla|tamanho|tam|taille|uk|eu|us)\.?$/i.test(head.trim()))
         bareTail = { qty: n, rest: head, word: !/^\d/.test(bm[1]) };
     }
   }
@@ -654,7 +654,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       catalogScore = m.score;
     }
   }
-  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word)) {
+  // A request verb before it ("Naomba chipsi mayai 2 na soda 1", "Nataka chapati 10 @ 20/=") makes it a count too.
+  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word || wanted || ctx.sentenceWanted)) {
     qty = bareTail.qty;
     explicit = true;
   } else if (bareTail) {

@@ -23,7 +23,7 @@ const MAX_CHARS = 4000;
 const MAX_LINES = 80;
 
 const PHONE_LABEL_BEFORE_RE =
-  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?\s*[:-]?\s*$/iu;
+  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?(?:\s+(?:es|is|e|é))?\s*[:-]?\s*$/iu;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Anything normalizeText would change; most messages have none of it and skip the four passes. */
