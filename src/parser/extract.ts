@@ -240,9 +240,17 @@ export function splitSegments(sentence: string): string[] {
     const sub = p.split(
       /\s(?:and|&|plus|y|e|n|w|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
     );
-    for (const s0 of sub) for (const s of splitAtAt(s0)) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
+    for (const s0 of sub) for (const s1 of splitTrailingCount(s0)) for (const s of splitAtAt(s1)) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
   }
   return out;
+}
+
+const TRAILING_COUNT_PART_RE = /^(.*?\p{L})\s(?:na|and|aur|y|e|n)\s(\p{L}[^,]*?\s(?:moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi|\d{1,3}))\s*[.!]?$/iu;
+/** "2 mandazi na chai moja": a counted item, then a second one whose count comes after it (Swahili), joined by "na". */
+function splitTrailingCount(s: string): string[] {
+  const m = TRAILING_COUNT_PART_RE.exec(s);
+  if (!m || !m[1] || !m[2] || !/^\s*\d/.test(m[1]) || m[2].split(/\s+/).length > 5) return [s];
+  return [m[1], m[2]];
 }
 
 /**
@@ -692,7 +700,7 @@ const STREET_START_RE =
 /** "pra rua Aurora, 90", "a calle 5 #12": an unambiguous street word in lower case, after a preposition. */
 const PLACE_SENTENCE_RE = /^\s*\p{Lu}[\p{L}'.-]*(?:\s[\p{L}'.-]+){0,3},\s[^\d]{3,80}$/u;
 const ROAD_WORD_RE = /\b(?:road|rd|street|avenue|lane|close|crescent|drive|estate|junction|roundabout|highway|rua|calle|avenida|travessa|bairro|colonia|carrera)\b/i;
-const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|calle|avenida|av\.|travessa|carrera|calzada|alameda|estrada|cerrada|privada)\s)/i;
+const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s(?:(?:la|el|a|o)\s)?((?:rua|calle|avenida|av\.|travessa|carrera|calzada|alameda|estrada|cerrada|privada)\s)/i;
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =

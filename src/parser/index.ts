@@ -67,6 +67,13 @@ function withoutFutureClauses(text: string): string | null {
   return /\d/.test(rest) && WANT_RE.test(f) ? rest : null;
 }
 
+/** Lines that open with a count or a list number ("2 jollof", "1. Atta", "- 3x bread"). */
+function countedLines(text: string): number {
+  let n = 0;
+  for (const l of text.split('\n', MAX_LINES)) if (/^\s*(?:[-•*·]\s*)?\d{1,3}(?:[.)]\s|\s?[x×]?\s?\p{L})/u.test(l)) n++;
+  return n;
+}
+
 function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confidence: number): ParseResult {
   return {
     id: id ?? null,
@@ -136,9 +143,12 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   // Cheap exits before the field extraction: a price or availability question with no request verb is never
   // an order (the same rule as below, decided without extracting anything).
   const wantWord = WANT_RE.test(folded);
+  // A list of counted lines with "how much?" under it ("1. Atta 10 kg - 2 … Total kitna hua batana") asks for the
+  // bill of an order; a price question alone is an enquiry.
+  const listed = countedLines(text) >= 3;
   const isQuestion = folded.includes('?');
   if (!wantWord) {
-    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.9);
+    if (PRICE_Q_RE.test(folded) && !listed) return emptyResult(id, 'other', 0.9);
     // Feedback on a past order, in a one-line message that asks for nothing.
     if (FEEDBACK_RE.test(folded) && !folded.includes('\n') && !/\b(?:pls|plz|please|por favor|porfa|pf|sff|again|otra vez|de novo|mais|more|another)\b/.test(folded))
       return emptyResult(id, 'other', 0.9);
@@ -165,7 +175,7 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   const strong = ex.items.filter((d) => d.strong && !(d.article && !wanted));
 
   if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : !/\d/.test(folded) && !wanted ? 0.93 : 0.8);
-  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.88);
+  if (!wanted && ((PRICE_Q_RE.test(folded) && !listed) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.88);
   if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.8);
 
   const items: ParsedItem[] = toItems(ex.items);
