@@ -112,7 +112,7 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
       }
     }
     const stripped = text.replace(/\([^)]*\)/g, ' ');
-    for (const r of words(stripped)) if (r.length >= 4 && !isSize(r) && !NOISE.has(r)) vocab.set(r, stem(r));
+    for (const r of words(stripped)) if (r.length >= 3 && !isSize(r) && !NOISE.has(r)) vocab.set(r, stem(r));
     const tokens = keyTokens(stripped);
     if (!tokens.length) return;
     const key: Key = { product, tokens, isName };
@@ -156,6 +156,8 @@ function correct(t: string, raw: string, vocab: Array<[string, string]>): string
   let best = t;
   let bestD = max + 1;
   for (const [v, st] of vocab) {
+    // A three-letter key word ("efo", "dal") is only reached by a doubled letter or one more ("effo", "daal").
+    if (v.length < 4 && (raw.length !== 4 || v[0] !== raw[0])) continue;
     // The stemmed form is tried too: "coxinas" is two edits from "coxinha" but "coxina" only one.
     let d = Math.abs(v.length - raw.length) > max ? max + 1 : editDistance(raw, v, max);
     if (d > 0 && t !== raw && t.length >= 4 && Math.abs(v.length - t.length) <= max) d = Math.min(d, editDistance(t, v, max));
