@@ -630,6 +630,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (nameWords.length > 8) return null;
   const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
   if (foldedWords.every((w) => !w || FILLERS.has(w) || HEADER_WORDS.has(w))) return null;
+  // "Entregar sexta …", "deliver tomorrow": a day or a time of day is when, not what.
+  if (foldedWords.every((w) => !w || FILLERS.has(w) || LEAD_TIME_WORDS.has(w))) return null;
   // A unit left as the whole name ("2 plates") is not a product, unless the catalog sells it ("6 galões").
   const unitOnly = foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '');
   if (unitOnly && !ctx.catalog) return null;
