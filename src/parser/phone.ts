@@ -62,7 +62,7 @@ export function findPhones(text: string, country: string | null): PhoneHit[] {
     const e164 = parseCached(src, intl, cc, labelled, digits.length);
     if (!e164) {
       // "hse 12. 0710 223 344": a house number ran into the phone; the number is the part that opens with 0 or +.
-      const tail = /^\d{1,4}\.?\s+((?:\+|0)\d[\d \t().\-]{5,20}\d)$/.exec(raw);
+      const tail = /^\d{1,4}\.?\s+((?:\+|0)\d[\d \t().-]{5,20}\d)$/.exec(raw);
       const t = tail?.[1];
       if (t && !intl) {
         const off = raw.length - t.length;
