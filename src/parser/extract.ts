@@ -196,7 +196,7 @@ const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|
 const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|kila\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
-  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up|take ?out|take-out|kukunin|kunin)\b/;
+  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up|take ?out|take-out|kukunin|kunin|levanto|levantamos|levantar|vou levantar|(?:lo|la|los|las) paso a (?:recoger|buscar)|i dey come|i go come)\b/;
 const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr', 'gov', 'ing', 'lic', 'arq', 'brgy', 'h.no', 'hno', 'bgy', 'sec', 'eng', 'engº', 'dto', 'esq', 'urb', 'res', 'cond', 'ed', 'edif']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
@@ -1062,6 +1062,14 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
 
+  // "… levanto ao meio-dia. Manuela": a lone capitalised word closing the message may be who is writing (a name the
+  // parser does not take, since such a word is as often a verb); the customer's name is then a guess.
+  if (!res.name) {
+    let last = '';
+    for (let i = rawLines.length - 1; i >= 0 && !last; i--) last = (rawLines[i] ?? '').trim();
+    const sents = splitSentences(last);
+    if (sents.length && loneName(sents[sents.length - 1] ?? '')) res.unparsed++;
+  }
   // "… $1.800 c/u los pandebonos cierto?": a product named again without a count is a remark about the one
   // already ordered, not a second line.
   res.items = res.items.filter((d, i) => d.counted || !d.sku || !res.items.some((o, j) => j < i && o.sku === d.sku));
@@ -1159,6 +1167,14 @@ function isPaymentSentence(folded: string): boolean {
   if (!m) return false;
   const before = folded.slice(0, m.index).replace(LEAD_JUNK_RE, '').trim();
   return !before || before.split(/\s+/).length <= 3;
+}
+
+/** "… levanto ao meio-dia. Manuela": one capitalised word left over may be who is writing; the name is a guess then. */
+function loneName(seg: string): boolean {
+  const w = seg.trim().replace(/[.!]+$/, '');
+  if (!/^\p{Lu}[\p{L}'’-]{2,20}$/u.test(w)) return false;
+  const f = foldTok(w);
+  return !FILLERS.has(f) && !HEADER_WORDS.has(f) && !HEADER_EXTRA.has(f) && !NOT_NAMES.has(f) && !SIGNOFF_ONLY_RE.test(w) && !LEAD_TIME_WORDS.has(f);
 }
 
 /** Whether a segment that produced nothing had words worth reading (not only greetings, politeness or sign-offs). */
