@@ -249,7 +249,7 @@ const TRAILING_COUNT_PART_RE = /^(.*?\p{L})\s(?:na|and|aur|y|e|n)\s(\p{L}[^,]*?\
 /** "2 mandazi na chai moja": a counted item, then a second one whose count comes after it (Swahili), joined by "na". */
 function splitTrailingCount(s: string): string[] {
   const m = TRAILING_COUNT_PART_RE.exec(s);
-  if (!m || !m[1] || !m[2] || !/^\s*\d/.test(m[1]) || m[2].split(/\s+/).length > 5) return [s];
+  if (!m || !m[1] || !m[2] || !/(?:^|\s)\d{1,3}\s+\p{L}/u.test(m[1]) || m[2].split(/\s+/).length > 5) return [s];
   return [m[1], m[2]];
 }
 
@@ -1178,7 +1178,20 @@ function loneName(seg: string): boolean {
 }
 
 /** Whether a segment that produced nothing had words worth reading (not only greetings, politeness or sign-offs). */
+const GREETING_WORDS = new Set('hi hello hey hola buenas buenos buen good morning afternoon evening oi ola bom boa habari jambo namaste salam sasa niaje'.split(' '));
+/** "Good evening Iya Basira 🙏🏾", "Don Beto buenas tardes": a greeting to the seller by name. "For Saturday's braai pls",
+ * "Para el cumple": what the order is for. Neither is a part of the order the parser failed to read. */
+function greetingOrPurpose(seg: string): boolean {
+  const toks = seg.trim().split(/\s+/).map(foldTok).filter(Boolean);
+  if (!toks.length || toks.length > 6 || toks.some((t) => /\d/.test(t))) return false;
+  const first = toks[0] ?? '';
+  const last = toks[toks.length - 1] ?? '';
+  if (GREETING_WORDS.has(first) || (GREETING_WORDS.has(toks[toks.length - 2] ?? '') && LEAD_TIME_WORDS.has(last)) || GREETING_WORDS.has(last)) return true;
+  return (first === 'for' || first === 'para' || first === 'pra') && toks.length <= 5;
+}
+
 function hasContent(seg: string): boolean {
+  if (greetingOrPurpose(seg)) return false;
   let n = 0;
   for (const tok of seg.split(/\s+/)) {
     const w = foldTok(tok);
