@@ -13,9 +13,9 @@ const PESO = new Set(['MXN', 'COP', 'ARS', 'CLP', 'UYU', 'DOP', 'CUP', 'PHP']);
  * "R" alone (rand) is only a currency right before a digit.
  */
 const PREFIX_SRC =
-  'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|EGP|PHP|Php|AOA|MZN|E£|L\\.E\\.?|LE(?=\\s?\\d)|Kz(?=\\s?\\d)|Rs\\.?|RS\\.?|₹|₦|₵|₱|\\$|£|€|R(?=\\s?\\d)';
+  'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|EGP|PHP|Php|AOA|MZN|E£|L\\.E\\.?|LE(?=\\s?\\d)|Kz(?=\\s?\\d)|S\\/\\.?(?=\\s?\\d)|Rs\\.?|RS\\.?|₹|₦|₵|₱|\\$|£|€|R(?=\\s?\\d)';
 const SUFFIX_SRC =
-  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€|kwanzas?|meticais|metical|Kz|KZ|kz|MT|Mt|MZN|AOA|EGP|egp|L\\.E\\.?|LE|PHP|php|₱';
+  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€|kwanzas?|meticais|metical|Kz|KZ|kz|MT|Mt|MZN|AOA|EGP|egp|L\\.E\\.?|LE|PHP|php|₱|soles|PEN';
 
 /**
  * One amount: optional prefix, a number (digits with , or . groups, or a space group right after a
@@ -88,6 +88,7 @@ function prefixCurrency(p: string): string {
     case '₱': case 'Php': return 'PHP';
     case 'E£': case 'LE': case 'L.E': return 'EGP';
     case 'Kz': return 'AOA';
+    case 'S/': return 'PEN';
     case '$': return '$';
     case 'R': return 'ZAR';
     default: return s.toUpperCase();
@@ -110,6 +111,7 @@ function suffixCurrency(w: string): string {
   if (s === 'mt' || s.startsWith('metica')) return 'MZN';
   if (s === 'le' || s === 'l.e' || s === 'l.e.') return 'EGP';
   if (s === '₱') return 'PHP';
+  if (s === 'soles') return 'PEN';
   return s.toUpperCase();
 }
 
