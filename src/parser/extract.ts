@@ -188,6 +188,7 @@ const X_QTY_RES: RegExp[] = [
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
 const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
+const UNIT_THEN_COUNT_RE = /\s(\p{L}{1,8})\s(\d{1,3}(?:[.,]\d{1,2})?)\s*[.!]?$/u;
 /** "ugali mbili", "soda moja": Swahili counts come after the noun. */
 const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
@@ -581,7 +582,17 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       rest = lq.rest;
     } else {
       rest = lq.rest;
-      const tm = TRAILING_DASH_QTY_RE.exec(rest) ?? TRAILING_UNIT_QTY_RE.exec(rest);
+      // "mchele kilo 5", "maziwa lita 2", "nyanya kilo 3": the unit, then the count, after the product (Swahili).
+      const uc = UNIT_THEN_COUNT_RE.exec(rest);
+      if (uc && uc[1] && uc[2] && COUNT_UNITS.has(foldTok(uc[1])) && HAS_LETTER.test(rest.slice(0, uc.index))) {
+        const n = parseNumberToken(uc[2]);
+        if (n !== null && n > 0) {
+          qty = n;
+          explicit = true;
+          rest = rest.slice(0, uc.index);
+        }
+      }
+      const tm = qty !== null ? null : TRAILING_DASH_QTY_RE.exec(rest) ?? TRAILING_UNIT_QTY_RE.exec(rest);
       if (tm && tm[1]) {
         const unit = foldAligned(tm[2] ?? '');
         const dash = tm === TRAILING_DASH_QTY_RE.exec(rest) || /^\s[-–:=]/.test(tm[0]);
