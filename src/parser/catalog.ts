@@ -73,12 +73,16 @@ function snapshotOf(catalog: readonly CatalogProduct[]): Shared['snapshot'] {
 /** Tokens that say nothing about which product: sizes ("50cl", "1kg"), bracket words, connectors. */
 const NOISE = new Set(['of', 'de', 'do', 'da', 'del', 'the', 'a', 'la', 'el', 'o', 'com', 'con', 'with', 'and', 'y', 'e']);
 
+/** "500ml", "2kg", "25w", "300": a number with at most a short unit. "ta3meya", "3enwan" (Franco-Arabic) are words. */
 function isSize(t: string): boolean {
-  return /\d/.test(t);
+  return /^\d+(?:[.,]\d+)?\p{L}{0,4}$/u.test(t) || /^\d/.test(t) && !/\p{L}{3}/u.test(t);
 }
 
 function keyTokens(s: string): string[] {
-  return words(s).filter((t) => !isSize(t) && !NOISE.has(t)).map(stem);
+  const ws = words(s);
+  const out = ws.filter((t) => !isSize(t) && !NOISE.has(t)).map(stem);
+  // A name that is only a code with digits ("2M", "7UP") is its own key: the digits are the name, not a size.
+  return out.length ? out : ws.filter((t) => /\p{L}/u.test(t) && !NOISE.has(t)).map(stem);
 }
 
 export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCatalog {
@@ -108,7 +112,7 @@ export function prepareCatalog(catalog: readonly CatalogProduct[]): PreparedCata
       }
     }
     const stripped = text.replace(/\([^)]*\)/g, ' ');
-    for (const r of words(stripped)) if (r.length >= 4 && !isSize(r) && !NOISE.has(r)) vocab.set(r, stem(r));
+    for (const r of words(stripped)) if (r.length >= 3 && !isSize(r) && !NOISE.has(r)) vocab.set(r, stem(r));
     const tokens = keyTokens(stripped);
     if (!tokens.length) return;
     const key: Key = { product, tokens, isName };
@@ -152,6 +156,8 @@ function correct(t: string, raw: string, vocab: Array<[string, string]>): string
   let best = t;
   let bestD = max + 1;
   for (const [v, st] of vocab) {
+    // A three-letter key word ("efo", "dal") is only reached by a doubled letter or one more ("effo", "daal").
+    if (v.length < 4 && (raw.length !== 4 || v[0] !== raw[0])) continue;
     // The stemmed form is tried too: "coxinas" is two edits from "coxinha" but "coxina" only one.
     let d = Math.abs(v.length - raw.length) > max ? max + 1 : editDistance(raw, v, max);
     if (d > 0 && t !== raw && t.length >= 4 && Math.abs(v.length - t.length) <= max) d = Math.min(d, editDistance(t, v, max));
@@ -188,7 +194,9 @@ function matchCatalogUncached(phrase: string, prepared: PreparedCatalog): Catalo
     const n = /^(\d+)/.exec(t);
     if (n && n[1]) phraseSizes.add(n[1]);
   }
-  const raw = all.filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
+  let raw = all.filter((t) => !isSize(t) && !NOISE.has(t)).slice(0, 12);
+  // "4 2M": a phrase that is only a code with digits can still name a product keyed by that code.
+  if (!raw.length) raw = all.filter((t) => /\p{L}/u.test(t) && !NOISE.has(t)).slice(0, 3);
   if (!raw.length) return null;
   let toks = raw.map(stem);
   let typo = false;

@@ -39,9 +39,9 @@ const W = {
   unparsed: 0.1,
   totalConflict: 0.2,
   totalAgrees: -0.03,
-  question: 0.05,
+  question: 0.03,
   weak: 0.1,
-  noAddress: 0.12,
+  noAddress: 0.05,
   longLines: 0.01,
 } as const;
 

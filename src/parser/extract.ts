@@ -190,6 +190,7 @@ const X_QTY_RES: RegExp[] = [
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
 const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
+const UNIT_THEN_COUNT_RE = /\s(\p{L}{1,8})\s(\d{1,3}(?:[.,]\d{1,2})?)\s*[.!]?$/u;
 /** "ugali mbili", "soda moja": Swahili counts come after the noun. */
 const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
 const TRAILING_UNIT_QTY_RE = /\s(\d{1,4}(?:[.,]\d{1,2})?)\s([\p{L}]{1,10})\.?\s*$/u;
@@ -198,8 +199,8 @@ const AFTER_PRICE_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|
 const EACH_AFTER_RE = /^\s*(?:\/\s?(?:kg|kilo|un|und|unid|u|pc|pz|pza|pcs|lb|l|lt)\b|each|ea\.?|per\b|kila\b|a piece|apiece|c\/u|cada|la unidad|a unidade)/i;
 /** A sentence that is about coming to the shop, not about products ("Will pick up at 2pm", "Vou retirar no quiosque"). */
 const PICKUP_START_RE =
-  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up)\b/;
-const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr']);
+  /^(?:(?:i'?ll|i will|will|we'?ll|we will|i go|i'?m going to|i can|can i|i|we|ok|and|queria|quero|quiero|quisiera|vou|voy a)\s)?(?:pick|picking|collect|come|coming|swing|pass|passar|paso|pasar|paso a|voy a pasar|vou (?:buscar|retirar|passar|pegar)|passo|retiro|retirada|recogida|recojo|busco|recogo|recoger|collection|pickup|pick-up|take ?out|take-out|kukunin|kunin|levanto|levantamos|levantar|vou levantar|(?:lo|la|los|las) paso a (?:recoger|buscar)|i dey come|i go come)\b/;
+const ABBREV = new Set(['bv', 'bvar', 'pe', 'sto', 'sta', 'gral', 'gen', 'cnel', 'pres', 'eng', 'dom', 'calz', 'cra', 'cl', 'cll', 'tv', 'trav', 'pte', 'nte', 'ote', 'pto', 'jr', 'int', 'of', 'lt', 'mz', 'av', 'ave', 'col', 'no', 'nº', 'n°', 'apt', 'apto', 'dr', 'sr', 'sra', 'srta', 'mr', 'mrs', 'ms', 'st', 'rd', 'mor', 'end', 'tel', 'ph', 'blvd', 'jr', 'cel', 'dept', 'depto', 'r', 'pça', 'prof', 'dra', 'km', 'vs', 'etc', 'e.g', 'i.e', 'rs', 'atte', 'fl', 'bldg', 'blk', 'hse', 'opp', 'c', 'unid', 'qty', 'qtd', 'cx', 'telf', 'mob', 'obs', 'esq', 'aprox', 'approx', 'nr', 'gov', 'ing', 'lic', 'arq', 'brgy', 'h.no', 'hno', 'bgy', 'sec', 'eng', 'engº', 'dto', 'esq', 'urb', 'res', 'cond', 'ed', 'edif']);
 
 /** Splits a line into sentences at . ! ? followed by a space, but not after "Av." / "No." / "Mrs." or inside numbers. */
 export function splitSentences(line: string): string[] {
@@ -228,22 +229,57 @@ export function splitSentences(line: string): string[] {
 }
 
 /** Splits a sentence into item segments at commas, ";", " + ", " & ", and "and/y/e/plus/n" before a count. */
-const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|aur|as|mas|más)\s/i;
+const SEGMENT_HINT_RE = /[,;:+&/]|\s(?:and|y|e|n|plus|with|also|und|ni|na|aur|as|mas|más|w|at)\s/i;
 
 export function splitSegments(sentence: string): string[] {
   if (!SEGMENT_HINT_RE.test(sentence)) {
     const one = sentence.trim();
     return one ? splitAtCounts(one) : [];
   }
-  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece))\s(?:and|y|e|n|plus)\s/i);
+  const parts = sentence.split(/(?<!\d),|,(?!\d)|;|\s\+\s|\s\/\s|(?<!\d):|:(?!\d)|(?<=\d|\d\s?(?:pcs|kg|nos|pkt|litres|liters|kilos|each|cada|c\/u)|\d\s(?:o|el|a|per|the|por)\s(?:kg|kilo|quilo|litro|litre|unidade|unidad|piece)|\s(?:moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)|\d\/[=-])\s(?:and|y|e|n|plus|na|aur)\s/i);
   const out: string[] = [];
   for (const p of parts) {
     // "3 jollof and 2 dodo" / "2 trufas e três pães": split at a conjunction followed by a count or article.
     const sub = p.split(
-      /\s(?:and|&|plus|y|e|n|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
+      /\s(?:and|&|plus|y|e|n|w|with|also|und|ni|na|aur|as well as|mas|más|and also|plus also)\s(?=(?:\d|a\s|an\s|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|eleven\b|twelve\b|(?:thir|four|fif|six|seven|eigh|nine)teen\b|twenty\b|half\b|once\b|medio\b|meio\b|doce\b|trece\b|catorce\b|quince\b|diec[ií](?:s[eé]is|siete|ocho|nueve)\b|veinte\b|siete\b|ocho\b|nueve\b|diez\b|sete\b|oito\b|nove\b|dez\b|onze\b|doze\b|treze\b|(?:ca|qua)torze\b|quinze\b|deza?s?s?e(?:is|te)\b|dezesseis\b|dezoito\b|deze?a?nove\b|vinte\b|cinco\b|un\s|una\s|uno\b|dos\b|tres\b|cuatro\b|cinco\b|seis\b|media\b|um\s|uma\s|dois\b|duas\b|três\b|quatro\b|meia\b|o\s|os\s|as\s|el\s|la\s|los\s|las\s|the\s|some\s|(?:(?:pls|please|kindly|also|then|send|add|bring|get|provide|give me|dame|manda|mande|quero|quiero|traz|trae|ponme|me)\s+){1,3}\d))/i,
     );
-    for (const s of sub) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
+    for (const s0 of sub) for (const s1 of splitTrailingCount(s0)) for (const s of splitAtAt(s1)) for (const x of splitAtCounts(s)) if (x.trim()) out.push(x.trim());
   }
+  return out;
+}
+
+const TRAILING_COUNT_PART_RE = /^(.*?\p{L})\s(?:na|and|aur|y|e|n)\s(\p{L}[^,]*?\s(?:moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi|\d{1,3}))\s*[.!]?$/iu;
+/** "2 mandazi na chai moja": a counted item, then a second one whose count comes after it (Swahili), joined by "na". */
+function splitTrailingCount(s: string): string[] {
+  const m = TRAILING_COUNT_PART_RE.exec(s);
+  if (!m || !m[1] || !m[2] || !/(?:^|\s)\d{1,3}\s+\p{L}/u.test(m[1]) || m[2].split(/\s+/).length > 5) return [s];
+  return [m[1], m[2]];
+}
+
+/**
+ * "2 dozen pandesal at 1 ube cheese loaf", "1 dozen puto at 6 kutsinta": Tagalog "at" (and) between two counted
+ * products. Split only when a word comes before, and a small count then a lower-case word that is not a time, a
+ * unit, a price word or a street follows ("at 5 each", "at 4 pm", "at 12 allen road" stay whole).
+ */
+function splitAtAt(s: string): string[] {
+  if (!/\sat\s\d/i.test(s)) return [s];
+  const toks = s.split(/\s+/);
+  const out: string[] = [];
+  let cur: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i] ?? '';
+    const n = toks[i + 1] ?? '';
+    const w = toks[i + 2] ?? '';
+    const wf = foldTok(w);
+    if (tok.toLowerCase() === 'at' && cur.length && /\p{L}$/u.test(cur[cur.length - 1] ?? '') && /^\d{1,3}$/.test(n) && /^\p{Ll}/u.test(w) &&
+      !TIME_WORDS.has(wf) && !AFTER_NUMBER_NOT_ITEM_RE.test(wf) && !MONTH_RE.test(wf) && !STREET_WORD_RE.test(toks.slice(i + 2, i + 5).join(' '))) {
+      out.push(cur.join(' '));
+      cur = [];
+      continue;
+    }
+    cur.push(tok);
+  }
+  if (cur.length) out.push(cur.join(' '));
   return out;
 }
 
@@ -258,7 +294,7 @@ const FOR_WHOM_RE = /(?:^|\s)(?:for|para|pra) (?:my|our|his|her|the|mi|mis|minha
 
 /** Words after a number that make it a price, a size or a measure, not the next item's count. */
 const AFTER_NUMBER_NOT_ITEM_RE =
-  /^(?:com|con|with|sin|sem|each|ea|cada|c\/u|kila|apiece|per|naira|bob|shillings?|rupees?|rs|reais|real|pesos?|cedis?|rand|euros?|pounds?|dollars?|bucks|meticais|mt|kz|kwanzas?|soles|k|polegadas|pulgadas|inch|inches|in|cm|mm|ml|cl|gb|tb|mb|years?|anos|años|people|persons|pax|pessoas|personas|guests|off|only|total|por|pra|para|for|a|o|el|la|de|y|e)$/;
+  /^(?:com|con|with|sin|sem|each|ea|cada|c\/u|kila|apiece|per|naira|bob|shillings?|rupees?|rs|reais|real|pesos?|cedis?|rand|euros?|pounds?|dollars?|bucks|meticais|mt|kz|kwanzas?|soles|egp|le|php|aoa|mzn|ngn|kes|inr|ghs|zar|brl|mxn|cop|ars|usd|eur|gbp|k|polegadas|pulgadas|inch|inches|in|cm|mm|ml|cl|gb|tb|mb|years?|anos|años|people|persons|pax|pessoas|personas|guests|off|only|total|por|pra|para|for|a|o|el|la|de|y|e)$/;
 
 /**
  * "2 chicken biryani 1 veg biryani 4 roti": items written one after another with no separator. Splits before a
@@ -301,6 +337,8 @@ interface QtyParse {
   container: string | null;
   wanted: boolean;
   explicit: boolean;
+  /** The unit word as written, when one was read after the count ("6 galões para a obra"). */
+  unitTok?: string;
 }
 
 const wantTokCache = new Map<string, boolean>();
@@ -374,6 +412,14 @@ function leadingQty(seg: string): QtyParse | null {
       skippedCaps++;
       continue;
     } else {
+      // "Para el cumple del sábado quiero 50 …", "for the party tomorrow I need 3 …": a purpose or time phrase
+      // before the request verb and its count says when or why, not what.
+      const k = requestBeforeCount(toks, i);
+      if (k > i) {
+        i = k;
+        wanted = true;
+        continue;
+      }
       return { qty: null, rest: toks.slice(i).join(' '), unit: null, container: null, wanted, explicit: false };
     }
     if (qty === null || qty <= 0) return null;
@@ -390,6 +436,17 @@ function leadingQty(seg: string): QtyParse | null {
     return fq;
   }
   return { qty: null, rest: '', unit: null, container: null, wanted, explicit: false };
+}
+
+/** The index of a request verb followed by a count within the next few words after `i`, or -1. */
+function requestBeforeCount(toks: string[], i: number): number {
+  for (let k = i + 1; k < toks.length - 1 && k <= i + 7; k++) {
+    const w = foldTok(toks[k] ?? '');
+    if (!wantTok(w)) continue;
+    const n = foldTok(toks[k + 1] ?? '');
+    if (isNumericToken(n) || (NUMBER_WORDS.has(n) && !ARTICLES.has(n))) return k;
+  }
+  return -1;
 }
 
 const LEAD_FOR_WORDS = new Set(['para', 'pra', 'for', 'pa']);
@@ -411,15 +468,17 @@ function finishQty(toks: string[], j: number, qty: number, unitIn: string | null
   let unit = unitIn;
   let container: string | null = null;
   const u = foldAligned(toks[j] ?? '').replace(/[.:,]+$/, '');
+  let unitTok: string | undefined;
   if (!unit && COUNT_UNITS.has(u) && toks.length > j + 1) {
     unit = u;
+    unitTok = toks[j];
     if (CONTAINER_UNITS.has(u)) container = toks[j] ?? null;
     j++;
   }
   let k = j;
   const of = foldAligned(toks[k] ?? '');
   if (unit && (of === 'of' || of === 'de' || of === 'do' || of === 'da' || of === 'za' || of === 'ya' || of === 'wa')) k++;
-  return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true };
+  return { qty, rest: toks.slice(k).join(' '), unit, container, wanted, explicit: true, unitTok };
 }
 
 /** Strips greetings and request verbs before a product ("pls I want small chops" -> "small chops"). */
@@ -445,7 +504,7 @@ function cutTail(nameIn: string): string {
   const f = foldAligned(' ' + name);
   const m = CUT_RE.exec(f);
   let s = m ? name.slice(0, Math.max(0, m.index)) : name;
-  s = s.replace(/\s+(?:each|ea|c\/u|cada(?:\s+(?:una|uno|um|uma))?|pls|please|por favor|porfa|only|o|a|de|of|do|da|x)\s*$/i, '');
+  s = s.replace(/\s+(?:each|ea|c\/u|cada(?:\s+(?:una|uno|um|uma))?|pls|please|por favor|porfa|po|only|o|a|de|of|do|da|x)\s*$/i, '');
   s = s.replace(/[\s.,;:!?¡¿*_~"'`|–—=@-]+$/u, '').replace(/^[\s.,;:!?¡¿*_~"'`|–—=@-]+/u, '');
   return collapse(s);
 }
@@ -501,6 +560,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   let wanted = false;
   let container: string | null = null;
   let article = false;
+  let unitTok: string | undefined;
   let rest = seg;
   for (const re of X_QTY_RES) {
     const m = re.exec(rest);
@@ -520,10 +580,21 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       explicit = lq.explicit;
       container = lq.container;
       article = lq.article === true;
+      unitTok = lq.unitTok;
       rest = lq.rest;
     } else {
       rest = lq.rest;
-      const tm = TRAILING_DASH_QTY_RE.exec(rest) ?? TRAILING_UNIT_QTY_RE.exec(rest);
+      // "mchele kilo 5", "maziwa lita 2", "nyanya kilo 3": the unit, then the count, after the product (Swahili).
+      const uc = UNIT_THEN_COUNT_RE.exec(rest);
+      if (uc && uc[1] && uc[2] && COUNT_UNITS.has(foldTok(uc[1])) && HAS_LETTER.test(rest.slice(0, uc.index))) {
+        const n = parseNumberToken(uc[2]);
+        if (n !== null && n > 0) {
+          qty = n;
+          explicit = true;
+          rest = rest.slice(0, uc.index);
+        }
+      }
+      const tm = qty !== null ? null : TRAILING_DASH_QTY_RE.exec(rest) ?? TRAILING_UNIT_QTY_RE.exec(rest);
       if (tm && tm[1]) {
         const unit = foldAligned(tm[2] ?? '');
         const dash = tm === TRAILING_DASH_QTY_RE.exec(rest) || /^\s[-–:=]/.test(tm[0]);
@@ -553,13 +624,18 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     if (bm && bm[1]) {
       const n = /^\d/.test(bm[1]) ? Number(bm[1]) : (TRAILING_NUMBER_WORDS.get(bm[1].toLowerCase()) ?? 0);
       const head = rest.slice(0, bm.index);
-      if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km)\.?$/i.test(head.trim()))
+      if (n > 0 && HAS_LETTER.test(head) && !/\b(?:no|nº|n°|number|numero|número|#|room|flat|apt|house|hse|plot|block|phase|gate|stage|km|size|sz|talla|tamanho|tam|taille|uk|eu|us)\.?$/i.test(head.trim()))
         bareTail = { qty: n, rest: head, word: !/^\d/.test(bm[1]) };
     }
   }
   let name = cutTail(bareTail ? bareTail.rest : rest);
   // Drop a leading packaging/measure word left over ("plates of", "kg de").
   name = name.replace(/^(?:of|de|do|da|del)\s+/i, '');
+  // "6 galões para a obra": the word read as a unit is what the catalog sells, and what follows names no product.
+  if (unitTok && ctx.catalog && matchCatalog(unitTok, ctx.catalog) && !(name && HAS_LETTER.test(name) && matchCatalogLoose(name, ctx.catalog))) {
+    name = cutTail(unitTok);
+    bareTail = null;
+  }
   if (!name || !HAS_LETTER.test(name)) return null;
   if (INQUIRY_START_RE.test(foldAligned(name))) return null;
   if (NOT_PRODUCT_RE.test(foldAligned(name))) return null;
@@ -567,6 +643,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (nameWords.length > 8) return null;
   const foldedWords = nameWords.map((w) => foldAligned(w).replace(/[^\p{L}\p{N}]+/gu, ''));
   if (foldedWords.every((w) => !w || FILLERS.has(w) || HEADER_WORDS.has(w))) return null;
+  // "Entregar sexta …", "deliver tomorrow": a day or a time of day is when, not what.
+  if (foldedWords.every((w) => !w || FILLERS.has(w) || LEAD_TIME_WORDS.has(w))) return null;
   // A unit left as the whole name ("2 plates") is not a product, unless the catalog sells it ("6 galões").
   const unitOnly = foldedWords.length === 1 && COUNT_UNITS.has(foldedWords[0] ?? '');
   if (unitOnly && !ctx.catalog) return null;
@@ -599,7 +677,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
       catalogScore = m.score;
     }
   }
-  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word)) {
+  // A request verb before it ("Naomba chipsi mayai 2 na soda 1", "Nataka chapati 10 @ 20/=") makes it a count too.
+  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word || wanted || ctx.sentenceWanted)) {
     qty = bareTail.qty;
     explicit = true;
   } else if (bareTail) {
@@ -628,7 +707,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bjumla\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)(deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything))?\s+(?:to|at|in)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
+  /(?:^|\s)((?:pa-?)?deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything|po))?\s+(?:to|at|in|sa)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
@@ -636,7 +715,7 @@ const STREET_START_RE =
 /** "pra rua Aurora, 90", "a calle 5 #12": an unambiguous street word in lower case, after a preposition. */
 const PLACE_SENTENCE_RE = /^\s*\p{Lu}[\p{L}'.-]*(?:\s[\p{L}'.-]+){0,3},\s[^\d]{3,80}$/u;
 const ROAD_WORD_RE = /\b(?:road|rd|street|avenue|lane|close|crescent|drive|estate|junction|roundabout|highway|rua|calle|avenida|travessa|bairro|colonia|carrera)\b/i;
-const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s((?:rua|calle|avenida|av\.|travessa|carrera|calzada|alameda|estrada|cerrada|privada)\s)/i;
+const STREET_LC_RE = /(?:^|\s)(?:to|at|na|no|en|em|a|al|para|pra|pro)\s(?:(?:la|el|a|o)\s)?((?:rua|calle|avenida|av\.|travessa|carrera|calzada|alameda|estrada|cerrada|privada)\s)/i;
 const EN_STREET_RE =
   /(?:^|\s)(\d{1,5}[A-Za-z]?,?\s(?:\p{Lu}[\p{L}'.-]{0,20}\s){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Crescent|Close|Way|Boulevard|Blvd|Square|Sq|Estate|Terrace|Court|Place|Park|Hill|Highway|Expressway|Lines|Cross|Market|Mall|Avenida)\b)/u;
 const ADDRESS_STOP_RE =
@@ -884,6 +963,7 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
         }
         // "… y 1 paquete de papas a la Calle 53": the preposition before the address goes with it.
         sentence = sentence.slice(0, addr.start).replace(/\s(?:a|al|a la|para|para la|pa la|pra|pra a|pro|na|no|em|en|en la|to|at|for|kwa)\s*$/i, '');
+        if (addr.tail) sentence = `${sentence}, ${addr.tail}`;
         if (!sentence.trim()) continue;
       }
       // "C-45, Lajpat Nagar 2, Delhi" / "Gorriti 4820, Palermo" after the items: a sentence made of place parts.
@@ -972,7 +1052,9 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
           res.items.push(...joined);
           continue;
         }
-        const d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
+        let d = parseSegment(seg, { catalog, list: listHere, sentenceWanted });
+        // "2 açaí de 300, 2 de 500": the product of the item before, in another size or flavour.
+        if (catalog && (!d || !d.sku)) d = ellipsisItem(seg, res.items[res.items.length - 1], catalog) ?? d;
         if (segWanted) {
           res.wantVerb = true;
           // "Could I order 4 sausage rolls and a Victoria sponge": the request covers the rest of the sentence.
@@ -993,6 +1075,14 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
 
+  // "… levanto ao meio-dia. Manuela": a lone capitalised word closing the message may be who is writing (a name the
+  // parser does not take, since such a word is as often a verb); the customer's name is then a guess.
+  if (!res.name) {
+    let last = '';
+    for (let i = rawLines.length - 1; i >= 0 && !last; i--) last = (rawLines[i] ?? '').trim();
+    const sents = splitSentences(last);
+    if (sents.length && loneName(sents[sents.length - 1] ?? '')) res.unparsed++;
+  }
   // "… $1.800 c/u los pandebonos cierto?": a product named again without a count is a remark about the one
   // already ordered, not a second line.
   res.items = res.items.filter((d, i) => d.counted || !d.sku || !res.items.some((o, j) => j < i && o.sku === d.sku));
@@ -1003,6 +1093,21 @@ export function extract(text: string, catalog: PreparedCatalog | null, rawLines:
     }
   }
   return res;
+}
+
+const ELLIPSIS_RE = /^\s*(\d{1,3})\s+(?:de|of|da|do|del)\s+([\p{L}\p{N}][\p{L}\p{N}'-]{0,20})\s*[.!]?$/u;
+
+/** "2 de 500" after "2 açaí de 300": the earlier product's words with the new size or variant, if the catalog has it. */
+function ellipsisItem(seg: string, prev: Draft | undefined, catalog: PreparedCatalog): Draft | null {
+  if (!prev || !prev.sku) return null;
+  const m = ELLIPSIS_RE.exec(seg);
+  if (!m || !m[1] || !m[2]) return null;
+  const head = prev.name.split(/\s+/).filter((w) => !/\d/.test(w)).join(' ');
+  if (!head) return null;
+  const hit = matchCatalog(`${head} ${m[2]}`, catalog);
+  if (!hit || hit.product.sku === prev.sku || hit.score < 0.9) return null;
+  const price = typeof hit.product.price === 'number' && Number.isFinite(hit.product.price) ? hit.product.price : null;
+  return { name: hit.product.name, sku: hit.product.sku, quantity: Number(m[1]), unitPrice: price, strong: true, article: false, catalogScore: Math.min(hit.score, 0.85), currencyToken: null, counted: true, fromList: prev.fromList };
 }
 
 /** "Queria saber se…", "I'd like to know…", "quisiera preguntar…": a request to know, not for goods. */
@@ -1019,7 +1124,7 @@ const SELF_INTRO_RE = {
   },
 };
 const IN_NAME_OF_RE =
-  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|my\s+name\s+is\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
+  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|(?:my\s+)?name\s+is\s+|(?:my\s+)?name'?s\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
 const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
@@ -1077,8 +1182,29 @@ function isPaymentSentence(folded: string): boolean {
   return !before || before.split(/\s+/).length <= 3;
 }
 
+/** "… levanto ao meio-dia. Manuela": one capitalised word left over may be who is writing; the name is a guess then. */
+function loneName(seg: string): boolean {
+  const w = seg.trim().replace(/[.!]+$/, '');
+  if (!/^\p{Lu}[\p{L}'’-]{2,20}$/u.test(w)) return false;
+  const f = foldTok(w);
+  return !FILLERS.has(f) && !HEADER_WORDS.has(f) && !HEADER_EXTRA.has(f) && !NOT_NAMES.has(f) && !SIGNOFF_ONLY_RE.test(w) && !LEAD_TIME_WORDS.has(f);
+}
+
 /** Whether a segment that produced nothing had words worth reading (not only greetings, politeness or sign-offs). */
+const GREETING_WORDS = new Set('hi hello hey hola buenas buenos buen good morning afternoon evening oi ola bom boa habari jambo namaste salam sasa niaje'.split(' '));
+/** "Good evening Iya Basira 🙏🏾", "Don Beto buenas tardes": a greeting to the seller by name. "For Saturday's braai pls",
+ * "Para el cumple": what the order is for. Neither is a part of the order the parser failed to read. */
+function greetingOrPurpose(seg: string): boolean {
+  const toks = seg.trim().split(/\s+/).map(foldTok).filter(Boolean);
+  if (!toks.length || toks.length > 6 || toks.some((t) => /\d/.test(t))) return false;
+  const first = toks[0] ?? '';
+  const last = toks[toks.length - 1] ?? '';
+  if (GREETING_WORDS.has(first) || (GREETING_WORDS.has(toks[toks.length - 2] ?? '') && LEAD_TIME_WORDS.has(last)) || GREETING_WORDS.has(last)) return true;
+  return (first === 'for' || first === 'para' || first === 'pra') && toks.length <= 5;
+}
+
 function hasContent(seg: string): boolean {
+  if (greetingOrPurpose(seg)) return false;
   let n = 0;
   for (const tok of seg.split(/\s+/)) {
     const w = foldTok(tok);
@@ -1112,6 +1238,9 @@ function placeSegment(seg: string, catalog: PreparedCatalog | null): string | nu
   if (WANT_RE.test(f) || PAYMENT_RE.test(f) || NOTE_RE.test(f) || PICKUP_RE.test(f) || PICKUP_START_RE.test(foldAligned(seg.trim())) || findMoney(s).some((h) => h.marked)) return null;
   if (ws.some((w) => TIME_WORDS.has(foldTok(w)) || TIME_TOKEN_RE.test(w))) return null;
   if (startsWithCount(s) || /^\d{1,2}\s+\p{L}/u.test(s) && !STREET_WORD_RE.test(s)) return null;
+  // "5 2m pra praia …": a count before a product the catalog sells is an item, whatever place follows it.
+  const counted = /^\d{1,3}\s+(\S+)/.exec(s);
+  if (counted && catalog && matchCatalog(counted[1] ?? '', catalog)) return null;
   if (catalog && matchCatalog(s, catalog)) return null;
   const caps = ws.filter((w) => /^\p{Lu}/u.test(w)).length;
   const streety = STREET_WORD_RE.test(s);
@@ -1148,7 +1277,8 @@ function continuesAddress(t: string, catalog: PreparedCatalog | null): boolean {
   if (ADDRESS_STOP_RE.exec(' ' + t)?.index === 0 || /^(?:if|as soon|once|when|wen)\b/i.test(t.trim())) return false;
   if (catalog && matchCatalog(t, catalog)) return false;
   // A place part: a street/area word, a house number, or capitalised words ("Lekki Phase 1", "Centro, Niterói").
-  return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:[\s,]+[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());
+  // "Botafogo - Rio de Janeiro": place names joined by a dash or by de/da/do keep their shape.
+  return STREETISH_RE.test(t) || /^\p{Lu}[\p{L}'.-]*(?:(?:[\s,]+|\s[-–]\s)(?:(?:de|da|do|dos|das|del|la|el)\s)?[\p{Lu}\d][\p{L}\d'.-]*){0,5}$/u.test(t.trim());
 }
 
 function cleanAddress(s: string): string | null {
@@ -1171,7 +1301,18 @@ function isAddressContinuation(t: string): boolean {
   return s.length <= 80;
 }
 
-function findProseAddress(sentence: string): { address: string; start: number } | null {
+/** "Av. Córdoba 1200, piso 8: 12 de carne, …": a colon followed by a count ends the address; the list follows it. */
+function cutAtListColon(cand: string): { cand: string; tail: string | null } {
+  const re = /:\s*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(cand)) !== null) {
+    const tail = cand.slice(m.index + m[0].length);
+    if (tail && startsWithCount(tail)) return { cand: cand.slice(0, m.index), tail };
+  }
+  return { cand, tail: null };
+}
+
+function findProseAddress(sentence: string): { address: string; start: number; tail?: string | null } | null {
   ADDRESS_TRIGGER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = ADDRESS_TRIGGER_RE.exec(sentence)) !== null) {
@@ -1188,6 +1329,8 @@ function findProseAddress(sentence: string): { address: string; start: number } 
       if (!/^(?:\d|\p{Lu})/u.test(cand)) continue;
       if (trig === 'deliver' && /^\d/.test(cand)) continue;
     } else if (!cand.trim()) continue;
+    const lc = cutAtListColon(cand);
+    cand = lc.cand;
     const stop = ADDRESS_STOP_RE.exec(' ' + cand);
     if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
     cand = cand.replace(/[\s,.;:!?-]+$/, '');
@@ -1196,19 +1339,20 @@ function findProseAddress(sentence: string): { address: string; start: number } 
     // Never swallow items: "deliver 4 Eva water and 2 Five Alive".
     if (/(?:^|\s)(?:\d{1,3}\s?[x×]\s|[x×]\s?\d)/i.test(cand)) continue;
     if (/^\s*(?:me|us|it|them|my|the|i|you|our)\b/i.test(cand)) continue;
-    return { address: cand, start: m.index };
+    return { address: cand, start: m.index, tail: lc.tail };
   }
   const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence) ?? STREET_LC_RE.exec(sentence);
   if (sm && sm[1]) {
     const start = sm.index + sm[0].indexOf(sm[1]);
-    let cand = sentence.slice(start);
+    const lc = cutAtListColon(sentence.slice(start));
+    let cand = lc.cand;
     const stop = ADDRESS_STOP_RE.exec(' ' + cand);
     if (stop) cand = cand.slice(0, Math.max(0, stop.index - 1));
     cand = cand.replace(/[\s,.;:!?-]+$/, '');
     if (/\d/.test(cand) || cand.includes(',')) {
       // Address words at the very start, or after a preposition: "Es para Calle Morelos 88".
       const before = sentence.slice(0, start);
-      if (!/\d\s*$/.test(before) || EN_STREET_RE.test(cand)) return { address: cand, start: sm.index };
+      if (!/\d\s*$/.test(before) || EN_STREET_RE.test(cand)) return { address: cand, start: sm.index, tail: lc.tail };
     }
   }
   return null;

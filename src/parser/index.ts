@@ -17,14 +17,14 @@ import { orderConfidence, type OrderDoubts } from './confidence.ts';
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField, FieldDoubt } from './types.ts';
 export type { OrderDoubts } from './confidence.ts';
 
-export const PARSER_VERSION = '1.10.0';
+export const PARSER_VERSION = '1.11.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
 const MAX_LINES = 80;
 
 const PHONE_LABEL_BEFORE_RE =
-  /(?:(?:my|mi|meu|o meu|el|our)\s+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?\s*[:-]?\s*$/iu;
+  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?(?:\s+(?:es|is|e|é))?\s*[:-]?\s*$/iu;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Anything normalizeText would change; most messages have none of it and skip the four passes. */
@@ -68,6 +68,13 @@ function withoutFutureClauses(text: string): string | null {
   return /\d/.test(rest) && WANT_RE.test(f) ? rest : null;
 }
 
+/** Lines that open with a count or a list number ("2 jollof", "1. Atta", "- 3x bread"). */
+function countedLines(text: string): number {
+  let n = 0;
+  for (const l of text.split('\n', MAX_LINES)) if (/^\s*(?:[-•*·]\s*)?\d{1,3}(?:[.)]\s|\s?[x×]?\s?\p{L})/u.test(l)) n++;
+  return n;
+}
+
 function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confidence: number): ParseResult {
   return {
     id: id ?? null,
@@ -108,7 +115,9 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   if (!folded.trim()) return emptyResult(id, 'other', 0.95);
 
   // 1. The bot's own receipts and confirmations.
-  if (looksLikeBot(folded, fold(senderName ?? ''))) return emptyResult(id, 'other', 0.9);
+  // A receipt that also states a step ("has been received and confirmed ✅" with an order number) could be the
+  // status update it reads like: less sure than a plain receipt.
+  if (looksLikeBot(folded, fold(senderName ?? ''))) return emptyResult(id, 'other', detectStatus(folded) && findOrderRef(text) ? 0.85 : 0.9);
 
   // 2. Status updates about an existing order.
   const status = detectStatus(folded);
@@ -139,9 +148,12 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   // Cheap exits before the field extraction: a price or availability question with no request verb is never
   // an order (the same rule as below, decided without extracting anything).
   const wantWord = WANT_RE.test(folded);
+  // A list of counted lines with "how much?" under it ("1. Atta 10 kg - 2 … Total kitna hua batana") asks for the
+  // bill of an order; a price question alone is an enquiry.
+  const listed = countedLines(text) >= 3;
   const isQuestion = folded.includes('?');
   if (!wantWord) {
-    if (PRICE_Q_RE.test(folded)) return emptyResult(id, 'other', 0.9);
+    if (PRICE_Q_RE.test(folded) && !listed) return emptyResult(id, 'other', 0.9);
     // Feedback on a past order, in a one-line message that asks for nothing.
     if (FEEDBACK_RE.test(folded) && !folded.includes('\n') && !/\b(?:pls|plz|please|por favor|porfa|pf|sff|again|otra vez|de novo|mais|more|another)\b/.test(folded))
       return emptyResult(id, 'other', 0.9);
@@ -168,7 +180,7 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
   const strong = ex.items.filter((d) => d.strong && !(d.article && !wanted));
 
   if (!strong.length) return emptyResult(id, 'other', ex.items.length ? 0.6 : !/\d/.test(folded) && !wanted ? 0.93 : 0.8);
-  if (!wanted && (PRICE_Q_RE.test(folded) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.88);
+  if (!wanted && ((PRICE_Q_RE.test(folded) && !listed) || (isQuestion && AVAIL_Q_RE.test(folded)))) return emptyResult(id, 'other', 0.88);
   if (MEDIA_RE.test(firstLine) && !wanted && strong.length < 2) return emptyResult(id, 'other', 0.8);
 
   const items: ParsedItem[] = toItems(ex.items);

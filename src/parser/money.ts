@@ -13,9 +13,9 @@ const PESO = new Set(['MXN', 'COP', 'ARS', 'CLP', 'UYU', 'DOP', 'CUP', 'PHP']);
  * "R" alone (rand) is only a currency right before a digit.
  */
 const PREFIX_SRC =
-  'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|Rs\\.?|RS\\.?|₹|₦|₵|\\$|£|€|R(?=\\s?\\d)';
+  'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|EGP|PHP|Php|AOA|MZN|E£|L\\.E\\.?|LE(?=\\s?\\d)|Kz(?=\\s?\\d)|S\\/\\.?(?=\\s?\\d)|Rs\\.?|RS\\.?|₹|₦|₵|₱|\\$|£|€|R(?=\\s?\\d)';
 const SUFFIX_SRC =
-  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€';
+  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€|kwanzas?|meticais|metical|Kz|KZ|kz|MT|Mt|MZN|AOA|EGP|egp|L\\.E\\.?|LE|PHP|php|₱|soles|PEN';
 
 /**
  * One amount: optional prefix, a number (digits with , or . groups, or a space group right after a
@@ -85,6 +85,10 @@ function prefixCurrency(p: string): string {
     case '₦': return 'NGN';
     case '£': return 'GBP';
     case '€': return 'EUR';
+    case '₱': case 'Php': return 'PHP';
+    case 'E£': case 'LE': case 'L.E': return 'EGP';
+    case 'Kz': return 'AOA';
+    case 'S/': return 'PEN';
     case '$': return '$';
     case 'R': return 'ZAR';
     default: return s.toUpperCase();
@@ -103,6 +107,11 @@ function suffixCurrency(w: string): string {
   if (s.startsWith('euro') || s === '€') return 'EUR';
   if (s.startsWith('pound') || s === 'quid') return 'GBP';
   if (s.startsWith('dollar') || s === 'bucks') return '$';
+  if (s === 'kz' || s.startsWith('kwanza')) return 'AOA';
+  if (s === 'mt' || s.startsWith('metica')) return 'MZN';
+  if (s === 'le' || s === 'l.e' || s === 'l.e.') return 'EGP';
+  if (s === '₱') return 'PHP';
+  if (s === 'soles') return 'PEN';
   return s.toUpperCase();
 }
 
@@ -117,7 +126,7 @@ export function resolveCurrency(token: string | null, businessCurrency: string |
 }
 
 /** Currency words or symbols that appear without an amount next to them ("pay in naira"). */
-const LOOSE_CURRENCY_RE = /(?<![\p{L}])(?:(naira|rupees|reais|cedis|rand|pesos|shillings|NAIRA|RUPEES|REAIS|PESOS)(?![\p{L}])|(₦|₹|R\$|MX\$|GH₵|KSh|Ksh|£|€)(?![\p{L}]))/u;
+const LOOSE_CURRENCY_RE = /(?<![\p{L}])(?:(naira|rupees|reais|cedis|rand|pesos|shillings|NAIRA|RUPEES|REAIS|PESOS)(?![\p{L}])|(₦|₹|₱|R\$|MX\$|GH₵|KSh|Ksh|£|€)(?![\p{L}]))/u;
 
 export function looseCurrency(text: string): string | null {
   const m = LOOSE_CURRENCY_RE.exec(text);

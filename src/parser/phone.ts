@@ -60,7 +60,17 @@ export function findPhones(text: string, country: string | null): PhoneHit[] {
     const intl = raw.startsWith('+') || raw.startsWith('00');
     const src = raw.startsWith('00') ? '+' + raw.slice(2) : raw;
     const e164 = parseCached(src, intl, cc, labelled, digits.length);
-    if (!e164) continue;
+    if (!e164) {
+      // "hse 12. 0710 223 344": a house number ran into the phone; the number is the part that opens with 0 or +.
+      const tail = /^\d{1,4}\.?\s+((?:\+|0)\d[\d \t().-]{5,20}\d)$/.exec(raw);
+      const t = tail?.[1];
+      if (t && !intl) {
+        const off = raw.length - t.length;
+        const e2 = parseCached(t, t.startsWith('+'), cc, labelled, t.replace(/\D/g, '').length);
+        if (e2) out.push({ index: m.index + off, end: m.index + raw.length, e164: e2, labelled });
+      }
+      continue;
+    }
     out.push({ index: m.index, end: m.index + raw.length, e164, labelled });
   }
   return out;

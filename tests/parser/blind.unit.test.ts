@@ -58,16 +58,19 @@ function exactlyRight(r: ParseResult, e: Expected): boolean {
   return true;
 }
 
-/** After-fix scores recorded in docs/parser-quality.md (parser 1.10.0); a change may raise them, never lower them. */
+/** After-fix scores recorded in docs/parser-quality.md (parser 1.11.0); a change may raise them, never lower them. */
 const FLOORS: Record<string, { exact: number; intentF1: number; itemF1: number }> = {
-  'blind01.jsonl': { exact: 0.85, intentF1: 0.989, itemF1: 0.936 },
-  'blind02.jsonl': { exact: 0.74, intentF1: 0.954, itemF1: 0.872 },
-  'blind03.jsonl': { exact: 0.84, intentF1: 0.956, itemF1: 0.897 },
-  'blind04.jsonl': { exact: 0.82, intentF1: 0.972, itemF1: 0.903 },
-  'blind05.jsonl': { exact: 0.77, intentF1: 0.967, itemF1: 0.887 },
+  'blind01.jsonl': { exact: 0.89, intentF1: 0.989, itemF1: 0.949 },
+  'blind02.jsonl': { exact: 0.79, intentF1: 0.954, itemF1: 0.898 },
+  'blind03.jsonl': { exact: 0.88, intentF1: 0.966, itemF1: 0.939 },
+  'blind04.jsonl': { exact: 0.85, intentF1: 0.972, itemF1: 0.948 },
+  'blind05.jsonl': { exact: 0.85, intentF1: 0.983, itemF1: 0.922 },
+  'blind06.jsonl': { exact: 0.94, intentF1: 1, itemF1: 0.957 },
+  'blind07.jsonl': { exact: 0.97, intentF1: 0.989, itemF1: 0.989 },
 };
 
 const graded: Array<{ right: boolean; confidence: number }> = [];
+const byFile: Record<string, Array<{ right: boolean; confidence: number }>> = {};
 for (const [file, floor] of Object.entries(FLOORS)) {
   t.test(file, async (t) => {
     const rows = readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as ParseInput & { expected: Expected });
@@ -81,6 +84,7 @@ for (const [file, floor] of Object.entries(FLOORS)) {
       const right = exactlyRight(r, expected);
       if (right) exact++;
       graded.push({ right, confidence: r.confidence });
+      (byFile[file] ??= []).push({ right, confidence: r.confidence });
       if (expected.items) {
         const m = matchItems(expected.items, r.items);
         items.tp += m.tp;
@@ -108,5 +112,11 @@ t.test('confidence >= 0.9 is at least 97% exactly right on the blind batches', a
   const kept = graded.filter((g) => g.confidence >= 0.9);
   const precision = kept.filter((g) => g.right).length / kept.length;
   t.ok(precision >= 0.97, `precision at 0.9 = ${precision.toFixed(3)} over ${kept.length} messages`);
-  t.ok(kept.length / graded.length >= 0.5, `coverage at 0.9 = ${(kept.length / graded.length).toFixed(2)}`);
+  t.ok(kept.length / graded.length >= 0.55, `coverage at 0.9 = ${(kept.length / graded.length).toFixed(2)}`);
+  // On every batch on its own, not only over all of them: a merchant meets one kind of message, not the average.
+  for (const [file, rows] of Object.entries(byFile)) {
+    const k = rows.filter((g) => g.confidence >= 0.9);
+    const p = k.length ? k.filter((g) => g.right).length / k.length : 1;
+    t.ok(p >= 0.97, `${file}: precision at 0.9 = ${p.toFixed(3)} over ${k.length} messages`);
+  }
 });
