@@ -3,7 +3,7 @@ import type { Language, NoviEventOf, NoviEventData, Product } from '../events/ca
 import type { EventStore } from '../eventstore/types.ts';
 import { foldStream, stateCacheOf, type StreamStateCache } from '../shared/stream-state-cache.ts';
 
-export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet'>;
+export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet' | 'NotificationSettingsSet'>;
 
 export const businessStreamId = (businessId: string): string => `business-${businessId}`;
 
@@ -17,7 +17,12 @@ export type BusinessState =
       catalog: Product[];
       defaultLanguage: Language | null;
       templates: NoviEventData<'ReplyTemplatesSet'>['templates'];
+      /** Absent until the merchant saves them: everything off. */
+      notifications?: NotificationSettings;
     };
+
+export type NotificationSettings = Omit<NoviEventData<'NotificationSettingsSet'>, 'businessId'>;
+export const NOTIFICATIONS_OFF: NotificationSettings = { deliverySummary: false, adminAlerts: false, reviewQuestion: false };
 
 export const initialBusinessState = (): BusinessState => ({ kind: 'none' });
 
@@ -33,6 +38,10 @@ export function evolveBusiness(state: BusinessState, event: BusinessEvent): Busi
       return state.kind === 'registered'
         ? { ...state, defaultLanguage: event.data.defaultLanguage, templates: event.data.templates }
         : state;
+    case 'NotificationSettingsSet': {
+      const { businessId: _id, ...settings } = event.data;
+      return state.kind === 'registered' ? { ...state, notifications: settings } : state;
+    }
     default: {
       const unhandled: never = event;
       void unhandled;

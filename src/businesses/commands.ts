@@ -77,6 +77,7 @@ export const businessCommandSchemas = {
     defaultLanguage: language.nullable(),
     templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().trim().min(1).max(1000) })),
   }),
+  SetNotificationSettings: z.object({ businessId: uuid, requestedBy, deliverySummary: z.boolean(), adminAlerts: z.boolean(), reviewQuestion: z.boolean() }),
 } as const;
 
 export const groupCommandSchemas = {
@@ -101,6 +102,7 @@ export const groupCommandSchemas = {
     whatsappId: groupFields.whatsappId,
     riderPhones: groupFields.riderPhones,
   }),
+  UnlinkGroup: z.object({ groupId: uuid, businessId: uuid, requestedBy, businessOwnerId: z.string().nullable() }),
 } as const;
 
 type BData<K extends keyof typeof businessCommandSchemas> = z.output<(typeof businessCommandSchemas)[K]>;
@@ -109,10 +111,12 @@ export type RegisterBusiness = Command<'RegisterBusiness', BData<'RegisterBusine
 export type UpdateBusiness = Command<'UpdateBusiness', BData<'UpdateBusiness'>>;
 export type SetCatalog = Command<'SetCatalog', BData<'SetCatalog'>>;
 export type SetReplyTemplates = Command<'SetReplyTemplates', BData<'SetReplyTemplates'>>;
-export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates;
+export type SetNotificationSettings = Command<'SetNotificationSettings', BData<'SetNotificationSettings'>>;
+export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates | SetNotificationSettings;
 export type LinkGroup = Command<'LinkGroup', GData<'LinkGroup'>>;
 export type UpdateGroup = Command<'UpdateGroup', GData<'UpdateGroup'>>;
-export type GroupCommand = LinkGroup | UpdateGroup;
+export type UnlinkGroup = Command<'UnlinkGroup', GData<'UnlinkGroup'>>;
+export type GroupCommand = LinkGroup | UpdateGroup | UnlinkGroup;
 
 function currencyFor(country: string, currency: string | undefined): string {
   const resolved = currency ?? DEFAULT_CURRENCY_BY_COUNTRY[country];
@@ -197,6 +201,13 @@ export function decideBusiness(command: BusinessCommand, state: BusinessState): 
       }
       return [{ type: 'ReplyTemplatesSet', data: { businessId: d.businessId, defaultLanguage: d.defaultLanguage, templates: d.templates } }];
     }
+    case 'SetNotificationSettings': {
+      const d = command.data;
+      const s = ownedBusiness(state, d.businessId, d.requestedBy);
+      const next = { deliverySummary: d.deliverySummary, adminAlerts: d.adminAlerts, reviewQuestion: d.reviewQuestion };
+      if (s.notifications && sameData(next, s.notifications)) return [];
+      return [{ type: 'NotificationSettingsSet', data: { businessId: d.businessId, ...next } }];
+    }
     default: {
       const unhandled: never = command;
       throw new ValidationError(`Unknown business command ${(unhandled as { type: string }).type}`);
@@ -270,6 +281,15 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       const { kind: _kind, riderPhones: currentRiders, ...rest } = state;
       if (sameData(next, { ...rest, ...riders(currentRiders ?? []) })) return [];
       return [{ type: 'GroupUpdated', data: next }];
+    }
+    case 'UnlinkGroup': {
+      const d = command.data;
+      checkGroupAccess(d);
+      // An unlinked group is gone for the merchant: unlinking it again finds nothing.
+      if (state.kind !== 'linked' || state.groupId !== d.groupId || state.businessId !== d.businessId) {
+        throw new NotFound(`Group ${d.groupId} not found`);
+      }
+      return [{ type: 'GroupUnlinked', data: { groupId: d.groupId, businessId: d.businessId, by: d.requestedBy.userId } }];
     }
     default: {
       const unhandled: never = command;

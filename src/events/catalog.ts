@@ -150,6 +150,8 @@ export const eventSchemas = {
         currency: currencyCode.nullable(),
       })
       .optional(),
+    /** The message this one replies to (WhatsApp's quote), when the transport knows it: a rider answering an order summary. */
+    quoted: z.object({ messageId: z.string().min(1).max(300), text: z.string().max(4096) }).optional(),
   }),
   OrderParsed: z.object({
     messageId: z.string().min(1),
@@ -327,10 +329,17 @@ export const eventSchemas = {
     defaultLanguage: language.nullable(),
     templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().min(1).max(1000) })),
   }),
+  /**
+   * What the bot sends besides answers: order summaries to delivery groups, new-order alerts to admin
+   * groups, a review question to the customer after delivery. The whole set each time.
+   */
+  NotificationSettingsSet: z.object({ businessId: uuid, deliverySummary: z.boolean(), adminAlerts: z.boolean(), reviewQuestion: z.boolean() }),
 
   // group-<groupId>
   GroupLinked: z.object(groupProfile),
   GroupUpdated: z.object(groupProfile),
+  /** The merchant unlinked the group: its messages are no longer taken; its orders and messages stay. */
+  GroupUnlinked: z.object({ groupId: uuid, businessId: uuid, by: z.string().min(1).max(200) }),
 
   // parking-<subscriber>: an admin skipped a parked event (src/subscriptions/parking.ts)
   ParkedEventSkipped: z.object({
@@ -385,6 +394,8 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   GroupLinked: 1,
   GroupUpdated: 1,
   ParkedEventSkipped: 1,
+  GroupUnlinked: 1,
+  NotificationSettingsSet: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

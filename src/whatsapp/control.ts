@@ -152,7 +152,7 @@ export async function postSimulatorMessage(
   if (!rt.config.simulator) throw simulatorOff();
   const m = parseCommandData(simulatorInput, input, 'simulator message');
   const group = await rt.pool.maybeOne(sql.type(z.object({ business_id: z.string(), whatsapp_id: z.string().nullable() }))`
-    select business_id, whatsapp_id from groups where id = ${m.groupId}`);
+    select business_id, whatsapp_id from groups where id = ${m.groupId} and unlinked_at is null`);
   if (!group) throw new NotFound('Group not found');
   const running = await rt.pool.maybeOne(sql.type(requestRow)`
     select session_id, business_id, transport, status from whatsapp_session_requests where business_id = ${group.business_id}`);

@@ -214,7 +214,7 @@ export class Session {
     const sim = this.sim;
     const groupId = await this.o.pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
       select id from groups
-      where business_id = ${this.o.businessId}
+      where business_id = ${this.o.businessId} and unlinked_at is null
         and (whatsapp_id = ${chatId} or (${sim} and whatsapp_id is null and 'sim-' || id::text || '@g.us' = ${chatId}))
       limit 1`);
     // A group linked a moment ago shows up within seconds; a known group is cached longer.
@@ -268,7 +268,7 @@ export class Session {
 
   private async linkedChats(): Promise<Array<{ groupId: string; chatId: string; linkedAt: Date }>> {
     const rows = await this.o.pool.any(sql.type(groupRow)`
-      select id, whatsapp_id, created_at from groups where business_id = ${this.o.businessId}`);
+      select id, whatsapp_id, created_at from groups where business_id = ${this.o.businessId} and unlinked_at is null`);
     const out: Array<{ groupId: string; chatId: string; linkedAt: Date }> = [];
     for (const r of rows) {
       const chatId = r.whatsapp_id ?? (this.sim ? simulatorChatId(r.id) : null);
