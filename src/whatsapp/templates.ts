@@ -11,7 +11,10 @@ export type TemplateKey =
   | 'order.cancel.not_yours'
   | 'order.cancel.not_open'
   | 'order.cancel.no_open_order'
-  | 'order.cancel.unknown_order';
+  | 'order.cancel.unknown_order'
+  | 'order.review'
+  | 'group.summary'
+  | 'group.alert';
 
 export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
   en: {
@@ -29,6 +32,9 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'Order #{number} is already {status} and can no longer be cancelled here. Please contact the shop.',
     'order.cancel.no_open_order': 'We could not find an open order of yours to cancel here. Please send its number, like "cancel my order #1001".',
     'order.cancel.unknown_order': 'We could not find order #{number}.',
+    'group.summary': 'Order #{number} confirmed\nItems: {items}\nTotal: {total}\nAddress: {address}\nCustomer: {customer} {phone}\nReply to this message with "on the way" or "delivered" to update it.',
+    'group.alert': 'New order #{number}{name}: {items}. Total: {total}.',
+    'order.review': 'How was order #{number}{name}? Reply with a number from 1 (bad) to 5 (great).',
   },
   es: {
     'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
@@ -45,6 +51,9 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'El pedido #{number} ya está {status} y ya no se puede cancelar por aquí. Por favor, contacta a la tienda.',
     'order.cancel.no_open_order': 'No encontramos ningún pedido tuyo abierto para cancelar aquí. Envía su número, así: "cancela mi pedido #1001".',
     'order.cancel.unknown_order': 'No encontramos el pedido #{number}.',
+    'group.summary': 'Pedido #{number} confirmado\nProductos: {items}\nTotal: {total}\nDirección: {address}\nCliente: {customer} {phone}\nResponde a este mensaje con "en camino" o "entregado" para actualizarlo.',
+    'group.alert': 'Nuevo pedido #{number}{name}: {items}. Total: {total}.',
+    'order.review': '¿Qué tal el pedido #{number}{name}? Responde con un número del 1 (malo) al 5 (excelente).',
   },
   pt: {
     'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
@@ -61,6 +70,9 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.cancel.not_open': 'O pedido #{number} já está {status} e não pode mais ser cancelado por aqui. Por favor, fale com a loja.',
     'order.cancel.no_open_order': 'Não encontramos nenhum pedido seu em aberto para cancelar aqui. Envie o número, assim: "cancela o meu pedido #1001".',
     'order.cancel.unknown_order': 'Não encontramos o pedido #{number}.',
+    'group.summary': 'Pedido #{number} confirmado\nProdutos: {items}\nTotal: {total}\nEndereço: {address}\nCliente: {customer} {phone}\nResponda a esta mensagem com "a caminho" ou "entregue" para atualizar.',
+    'group.alert': 'Novo pedido #{number}{name}: {items}. Total: {total}.',
+    'order.review': 'Como foi o pedido #{number}{name}? Responda com um número de 1 (ruim) a 5 (ótimo).',
   },
 };
 
@@ -114,4 +126,42 @@ export function formatMoney(amount: number | null, currency: string | null, lang
   const locale = language === 'pt' ? 'pt-BR' : language === 'es' ? 'es' : 'en';
   const n = amount.toLocaleString(locale, { maximumFractionDigits: 2, minimumFractionDigits: Number.isInteger(amount) ? 0 : 2 });
   return currency ? `${currency} ${n}` : n;
+}
+
+/**
+ * The replies a merchant edits (GET/PUT /business/:id/templates) and the placeholders each may use:
+ * exactly the variables the notifier fills in for it, so a saved template never shows a raw `{…}`.
+ */
+export const EDITABLE_TEMPLATES = {
+  'order.confirmation': ['number', 'name', 'items', 'total'],
+  'order.missing.address': ['number', 'name', 'items', 'total'],
+  'order.missing.phone': ['number', 'name', 'items', 'total'],
+  'order.question.items': ['name'],
+  'order.status.confirmed': ['number', 'name'],
+  'order.status.processing': ['number', 'name'],
+  'order.status.out_for_delivery': ['number', 'name'],
+  'order.status.delivered': ['number', 'name'],
+  'order.status.cancelled': ['number', 'name'],
+  'order.review': ['number', 'name'],
+} as const satisfies Partial<Record<TemplateKey, readonly string[]>>;
+export type EditableTemplateKey = keyof typeof EDITABLE_TEMPLATES;
+export const EDITABLE_TEMPLATE_KEYS = Object.keys(EDITABLE_TEMPLATES) as EditableTemplateKey[];
+/** Longest template text (the event's bound): a WhatsApp reply stays a message, not a document. */
+export const MAX_TEMPLATE_LENGTH = 1000;
+
+export const isEditableTemplate = (key: string): key is EditableTemplateKey => Object.prototype.hasOwnProperty.call(EDITABLE_TEMPLATES, key);
+
+/** The `{placeholders}` of a template text that its key does not fill in, each once. */
+export function unknownPlaceholders(key: EditableTemplateKey, text: string): string[] {
+  const allowed: readonly string[] = EDITABLE_TEMPLATES[key];
+  const found = new Set<string>();
+  // Any brace pair counts, not only well-formed names: "{Number}" or "{total }" would reach the customer raw.
+  for (const m of text.matchAll(/\{([^{}]{0,40})\}/g)) if (!allowed.includes(m[1]!)) found.add(`{${m[1]}}`);
+  return [...found];
+}
+
+/** Sample values for the live preview, as a customer would read them. */
+export function sampleVars(language: Language, currency: string | null): Record<string, string> {
+  const items = language === 'pt' ? '2 x Coxinha, 1 x Guaraná' : language === 'es' ? '2 x Empanadas, 1 x Limonada' : '2 x Jollof Rice, 1 x Zobo';
+  return { number: '1001', name: ', Ada', items, total: formatMoney(5500, currency, language) };
 }

@@ -4,7 +4,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { newId } from '../../shared/ids.ts';
 import { int8, tsDate } from '../db.ts';
-import type { InboundMessage, OutgoingMessage, Transport, TransportHandlers } from '../transport.ts';
+import type { ChatSummary, InboundMessage, OutgoingMessage, Transport, TransportHandlers } from '../transport.ts';
 
 const inboxRow = z.object({
   id: int8,
@@ -183,6 +183,31 @@ export class SimulatorTransport implements Transport {
       where business_id = ${this.options.businessId} and chat_id = ${chatId}
       order by id desc limit ${limit}`);
     return [...rows].reverse().map(toInbound);
+  }
+
+  /**
+   * The simulated account's chats: the groups the merchant created in the simulator
+   * (simulator_groups) and every chat that received simulator messages, with how many people wrote
+   * there and when last. Groups first, most recent first.
+   */
+  async listChats(limit: number): Promise<ChatSummary[]> {
+    const rows = await this.options.pool.any(sql.type(z.object({ chat_id: z.string(), name: z.string().nullable(), participants: z.coerce.number(), last_at: tsDate.nullable() }))`
+      select chat_id, max(name) as name, max(participants) as participants, max(last_at) as last_at from (
+        select chat_id, name, 0 as participants, null::timestamptz as last_at, created_at from simulator_groups where business_id = ${this.options.businessId}
+        union all
+        select chat_id, null, count(distinct from_id)::int, max(created_at), min(created_at) from simulator_inbox
+          where business_id = ${this.options.businessId} group by chat_id
+      ) c
+      group by chat_id
+      order by (chat_id like '%@g.us') desc, coalesce(max(last_at), max(created_at)) desc, chat_id
+      limit ${limit}`);
+    return rows.map((r) => ({
+      id: r.chat_id,
+      name: r.name ?? (r.chat_id.endsWith('@g.us') ? `Simulated group ${r.chat_id.slice(4, 12)}` : r.chat_id),
+      isGroup: r.chat_id.endsWith('@g.us'),
+      participants: r.participants,
+      lastMessageAt: r.last_at,
+    }));
   }
 
   async typing(): Promise<void> {}
