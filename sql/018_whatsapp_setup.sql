@@ -28,3 +28,8 @@ create table if not exists simulator_groups (
   primary key (business_id, chat_id)
 );
 create index if not exists simulator_inbox_chat on simulator_inbox (business_id, chat_id, id);
+
+-- A simulator message that replies to (quotes) a message the bot sent: a rider answering an
+-- order summary. The quoted text is copied in when the message is posted, as WhatsApp shows it.
+alter table simulator_inbox add column if not exists quoted_id text;
+alter table simulator_inbox add column if not exists quoted_text text;

@@ -119,6 +119,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await (await import('./routes/customers.tsx')).customerRoutes(app, rt);
   await businessRoutes(app, rt);
   await whatsappRoutes(app, rt);
+  await (await import('./routes/setup.tsx')).setupRoutes(app, rt);
   await wsRoutes(app, rt);
   await (await import('./routes/admin.tsx')).adminRoutes(app, rt);
   app.get('/', async (req, reply) => reply.redirect(req.user ? '/dashboard' : '/login', 303));

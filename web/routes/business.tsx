@@ -436,6 +436,9 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <a href={`/business/${b.id}/whatsapp`} class="button">
           WhatsApp &amp; Try it
         </a>
+        <a href={`/business/${b.id}/templates`} class="button">
+          Replies &amp; alerts
+        </a>
       </div>
       <details>
         <summary>Edit profile</summary>

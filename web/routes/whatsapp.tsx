@@ -10,6 +10,7 @@ import { isHtmx, parse, sendHtml, wantsJson } from '../lib/http.ts';
 import { getBusiness, getGroup, listBusinesses, listGroups, narrow, recentMessages, userScope, type BusinessJson } from '../lib/queries.ts';
 import { Layout } from '../views/layout.tsx';
 import { SessionPanel, SimulatorFeed, TryIt } from '../views/whatsapp.tsx';
+import { ChatsSection } from '../views/setup.tsx';
 
 const transportBody = z.object({ transport: z.enum(['whatsapp', 'simulator']).default('whatsapp') });
 const simulatorBody = z.preprocess(
@@ -24,6 +25,7 @@ const simulatorBody = z.preprocess(
     from: z.object({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(32) }),
     text: z.string().min(1).max(10_000),
     id: z.string().min(1).max(200).optional(),
+    replyTo: z.string().min(1).max(200).optional(),
   }),
 );
 
@@ -108,6 +110,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
           {await sessionPanel(rt, business, req.csrfToken)}
           {rt.config.simulator ? <TryIt business={business} groups={groups} csrf={req.csrfToken} feed={await simulatorFeed(rt, business.id)} /> : ''}
         </div>
+        <ChatsSection businessId={business.id} csrf={req.csrfToken} simulator={rt.config.simulator} />
       </Layout>,
     );
   });
@@ -148,7 +151,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
     const user = requireUser(req);
     const body = parse(simulatorBody, req.body, 'simulator message');
     const group = await getGroup(rt, await userScope(rt, user), body.groupId);
-    const result = await (await control()).postSimulatorMessage(rt, { groupId: group.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}) });
+    const result = await (await control()).postSimulatorMessage(rt, { groupId: group.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}), ...(body.replyTo ? { replyTo: body.replyTo } : {}) });
     if (wantsJson(req)) return reply.code(202).send({ success: true, messageId: result.messageId });
     return sendHtml(reply, await simulatorFeed(rt, group.businessId), 202);
   });
