@@ -10,6 +10,7 @@ import { businessStateCache, businessStreamId, evolveBusiness, initialBusinessSt
 import { handleCommand, parseCommandData } from '../../src/shared/command-handler.ts';
 import { IllegalState, NotFound, ValidationError } from '../../src/shared/errors.ts';
 import { createSimulatedGroup, requestChatList } from '../../src/whatsapp/chats.ts';
+import { simulatorChatId } from '../../src/whatsapp/transport.ts';
 import {
   DEFAULT_TEMPLATES,
   EDITABLE_TEMPLATE_KEYS,
@@ -111,7 +112,8 @@ export async function setupRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
   const chatRows = async (business: BusinessJson): Promise<ChatRow[]> => {
     const chats = await requestChatList(rt.pool, business.id);
     const groups = await listGroups(rt, { all: false, businessIds: [business.id] });
-    const byChat = new Map(groups.filter((g) => g.whatsappId !== null).map((g) => [g.whatsappId!, g]));
+    // A group with no chat linked is the simulator's `sim-<groupId>@g.us` chat.
+    const byChat = new Map(groups.map((g) => [g.whatsappId ?? simulatorChatId(g.id), g]));
     return chats.map((c) => {
       const g = byChat.get(c.id);
       return { ...c, linkedGroup: g ? { id: g.id, name: g.name, groupType: g.groupType } : null };
