@@ -44,7 +44,10 @@
   document.addEventListener('htmx:wsAfterMessage', function (e) {
     var html = e.detail && typeof e.detail.message === 'string' ? e.detail.message : '';
     if (html.indexOf('id="recent-orders" hx-swap-oob="afterbegin"') < 0 || !enabled()) return;
-    var doc = new DOMParser().parseFromString(html, 'text/html');
+    // A <tbody> parses only inside a <table>: take the recent-orders fragment and wrap it.
+    var start = html.indexOf('<tbody id="recent-orders"');
+    var end = html.indexOf('</tbody>', start);
+    var doc = new DOMParser().parseFromString('<table>' + html.slice(start, end < 0 ? undefined : end + 8) + '</table>', 'text/html');
     var row = doc.querySelector('#recent-orders tr');
     var text = row ? row.textContent.replace(/\s+/g, ' ').trim().slice(0, 140) : 'New order';
     var sounded = beep();
