@@ -8,8 +8,10 @@
   var button = document.getElementById('order-alerts');
   if (!button) return;
   var audio = null;
+  var storage = window.localStorage;
+  var Notice = window.Notification;
 
-  function enabled() { try { return localStorage.getItem(KEY) === 'on'; } catch (e) { return false; } }
+  function enabled() { try { return storage.getItem(KEY) === 'on'; } catch { return false; } }
   function show() {
     var on = enabled();
     button.dataset.alerts = on ? 'on' : 'off';
@@ -29,14 +31,14 @@
       osc.start();
       osc.stop(audio.currentTime + 0.4);
       return true;
-    } catch (e) { return false; }
+    } catch { return false; }
   }
 
   button.addEventListener('click', function () {
     var on = !enabled();
-    try { localStorage.setItem(KEY, on ? 'on' : 'off'); } catch (e) { /* private mode: this page only */ }
+    try { storage.setItem(KEY, on ? 'on' : 'off'); } catch { /* private mode: this page only */ }
     // Asked once, on this click; a browser that was answered before does not ask again.
-    if (on && 'Notification' in window && Notification.permission === 'default') Notification.requestPermission();
+    if (on && Notice && Notice.permission === 'default') Notice.requestPermission();
     if (on) beep(); // unlocks audio for later alerts
     show();
   });
@@ -47,13 +49,13 @@
     // A <tbody> parses only inside a <table>: take the recent-orders fragment and wrap it.
     var start = html.indexOf('<tbody id="recent-orders"');
     var end = html.indexOf('</tbody>', start);
-    var doc = new DOMParser().parseFromString('<table>' + html.slice(start, end < 0 ? undefined : end + 8) + '</table>', 'text/html');
+    var doc = new window.DOMParser().parseFromString('<table>' + html.slice(start, end < 0 ? undefined : end + 8) + '</table>', 'text/html');
     var row = doc.querySelector('#recent-orders tr');
     var text = row ? row.textContent.replace(/\s+/g, ' ').trim().slice(0, 140) : 'New order';
     var sounded = beep();
     var notified = false;
-    if ('Notification' in window && Notification.permission === 'granted') {
-      try { new Notification('New order', { body: text, tag: 'novi-order' }); notified = true; } catch (err) { notified = false; }
+    if (Notice && Notice.permission === 'granted') {
+      try { new Notice('New order', { body: text, tag: 'novi-order' }); notified = true; } catch { notified = false; }
     }
     document.body.dataset.lastAlert = text;
     document.body.dataset.alertSound = sounded ? 'played' : 'failed';

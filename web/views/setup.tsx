@@ -3,7 +3,7 @@
 // text is rendered escaped (`safe` or an attribute).
 import { GROUP_TYPES, LANGUAGES, type Language } from '../../src/events/catalog.ts';
 import type { ChatJson } from '../../src/whatsapp/chats.ts';
-import { EDITABLE_TEMPLATE_KEYS, EDITABLE_TEMPLATES, type EditableTemplateKey } from '../../src/whatsapp/templates.ts';
+import { EDITABLE_TEMPLATES, type EditableTemplateKey } from '../../src/whatsapp/templates.ts';
 import type { NotificationSettings } from '../../src/businesses/business.ts';
 import { Csrf, when } from './layout.tsx';
 
