@@ -147,4 +147,21 @@ if (!chromiumInstalled()) {
     t.equal(await page.locator('figure.qr').count(), 0, 'no QR once linked');
     await context.close();
   });
+
+  t.test('a pairing nobody scans ends FAILED on the panel, live', async (t) => {
+    const { context, businessId, page } = await signedIn('setup_qr_failed');
+    await page.goto(`${base}/business/${businessId}/whatsapp`);
+    await page.waitForSelector('body[data-live="on"]', { timeout: 10_000 });
+    const client = new FakeWaClient();
+    const dir = mkdtempSync(join(tmpdir(), 'novi-qr-'));
+    const transport = new WwebjsTransport({ sessionId: 'qr2', sessionPath: dir, chromiumPath: '/nope', dataDir: dir, qrLimit: 2, createClient: async () => client });
+    const session = new Session({ sessionId: newId(), businessId, pool: rt.pool, store: rt.store, transport, logger: createLogger('error', { pretty: false }) });
+    t.teardown(() => session.stop({ logout: false }));
+    await session.start();
+    await client.pair({ codes: 3, everyMs: 300, scanned: false });
+    await page.waitForSelector('[data-state="FAILED"]', { timeout: 3000 });
+    t.equal(await page.locator('figure.qr').count(), 0, 'the last code is gone once the pairing gave up');
+    t.match(await page.textContent('.buttons'), 'Link WhatsApp', 'the merchant can start again');
+    await context.close();
+  });
 }
