@@ -4,7 +4,7 @@ import { timezoneForCountry, write, type Projection } from './shared.ts';
 
 export const businessesProjection: Projection = {
   name: 'businesses',
-  eventTypes: ['BusinessRegistered', 'BusinessUpdated', 'CatalogSet', 'ReplyTemplatesSet', 'GroupLinked', 'GroupUpdated'],
+  eventTypes: ['BusinessRegistered', 'BusinessUpdated', 'CatalogSet', 'ReplyTemplatesSet', 'GroupLinked', 'GroupUpdated', 'GroupUnlinked'],
   tables: ['businesses', 'catalog_products', 'groups'],
   async apply({ tx, t, touch }, events) {
     for (const e of events) {
@@ -63,6 +63,13 @@ export const businessesProjection: Projection = {
             on conflict (id) do update set business_id = excluded.business_id, name = excluded.name,
               description = excluded.description, group_type = excluded.group_type, whatsapp_id = excluded.whatsapp_id,
               rider_phones = excluded.rider_phones, updated_at = excluded.updated_at`);
+          touch({ type: 'business', businessId: d.businessId, event: e.type });
+          break;
+        }
+        case 'GroupUnlinked': {
+          // The row stays (orders and messages name the group); its chat is freed for another group.
+          const d = e.data;
+          await tx.query(write`update ${t('groups')} set unlinked_at = ${at}, whatsapp_id = null, updated_at = ${at} where id = ${d.groupId}`);
           touch({ type: 'business', businessId: d.businessId, event: e.type });
           break;
         }

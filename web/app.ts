@@ -132,6 +132,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await reviewRoutes(app, rt);
   await whatsappRoutes(app, rt);
   await (await import('./routes/conversations.tsx')).conversationRoutes(app, rt);
+  await (await import('./routes/setup.tsx')).setupRoutes(app, rt);
   await wsRoutes(app, rt);
   await (await import('./routes/admin.tsx')).adminRoutes(app, rt);
   await (await import('./routes/staff.tsx')).staffRoutes(app, rt);

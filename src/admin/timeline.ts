@@ -1,43 +1,20 @@
-// The admin's audit timeline: stored events read straight from es_events with slonik, newest
-// first with a position cursor, and the per-order story (its message, parse, order stream and
-// the bot's replies).
+// The admin's audit timeline: stored events read through the event store port (so it works on
+// the PostgreSQL store and on EventStoreDB alike), newest first with a position cursor, and the
+// per-order story (its message, parse, order stream and the bot's replies).
 //
-// It needs the PostgreSQL event store: the filters it offers (tenant, correlation id, any data
-// field) are SQL over es_events, which the EventStore port's readAll (type and stream-prefix
-// filters only) cannot express. With EVENTSTORE_URL the events live in EventStoreDB and
-// es_events is empty, so these functions throw TimelineUnavailable (501) instead of showing an
-// empty, misleading history.
-import { sql, type FragmentSqlToken } from 'slonik';
+// The port filters by event type and stream prefix; the other filters (tenant, correlation id,
+// actor, session, time) are applied to the events as they are read, backwards from the cursor, a
+// page at a time. A request reads at most SCAN_LIMIT events: when that is reached first, the
+// answer has fewer events than asked and `next` continues the scan from where it stopped.
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
+import type { RecordedEvent } from '../eventstore/types.ts';
 import { redactSecrets } from '../events/catalog.ts';
-import { DomainError, NotFound } from '../shared/errors.ts';
-import { redactActor, redactData } from '../customers/redaction.ts';
+import { NotFound } from '../shared/errors.ts';
 
-export class TimelineUnavailable extends DomainError {
-  readonly code: string = 'TIMELINE_UNAVAILABLE';
-  readonly httpStatus: number = 501;
-}
-
-export function assertTimelineAvailable(rt: Runtime): void {
-  if (rt.store.kind !== 'postgres') {
-    throw new TimelineUnavailable('The admin event timeline reads the PostgreSQL event store; it is not available with EVENTSTORE_URL (EventStoreDB): use the EventStoreDB UI there');
-  }
-}
-
-const eventRow = z.object({
-  position: z.coerce.bigint(),
-  stream_id: z.string(),
-  revision: z.coerce.bigint(),
-  event_id: z.string(),
-  type: z.string(),
-  data: z.unknown(),
-  metadata: z.record(z.unknown()),
-  recorded_at: z.coerce.date(),
-});
-type EventRow = z.infer<typeof eventRow>;
-
-const COLUMNS = sql.fragment`position, stream_id, revision, event_id, type, data, metadata, recorded_at`;
+/** Events a request reads at most (pages of SCAN_PAGE), whatever its filters. */
+export const SCAN_LIMIT = 20_000;
+const SCAN_PAGE = 1000;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -59,29 +36,16 @@ export interface TimelineEvent {
   recordedAt: string;
 }
 
-/** The customerRef of each row an erasure lists: those rows are shown redacted, as every read is. */
-async function erasuresOf(rt: Runtime, rows: readonly EventRow[]): Promise<ReadonlyMap<string, string>> {
-  if (rows.length === 0) return new Map();
-  const found = await rt.pool.any(sql.type(z.object({ event_id: z.string(), customer_ref: z.string() }))`
-    select e.event_id, c.customer_ref from erased_events e join customer_erasures c using (erasure_id)
-     where e.event_id = any(${sql.array(rows.map((r) => r.event_id), 'uuid')})`);
-  return new Map(found.map((r) => [r.event_id, r.customer_ref]));
-}
-
-function toEvent(r: EventRow, erasedAs?: string): TimelineEvent {
-  if (erasedAs !== undefined) {
-    const actor = str(r.metadata['actor']);
-    r = { ...r, data: redactData(r.type, r.data, erasedAs), metadata: { ...r.metadata, ...(actor === null ? {} : { actor: redactActor(actor) }) } };
-  }
-  const m = r.metadata;
+function toEvent(e: RecordedEvent): TimelineEvent {
+  const m = e.metadata as unknown as Record<string, unknown>;
   return {
-    id: r.event_id,
-    stream: r.stream_id,
-    revision: Number(r.revision),
-    position: Number(r.position),
-    type: r.type,
+    id: e.id,
+    stream: e.streamId,
+    revision: Number(e.revision),
+    position: Number(e.position),
+    type: e.type,
     // Stored data as it is, except fields marked secret (never shown, whatever the version).
-    data: redactSecrets(r.type, r.data),
+    data: redactSecrets(e.type, e.data),
     metadata: {
       tenantId: str(m['tenantId']),
       actor: str(m['actor']),
@@ -90,7 +54,7 @@ function toEvent(r: EventRow, erasedAs?: string): TimelineEvent {
       occurredAt: str(m['occurredAt']),
       schemaVersion: typeof m['schemaVersion'] === 'number' ? m['schemaVersion'] : null,
     },
-    recordedAt: r.recorded_at.toISOString(),
+    recordedAt: e.recordedAt.toISOString(),
   };
 }
 
@@ -117,59 +81,83 @@ export const eventFilters = z.object({
 });
 export type EventFilters = z.infer<typeof eventFilters>;
 
-function whereOf(f: EventFilters): FragmentSqlToken {
-  const parts: FragmentSqlToken[] = [sql.fragment`true`];
-  if (f.before !== undefined) parts.push(sql.fragment`position < ${f.before.toString()}::bigint`);
-  if (f.stream) parts.push(sql.fragment`stream_id = ${f.stream}`);
-  if (f.type) parts.push(sql.fragment`type = any(${sql.array(f.type.split(','), 'text')})`);
-  // Written exactly as the expression index es_events_tenant_position is, so it is used.
-  if (f.tenantId) parts.push(sql.fragment`(metadata->>'tenantId') = ${f.tenantId}`);
-  if (f.correlationId) parts.push(sql.fragment`metadata->>'correlationId' = ${f.correlationId}`);
-  if (f.id) parts.push(sql.fragment`event_id = ${f.id}::uuid`);
-  // An erased customer's events show `erased` as their actor, so their old actor finds none of them.
-  if (f.actor) parts.push(sql.fragment`metadata->>'actor' = ${f.actor} and not exists (select 1 from erased_events x where x.event_id = es_events.event_id)`);
-  if (f.sessionId) {
-    parts.push(sql.fragment`(stream_id = ${`session-${f.sessionId}`}
-      or (type in ('MessageReceived', 'MessageSent') and data->>'sessionId' = ${f.sessionId}))`);
-  }
-  if (f.from) parts.push(sql.fragment`recorded_at >= ${f.from}::timestamptz`);
-  if (f.to) {
-    parts.push(/^\d{4}-\d{2}-\d{2}$/.test(f.to) ? sql.fragment`recorded_at < ${f.to}::date + 1` : sql.fragment`recorded_at <= ${f.to}::timestamptz`);
-  }
-  return sql.fragment`${sql.join(parts, sql.fragment` and `)}`;
+const field = (e: RecordedEvent, name: string): unknown =>
+  typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>)[name] : undefined;
+
+/** The filters the port cannot apply, as a predicate over one event. */
+function matcher(f: EventFilters): (e: RecordedEvent) => boolean {
+  const types = f.type ? new Set(f.type.split(',')) : null;
+  const from = f.from ? Date.parse(f.from) : null;
+  // A bare `to` date includes that whole day (UTC).
+  const to = f.to ? (/^\d{4}-\d{2}-\d{2}$/.test(f.to) ? Date.parse(`${f.to}T00:00:00Z`) + 86_400_000 - 1 : Date.parse(f.to)) : null;
+  return (e) => {
+    if (types && !types.has(e.type)) return false;
+    if (f.stream && e.streamId !== f.stream) return false;
+    if (f.tenantId && e.metadata.tenantId !== f.tenantId) return false;
+    if (f.correlationId && e.metadata.correlationId !== f.correlationId) return false;
+    if (f.id && e.id !== f.id) return false;
+    if (f.actor && e.metadata.actor !== f.actor) return false;
+    if (f.sessionId && e.streamId !== `session-${f.sessionId}` && !((e.type === 'MessageReceived' || e.type === 'MessageSent') && field(e, 'sessionId') === f.sessionId)) return false;
+    const at = e.recordedAt.getTime();
+    if (from !== null && at < from) return false;
+    if (to !== null && at > to) return false;
+    return true;
+  };
 }
 
-/** Newest first; `next` is the cursor for the following (older) page, null after the last. */
+/**
+ * Newest first; `next` is the cursor for the following (older) page, null after the last. One
+ * stream is read as a stream; everything else is read from `$all` backwards, filtered by type at
+ * the store and by the rest here.
+ */
 export async function listEvents(rt: Runtime, f: EventFilters): Promise<{ events: TimelineEvent[]; next: string | null }> {
-  assertTimelineAvailable(rt);
-  const rows = await rt.pool.any(sql.type(eventRow)`
-    select ${COLUMNS} from es_events where ${whereOf(f)} order by position desc limit ${f.limit + 1}`);
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
-  const erased = await erasuresOf(rt, page);
-  return { events: page.map((r) => toEvent(r, erased.get(r.event_id))), next: rows.length > f.limit && last ? last.position.toString() : null };
+  const matches = matcher(f);
+  const found: RecordedEvent[] = [];
+  let cursor = f.before;
+  let scanned = 0;
+  let exhausted = false;
+  const types = f.type ? f.type.split(',') : undefined;
+  if (f.stream) {
+    // One stream: read as a stream (newest first), bounded; `before` is a global position.
+    const all = await rt.store.readStream(f.stream, { direction: 'backwards', maxCount: SCAN_LIMIT });
+    const hits = all.filter((e) => (f.before === undefined || e.position < f.before) && matches(e));
+    const events = hits.slice(0, f.limit);
+    return { events: events.map(toEvent), next: hits.length > f.limit ? events.at(-1)!.position.toString() : null };
+  }
+  while (found.length <= f.limit && scanned < SCAN_LIMIT) {
+    const page = await rt.store.readAll({
+      direction: 'backwards',
+      maxCount: SCAN_PAGE,
+      ...(cursor !== undefined ? { fromPosition: cursor } : {}),
+      ...(types ? { filter: { eventTypes: types } } : {}),
+    });
+    for (const e of page) {
+      scanned++;
+      cursor = e.position;
+      if (matches(e)) found.push(e);
+      if (found.length > f.limit) break;
+    }
+    if (page.length < SCAN_PAGE) {
+      exhausted = found.length <= f.limit;
+      break;
+    }
+    // Positions follow commit order, recording times almost: past `from` by a minute, nothing older matches.
+    const last = page.at(-1);
+    if (f.from && last && last.recordedAt.getTime() < Date.parse(f.from) - 60_000) {
+      exhausted = found.length <= f.limit;
+      break;
+    }
+  }
+  const events = found.slice(0, f.limit);
+  if (found.length > f.limit) return { events: events.map(toEvent), next: events.at(-1)!.position.toString() };
+  // The scan stopped at its bound before the end: the next page goes on from there.
+  return { events: events.map(toEvent), next: exhausted || cursor === undefined ? null : cursor.toString() };
 }
 
 /** The latest events of the whole store, for the dashboard's recent activity. */
 export async function recentEvents(rt: Runtime, limit = 15): Promise<TimelineEvent[]> {
   const recorded = await rt.store.readAll({ direction: 'backwards', maxCount: limit });
-  return recorded.map((e) => ({
-    id: e.id,
-    stream: e.streamId,
-    revision: Number(e.revision),
-    position: Number(e.position),
-    type: e.type,
-    data: redactSecrets(e.type, e.data),
-    metadata: {
-      tenantId: e.metadata.tenantId,
-      actor: e.metadata.actor,
-      correlationId: e.metadata.correlationId,
-      causationId: e.metadata.causationId,
-      occurredAt: e.metadata.occurredAt,
-      schemaVersion: e.metadata.schemaVersion,
-    },
-    recordedAt: e.recordedAt.toISOString(),
-  }));
+  return recorded.map(toEvent);
 }
 
 export interface OrderTimeline {
@@ -191,27 +179,39 @@ const MESSAGE_TYPES = ['MessageReceived', 'OrderParsed', 'MessageIgnored'];
  * the bot sent about it (MessageSent.orderId).
  */
 export async function orderTimeline(rt: Runtime, orderId: string): Promise<OrderTimeline> {
-  assertTimelineAvailable(rt);
-  const own = await rt.pool.any(sql.type(eventRow)`
-    select ${COLUMNS} from es_events where stream_id = ${`order-${orderId}`} order by position`);
+  const own = await rt.store.readStream(`order-${orderId}`, { maxCount: 5000 });
   const placed = own.find((r) => r.type === 'OrderPlaced');
   if (!placed) throw new NotFound(`Order ${orderId} not found`);
-  const pd = z.object({ businessId: z.string(), source: z.object({ messageId: z.string() }) }).parse(placed.data);
+  const pd = z.object({ businessId: z.string(), groupId: z.string(), number: z.number().int(), source: z.object({ messageId: z.string() }) }).parse(placed.data);
   const messageIds = new Set<string>([pd.source.messageId]);
   for (const r of own) {
-    const id = r.type === 'StatusChanged' ? str((r.data as Record<string, unknown>)['messageId']) : null;
+    const id = r.type === 'StatusChanged' ? str(field(r, 'messageId')) : null;
     if (id) messageIds.add(id);
   }
-  const related = await rt.pool.any(sql.type(eventRow)`
-    select ${COLUMNS} from es_events
-     where (metadata->>'tenantId') = ${pd.businessId}
-       and ((type = any(${sql.array(MESSAGE_TYPES, 'text')}) and data->>'messageId' = any(${sql.array([...messageIds], 'text')}))
-         or (type in ('MessageSent', 'OrderNumberReserved') and data->>'orderId' = ${orderId}))
-     order by position`);
-  const byPosition = new Map<bigint, EventRow>();
-  for (const r of [...own, ...related]) byPosition.set(r.position, r);
-  const erased = await erasuresOf(rt, [...byPosition.values()]);
-  const events = [...byPosition.values()].sort((a, b) => (a.position < b.position ? -1 : 1)).map((r) => toEvent(r, erased.get(r.event_id)));
+  const relates = (e: RecordedEvent) =>
+    e.metadata.tenantId === pd.businessId &&
+    ((MESSAGE_TYPES.includes(e.type) && messageIds.has(String(field(e, 'messageId')))) || (e.type === 'MessageSent' && field(e, 'orderId') === orderId));
+  const byPosition = new Map<bigint, RecordedEvent>();
+  for (const r of own) byPosition.set(r.position, r);
+  // The messages and replies of any chat (a rider's status message comes from the delivery group):
+  // `$all` backwards, by type, down to the source message (it precedes OrderPlaced), bounded.
+  let cursor: bigint | undefined;
+  let scanned = 0;
+  let sourceFound = false;
+  while (!sourceFound && scanned < SCAN_LIMIT) {
+    const page = await rt.store.readAll({ direction: 'backwards', maxCount: SCAN_PAGE, filter: { eventTypes: [...MESSAGE_TYPES, 'MessageSent'] }, ...(cursor !== undefined ? { fromPosition: cursor } : {}) });
+    for (const e of page) {
+      scanned++;
+      cursor = e.position;
+      if (relates(e)) byPosition.set(e.position, e);
+      if (e.type === 'MessageReceived' && field(e, 'messageId') === pd.source.messageId) sourceFound = true;
+    }
+    if (page.length < SCAN_PAGE) break;
+  }
+  // Its number's reservation: revision n of the business's number stream is order number 1001 + n.
+  const reserved = await rt.store.readStream(`ordernumbers-${pd.businessId}`, { fromRevision: BigInt(Math.max(0, pd.number - 1001)), maxCount: 1 });
+  for (const r of reserved) if (field(r, 'orderId') === orderId) byPosition.set(r.position, r);
+  const events = [...byPosition.values()].sort((a, b) => (a.position < b.position ? -1 : 1)).map(toEvent);
   const source = events.find((e) => e.type === 'MessageReceived' && (e.data as Record<string, unknown>)['messageId'] === pd.source.messageId);
   return {
     orderId,

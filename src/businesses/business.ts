@@ -3,7 +3,7 @@ import type { Language, NoviEventOf, NoviEventData, Product } from '../events/ca
 import type { EventStore } from '../eventstore/types.ts';
 import { foldStream, stateCacheOf, type StreamStateCache } from '../shared/stream-state-cache.ts';
 
-export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet' | 'BusinessSettingsSet' | 'ReviewSettingsSet' | 'ProductAliasLearned' | 'ProductAliasForgotten'>;
+export type BusinessEvent = NoviEventOf<'BusinessRegistered' | 'BusinessUpdated' | 'CatalogSet' | 'ReplyTemplatesSet' | 'BusinessSettingsSet' | 'ReviewSettingsSet' | 'ProductAliasLearned' | 'ProductAliasForgotten' | 'NotificationSettingsSet'>;
 
 export const businessStreamId = (businessId: string): string => `business-${businessId}`;
 
@@ -26,6 +26,8 @@ export type BusinessState =
       review?: ReviewSettings;
       /** Learned from the merchant's corrections (issue 11 §4), oldest first, one sku per alias. */
       learnedAliases?: LearnedAlias[];
+      /** Absent until the merchant saves them: everything off. */
+      notifications?: NotificationSettings;
     };
 
 export interface ReviewSettings {
@@ -37,6 +39,9 @@ export interface LearnedAlias {
   sku: string;
 }
 export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = { autoAcceptThreshold: 0.9, reviewMode: 'hold' };
+
+export type NotificationSettings = Omit<NoviEventData<'NotificationSettingsSet'>, 'businessId'>;
+export const NOTIFICATIONS_OFF: NotificationSettings = { deliverySummary: false, adminAlerts: false, reviewQuestion: false };
 
 export const initialBusinessState = (): BusinessState => ({ kind: 'none' });
 
@@ -66,6 +71,10 @@ export function evolveBusiness(state: BusinessState, event: BusinessEvent): Busi
     }
     case 'ProductAliasForgotten':
       return state.kind === 'registered' ? { ...state, learnedAliases: (state.learnedAliases ?? []).filter((a) => a.alias !== event.data.alias) } : state;
+    case 'NotificationSettingsSet': {
+      const { businessId: _id, ...settings } = event.data;
+      return state.kind === 'registered' ? { ...state, notifications: settings } : state;
+    }
     default: {
       const unhandled: never = event;
       void unhandled;

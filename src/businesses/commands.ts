@@ -90,6 +90,7 @@ export const businessCommandSchemas = {
   /** Aliases already normalised (aliases.ts); a sku must be in the catalog. */
   LearnAliases: z.object({ businessId: uuid, requestedBy, aliases: z.array(z.object({ alias: learnedAlias, sku: z.string().trim().min(1).max(64) })).max(500) }),
   ForgetAlias: z.object({ businessId: uuid, requestedBy, alias: learnedAlias }),
+  SetNotificationSettings: z.object({ businessId: uuid, requestedBy, deliverySummary: z.boolean(), adminAlerts: z.boolean(), reviewQuestion: z.boolean() }),
 } as const;
 
 export const groupCommandSchemas = {
@@ -114,6 +115,7 @@ export const groupCommandSchemas = {
     whatsappId: groupFields.whatsappId,
     riderPhones: groupFields.riderPhones,
   }),
+  UnlinkGroup: z.object({ groupId: uuid, businessId: uuid, requestedBy, businessOwnerId: z.string().nullable() }),
 } as const;
 
 type BData<K extends keyof typeof businessCommandSchemas> = z.output<(typeof businessCommandSchemas)[K]>;
@@ -126,10 +128,12 @@ export type SetBusinessSettings = Command<'SetBusinessSettings', BData<'SetBusin
 export type SetReviewSettings = Command<'SetReviewSettings', BData<'SetReviewSettings'>>;
 export type LearnAliases = Command<'LearnAliases', BData<'LearnAliases'>>;
 export type ForgetAlias = Command<'ForgetAlias', BData<'ForgetAlias'>>;
-export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates | SetBusinessSettings | SetReviewSettings | LearnAliases | ForgetAlias;
+export type SetNotificationSettings = Command<'SetNotificationSettings', BData<'SetNotificationSettings'>>;
+export type BusinessCommand = RegisterBusiness | UpdateBusiness | SetCatalog | SetReplyTemplates | SetBusinessSettings | SetReviewSettings | LearnAliases | ForgetAlias | SetNotificationSettings;
 export type LinkGroup = Command<'LinkGroup', GData<'LinkGroup'>>;
 export type UpdateGroup = Command<'UpdateGroup', GData<'UpdateGroup'>>;
-export type GroupCommand = LinkGroup | UpdateGroup;
+export type UnlinkGroup = Command<'UnlinkGroup', GData<'UnlinkGroup'>>;
+export type GroupCommand = LinkGroup | UpdateGroup | UnlinkGroup;
 
 function currencyFor(country: string, currency: string | undefined): string {
   const resolved = currency ?? DEFAULT_CURRENCY_BY_COUNTRY[country];
@@ -262,6 +266,13 @@ export function decideBusiness(command: BusinessCommand, state: BusinessState): 
       if (!(b.learnedAliases ?? []).some((a) => a.alias === d.alias)) throw new NotFound(`No learned alias "${d.alias}"`);
       return [{ type: 'ProductAliasForgotten', data: { businessId: d.businessId, alias: d.alias } }];
     }
+    case 'SetNotificationSettings': {
+      const d = command.data;
+      const s = ownedBusiness(state, d.businessId, d.requestedBy);
+      const next = { deliverySummary: d.deliverySummary, adminAlerts: d.adminAlerts, reviewQuestion: d.reviewQuestion };
+      if (s.notifications && sameData(next, s.notifications)) return [];
+      return [{ type: 'NotificationSettingsSet', data: { businessId: d.businessId, ...next } }];
+    }
     default: {
       const unhandled: never = command;
       throw new ValidationError(`Unknown business command ${(unhandled as { type: string }).type}`);
@@ -335,6 +346,15 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       const { kind: _kind, riderPhones: currentRiders, ...rest } = state;
       if (sameData(next, { ...rest, ...riders(currentRiders ?? []) })) return [];
       return [{ type: 'GroupUpdated', data: next }];
+    }
+    case 'UnlinkGroup': {
+      const d = command.data;
+      checkGroupAccess(d);
+      // An unlinked group is gone for the merchant: unlinking it again finds nothing.
+      if (state.kind !== 'linked' || state.groupId !== d.groupId || state.businessId !== d.businessId) {
+        throw new NotFound(`Group ${d.groupId} not found`);
+      }
+      return [{ type: 'GroupUnlinked', data: { groupId: d.groupId, businessId: d.businessId, by: d.requestedBy.userId } }];
     }
     default: {
       const unhandled: never = command;

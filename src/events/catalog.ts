@@ -192,6 +192,8 @@ export const eventSchemas = {
         currency: currencyCode.nullable(),
       })
       .optional(),
+    /** The message this one replies to (WhatsApp's quote), when the transport knows it: a rider answering an order summary. */
+    quoted: z.object({ messageId: z.string().min(1).max(300), text: z.string().max(4096) }).optional(),
   }),
   OrderParsed: z.object({
     messageId: z.string().min(1),
@@ -385,6 +387,11 @@ export const eventSchemas = {
     defaultLanguage: language.nullable(),
     templates: z.array(z.object({ language, key: z.string().regex(/^[a-z][a-z0-9_.]*$/), text: z.string().min(1).max(1000) })),
   }),
+  /**
+   * What the bot sends besides answers: order summaries to delivery groups, new-order alerts to admin
+   * groups, a review question to the customer after delivery. The whole set each time.
+   */
+  NotificationSettingsSet: z.object({ businessId: uuid, deliverySummary: z.boolean(), adminAlerts: z.boolean(), reviewQuestion: z.boolean() }),
 
   /** Review queue settings (issue 11 §3): below `autoAcceptThreshold` an order needs review; `ask` asks the customer. */
   ReviewSettingsSet: z.object({ businessId: uuid, autoAcceptThreshold: z.number().min(0.5).max(1), reviewMode: z.enum(['hold', 'ask']) }),
@@ -395,6 +402,8 @@ export const eventSchemas = {
   // group-<groupId>
   GroupLinked: z.object(groupProfile),
   GroupUpdated: z.object(groupProfile),
+  /** The merchant unlinked the group: its messages are no longer taken; its orders and messages stay. */
+  GroupUnlinked: z.object({ groupId: uuid, businessId: uuid, by: z.string().min(1).max(200) }),
 
   // parking-<subscriber>: an admin skipped a parked event (src/subscriptions/parking.ts)
   ParkedEventSkipped: z.object({
@@ -572,6 +581,8 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   ReviewSettingsSet: 1,
   ProductAliasLearned: 1,
   ProductAliasForgotten: 1,
+  GroupUnlinked: 1,
+  NotificationSettingsSet: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

@@ -101,6 +101,17 @@ export function parserInput(m: Message, business: Registered, id: number | strin
   };
 }
 
+/**
+ * A rider answering an order summary in a delivery (or admin) group by quoting it ("delivered",
+ * "on the way"): the order number is the quoted summary's, so the text is read as "#1001 delivered".
+ * A reply that names a number itself is read as written.
+ */
+export function withQuotedOrder(m: Message, groupType: Work['groupType']): Message {
+  if (!m.quoted || (groupType !== 'delivery' && groupType !== 'admin') || /#\s?\d+|\b\d{3,}\b/.test(m.text)) return m;
+  const number = /#(\d{1,9})\b/.exec(m.quoted.text)?.[1];
+  return number ? { ...m, text: `#${number} ${m.text}` } : m;
+}
+
 /** The parser's output as the catalog stores it (`id` dropped). */
 export function storedResult(r: ParseResult): StoredParseResult {
   const { id: _id, ...rest } = r;
@@ -290,7 +301,7 @@ export async function processMessages(
   const toParse = work.filter((w) => w.business && !w.outcome && !(w.m.kind === 'order' && w.m.nativeOrder));
   const parsed = new Map<Work, NewEvent>();
   if (toParse.length > 0) {
-    const results = await parse(toParse.map((w, i) => parserInput(w.m, w.business!, i)));
+    const results = await parse(toParse.map((w, i) => parserInput(withQuotedOrder(w.m, w.groupType), w.business!, i)));
     toParse.forEach((w, i) => {
       const r = results[i];
       if (!r) {

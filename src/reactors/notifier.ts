@@ -4,14 +4,14 @@
 // customer's refused request (MessageIgnored with a refusal) into whatsapp_outbox rows, which the
 // business's session child sends. It runs on the shared subscription runner (leader lock,
 // checkpoint, parking): an outage delays replies, never loses one.
-import { sql } from 'slonik';
+import { sql, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../runtime.ts';
 import type { RecordedEvent } from '../eventstore/types.ts';
 import { validateEvent, type Language, type NoviEventData } from '../events/catalog.ts';
 import { directChatGroupId, NS, uuidFromName } from '../shared/ids.ts';
 import { privateChatOf } from '../whatsapp/transport.ts';
-import { DEFAULT_BUSINESS_SETTINGS, readBusiness } from '../businesses/business.ts';
+import { DEFAULT_BUSINESS_SETTINGS, NOTIFICATIONS_OFF, readBusiness, type NotificationSettings } from '../businesses/business.ts';
 import { detectLanguage, formatMoney, languageForCountry, render, STATUS_NAMES, type TemplateKey, type TemplateOverride } from '../whatsapp/templates.ts';
 import { SubscriptionRunner, type Subscriber, type SubscriptionOptions } from '../subscriptions/runner.ts';
 import { Waker } from '../subscriptions/wake.ts';
@@ -49,6 +49,7 @@ interface BusinessReplies {
   overrides: TemplateOverride[];
   replyMode: 'group' | 'private';
   selfEditWindowMinutes: number;
+  notifications: NotificationSettings;
 }
 
 /** Outbox id per (event, kind): a redelivered event never enqueues twice. */
@@ -70,9 +71,10 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
     const defaultLanguage: Language | null = state.kind === 'registered' ? state.defaultLanguage : null;
     const overrides: TemplateOverride[] = state.kind === 'registered' ? state.templates : [];
     const settings = state.kind === 'registered' ? state.settings : DEFAULT_BUSINESS_SETTINGS;
+    const notifications = (state.kind === 'registered' ? state.notifications : undefined) ?? NOTIFICATIONS_OFF;
     const value = {
       language: defaultLanguage ?? languageForCountry(country), fixedLanguage: defaultLanguage !== null, overrides,
-      replyMode: settings.replyMode, selfEditWindowMinutes: settings.selfEditWindowMinutes,
+      replyMode: settings.replyMode, selfEditWindowMinutes: settings.selfEditWindowMinutes, notifications,
     };
     businessCache.set(businessId, { value, until: Date.now() + 10_000 });
     return value;
@@ -325,20 +327,27 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       const asked = d.messageId !== null && WHATSAPP_ACTOR.test(e.metadata.actor) && !b.fixedLanguage ? await askedLanguage(e, o.groupId) : null;
       const lang = asked ?? pickLanguage(b, o.source.text);
       const key = `order.status.${d.to}` as TemplateKey;
-      return [
+      const recipient = recipientOf({ name: o.customer.name ?? o.source.sender.name, phone: o.customer.phone ?? o.source.sender.phone });
+      const vars = { number: String(o.number), name: nameVar(o.customer.name ?? o.source.sender.name) };
+      const replies: Reply[] = [
         {
           id: outboxId(e.id, 'status'),
           businessId: d.businessId,
           groupId: o.groupId,
           kind: 'status',
-          recipient: recipientOf({ name: o.customer.name ?? o.source.sender.name, phone: o.customer.phone ?? o.source.sender.phone }),
-          text: render(lang, key, { number: String(o.number) }, b.overrides),
+          recipient,
+          text: render(lang, key, vars, b.overrides),
           orderId: d.orderId,
           inReplyTo: null,
           sourceReceivedAt: null,
           causeEventId: e.id,
         },
       ];
+      // The review question follows a delivery when the merchant turned it on.
+      if (d.to === 'delivered' && b.notifications.reviewQuestion) {
+        replies.push({ ...replies[0]!, id: outboxId(e.id, 'review'), kind: 'question', text: render(lang, 'order.review', vars, b.overrides) });
+      }
+      return replies;
     }
     if (e.type === 'ReceiptSendRequested') {
       // The merchant asked for the receipt on WhatsApp: the order as it was at that request.
@@ -435,6 +444,62 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
     return null;
   }
 
+  /** The order as it stood at event `upTo` (its placement plus later edits). */
+  async function orderAt(orderId: string, upTo: string) {
+    let order = initialOrderState();
+    for (const x of await rt.store.readStream(`order-${orderId}`, { maxCount: 500 })) {
+      const v = validateEvent(x.type, x.data, x.metadata.schemaVersion);
+      if (!v.ok) continue;
+      order = evolveOrder(order, v.event as OrderEvent);
+      if (x.id === upTo) break;
+    }
+    return order.kind === 'placed' ? order : null;
+  }
+
+  /**
+   * Messages to the merchant's own groups, when the business turned them on: each confirmed order's
+   * summary to its delivery groups (riders answer it by quoting it), each new order to its admin groups.
+   */
+  async function groupMessagesFor(e: RecordedEvent, tx: DatabaseTransactionConnection): Promise<Reply[]> {
+    if (e.metadata.actor === REPARSE_ACTOR) return [];
+    const confirmed = e.type === 'StatusChanged' && (e.data as NoviEventData<'StatusChanged'>).to === 'confirmed' && (e.data as NoviEventData<'StatusChanged'>).from !== 'confirmed';
+    if (!confirmed && e.type !== 'OrderPlaced') return [];
+    const { orderId, businessId } = e.data as { orderId: string; businessId: string };
+    const b = await businessReplies(businessId);
+    const wanted = confirmed ? b.notifications.deliverySummary : b.notifications.adminAlerts;
+    if (!wanted) return [];
+    const type = confirmed ? 'delivery' : 'admin';
+    // The read model of groups: a group linked a moment ago may be missed, never a customer's reply.
+    const groups = await tx.any(sql.type(z.object({ id: z.string() }))`
+      select id from groups where business_id = ${businessId} and group_type = ${type} and unlinked_at is null order by created_at limit 10`);
+    if (groups.length === 0) return [];
+    const order = await orderAt(orderId, e.id);
+    if (!order) return [];
+    const lang = b.language;
+    const vars = {
+      number: String(order.number),
+      name: nameVar(order.customer.name),
+      items: itemsText(order.items),
+      total: formatMoney(order.totalAmount, order.currency, lang),
+      address: order.customer.address ?? '—',
+      customer: order.customer.name ?? '',
+      phone: order.customer.phone ?? '',
+    };
+    const text = render(lang, confirmed ? 'group.summary' : 'group.alert', vars, []).replace(/ +\n/g, '\n');
+    return groups.map((g) => ({
+      id: outboxId(e.id, `${type}:${g.id}`),
+      businessId,
+      groupId: g.id,
+      kind: 'other' as const,
+      recipient: confirmed ? 'riders' : 'admins',
+      text,
+      orderId,
+      inReplyTo: null,
+      sourceReceivedAt: null,
+      causeEventId: e.id,
+    }));
+  }
+
   const subscriber: Subscriber<RecordedEvent> = {
     name: NOTIFIER_CHECKPOINT,
     eventTypes: ['OrderPlaced', 'OrderParsed', 'StatusChanged', 'MessageIgnored', 'OrderUpdated', 'ReceiptSendRequested', 'OrderChangeRequested', 'RepeatOrderOffered'],
@@ -449,8 +514,11 @@ export async function startNotifier(rt: Runtime, options: SubscriptionOptions = 
       return { ok: true, event: { ...r, data: v.event.data } };
     },
     handle: async (events, tx) => {
+      // Business settings are read afresh for each batch: a template saved before an event is
+      // processed is the one its reply uses (the stream cache makes the read cheap).
+      businessCache.clear();
       for (const e of events) {
-        for (const r of await repliesFor(e)) {
+        for (const r of [...(await repliesFor(e)), ...(await groupMessagesFor(e, tx!))]) {
           await tx!.query(sql.type(z.object({}))`
             insert into whatsapp_outbox (id, business_id, group_id, chat_id, kind, recipient, text, order_id, in_reply_to, source_received_at, cause_event_id)
             values (${r.id}, ${r.businessId}, ${r.groupId}, ${r.chatId ?? null}, ${r.kind}, ${r.recipient}, ${r.text}, ${r.orderId}, ${r.inReplyTo},

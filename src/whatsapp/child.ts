@@ -65,6 +65,7 @@ async function run(init: ChildInit): Promise<number> {
 
   process.on('message', (msg: ToChild) => {
     if (msg.type === 'poke') session.poke();
+    else if (msg.type === 'chats') void session.answerChatList();
     else if (msg.type === 'stop') void session.stop({ logout: msg.logout });
   });
   // The supervisor went away: never linger as an orphan holding a session.

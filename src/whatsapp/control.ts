@@ -139,6 +139,8 @@ const simulatorInput = z.object({
   from: z.object({ name: z.string().trim().min(1).max(120), phone: e164 }),
   text: z.string().min(1).max(4096),
   id: z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:@-]+$/, 'letters, digits and _.:@- only').optional(),
+  /** A bot message's id (`GET /api/simulator/outbox` answers it): this message quotes it, as a WhatsApp reply does. */
+  replyTo: z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:@-]+$/, 'letters, digits and _.:@- only').optional(),
 });
 
 /**
@@ -147,12 +149,12 @@ const simulatorInput = z.object({
  */
 export async function postSimulatorMessage(
   rt: Runtime,
-  input: { groupId: string; from: { name: string; phone: string }; text: string; id?: string },
+  input: { groupId: string; from: { name: string; phone: string }; text: string; id?: string; replyTo?: string },
 ): Promise<{ messageId: string }> {
   if (!rt.config.simulator) throw simulatorOff();
   const m = parseCommandData(simulatorInput, input, 'simulator message');
   const group = await rt.pool.maybeOne(sql.type(z.object({ business_id: z.string(), whatsapp_id: z.string().nullable() }))`
-    select business_id, whatsapp_id from groups where id = ${m.groupId}`);
+    select business_id, whatsapp_id from groups where id = ${m.groupId} and unlinked_at is null`);
   if (!group) throw new NotFound('Group not found');
   const running = await rt.pool.maybeOne(sql.type(requestRow)`
     select session_id, business_id, transport, status from whatsapp_session_requests where business_id = ${group.business_id}`);
@@ -166,6 +168,7 @@ export async function postSimulatorMessage(
     fromId: `${m.from.phone.slice(1)}@c.us`,
     fromName: m.from.name,
     text: m.text,
+    ...(m.replyTo ? { replyTo: m.replyTo } : {}),
   });
 }
 
@@ -223,13 +226,13 @@ export async function readSimulatorDirectOutbox(
 export async function readSimulatorOutbox(
   rt: Runtime,
   groupId: string,
-): Promise<Array<{ to: string; text: string; sentAt: string; inReplyTo: string | null }>> {
+): Promise<Array<{ id: string; to: string; text: string; sentAt: string; inReplyTo: string | null }>> {
   if (!z.string().uuid().safeParse(groupId).success) throw new ValidationError('groupId must be a UUID', [{ path: 'groupId', message: 'must be a UUID' }]);
   const rows = await rt.pool.any(sql.type(
-    z.object({ recipient: z.string(), text: z.string(), sent_at: tsDate, in_reply_to: z.string().nullable() }),
+    z.object({ whatsapp_message_id: z.string(), recipient: z.string(), text: z.string(), sent_at: tsDate, in_reply_to: z.string().nullable() }),
   )`
-    select recipient, text, sent_at, in_reply_to from (
-      select id, recipient, text, sent_at, in_reply_to from simulator_outbox where group_id = ${groupId} order by id desc limit 500
+    select whatsapp_message_id, recipient, text, sent_at, in_reply_to from (
+      select id, whatsapp_message_id, recipient, text, sent_at, in_reply_to from simulator_outbox where group_id = ${groupId} order by id desc limit 500
     ) latest order by id`);
-  return rows.map((r) => ({ to: r.recipient, text: r.text, sentAt: r.sent_at.toISOString(), inReplyTo: r.in_reply_to }));
+  return rows.map((r) => ({ id: r.whatsapp_message_id, to: r.recipient, text: r.text, sentAt: r.sent_at.toISOString(), inReplyTo: r.in_reply_to }));
 }

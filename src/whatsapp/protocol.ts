@@ -16,7 +16,8 @@ export interface ChildInit {
   reconcileEveryMs?: number;
 }
 
-export type ToChild = ChildInit | { type: 'poke' } | { type: 'stop'; logout: boolean };
+/** `chats`: the web asked for the account's chat list (whatsapp_chat_lists, src/whatsapp/chats.ts). */
+export type ToChild = ChildInit | { type: 'poke' } | { type: 'chats' } | { type: 'stop'; logout: boolean };
 
 export type FromChild =
   | { type: 'heartbeat'; rss: number; state: string }

@@ -8,6 +8,7 @@ import { directChatGroupId, eventId, messageReceivedEventId, newId } from '../sh
 import { readBusiness } from '../businesses/business.ts';
 import type { Logger } from '../logger.ts';
 import { tsDate, tsDateNullable } from './db.ts';
+import { boundChats, MAX_CHATS } from './chats.ts';
 import { isDirectChat, isGroupChat, phoneFromWhatsappId, simulatorChatId, type InboundMessage, type OutgoingMessage, type Transport } from './transport.ts';
 
 export type SessionOutcome = { kind: 'stopped' } | { kind: 'failed'; reason: string } | { kind: 'disconnected'; reason: string };
@@ -185,6 +186,7 @@ export class Session {
             this.setState('WORKING');
             await this.reconcile();
             this.poke();
+            void this.answerChatList().catch((e: unknown) => this.log.warn({ err: e }, 'chat list not answered'));
             clearInterval(this.reconcileTimer);
             this.reconcileTimer = setInterval(() => {
               if (this.state === 'WORKING') this.enqueue(() => this.reconcile().then(() => undefined));
@@ -199,6 +201,31 @@ export class Session {
         failed: (reason) => void this.fail('failed', reason),
       })
       .catch((e: unknown) => this.fail('disconnected', `transport did not start: ${(e as Error).message}`));
+  }
+
+  /**
+   * The web asked for the account's chats (whatsapp_chat_lists.requested_at): answered from the
+   * transport, bounded (src/whatsapp/chats.ts), with the error when WhatsApp could not list them.
+   * Also asked once on WORKING, so a request made while pairing is answered.
+   */
+  async answerChatList(): Promise<void> {
+    if (this.ended || this.state !== 'WORKING') return;
+    const pending = await this.o.pool.maybeOneFirst(sql.type(z.object({ requested_at: tsDate }))`
+      select requested_at from whatsapp_chat_lists
+      where business_id = ${this.o.businessId} and (listed_at is null or listed_at < requested_at)`);
+    if (!pending) return;
+    let chats: unknown[] = [];
+    let error: string | null = null;
+    try {
+      chats = boundChats(await this.o.transport.listChats(MAX_CHATS));
+    } catch (e) {
+      error = `WhatsApp did not list the chats: ${(e as Error).message}`.slice(0, 500);
+      this.log.warn({ err: e, sessionId: this.o.sessionId }, 'chat list failed');
+    }
+    await this.o.pool.query(sql.type(z.object({}))`
+      update whatsapp_chat_lists set session_id = ${this.o.sessionId}, listed_at = greatest(now(), requested_at),
+        chats = ${sql.jsonb(chats as never)}, error = ${error}
+      where business_id = ${this.o.businessId}`);
   }
 
   /** A wake-up: new inbox messages or outbox rows may be waiting. */
@@ -222,7 +249,7 @@ export class Session {
     const sim = this.sim;
     const groupId = await this.o.pool.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
       select id from groups
-      where business_id = ${this.o.businessId}
+      where business_id = ${this.o.businessId} and unlinked_at is null
         and (whatsapp_id = ${chatId} or (${sim} and whatsapp_id is null and 'sim-' || id::text || '@g.us' = ${chatId}))
       limit 1`);
     // A group linked a moment ago shows up within seconds; a known group is cached longer.
@@ -269,6 +296,7 @@ export class Session {
       timestamp: m.timestamp.toISOString(),
       kind: m.kind,
       ...(m.nativeOrder ? { nativeOrder: m.nativeOrder } : {}),
+      ...(m.quoted ? { quoted: { messageId: m.quoted.id.slice(0, 300) || 'unknown', text: m.quoted.text.slice(0, 4096) } } : {}),
     };
     const written = await this.append(`chat-${groupId}`, messageReceivedEventId(this.o.businessId, m.id), 'MessageReceived', data, m.senderId);
     this.remember(groupId, m);
@@ -294,7 +322,7 @@ export class Session {
 
   private async linkedChats(): Promise<Array<{ groupId: string; chatId: string; linkedAt: Date }>> {
     const rows = await this.o.pool.any(sql.type(groupRow)`
-      select id, whatsapp_id, created_at from groups where business_id = ${this.o.businessId}`);
+      select id, whatsapp_id, created_at from groups where business_id = ${this.o.businessId} and unlinked_at is null`);
     const out: Array<{ groupId: string; chatId: string; linkedAt: Date }> = [];
     for (const r of rows) {
       const chatId = r.whatsapp_id ?? (this.sim ? simulatorChatId(r.id) : null);

@@ -199,8 +199,13 @@ export async function startSupervisor(rt: Runtime, options: SupervisorOptions = 
     await listener.connect();
     await listener.query('listen novi_session_wake');
     await listener.query('listen novi_session_requests');
+    await listener.query('listen novi_session_chats');
     listener.on('notification', (n) => {
       if (n.channel === 'novi_session_requests') return void kick();
+      if (n.channel === 'novi_session_chats') {
+        for (const slot of slots.values()) if (slot.businessId === n.payload) sendTo(slot, { type: 'chats' });
+        return;
+      }
       for (const slot of slots.values()) if (slot.businessId === n.payload) sendTo(slot, { type: 'poke' });
     });
   } catch (e) {

@@ -21,7 +21,10 @@ export type TemplateKey =
   | 'order.repeat.offer'
   | 'order.repeat.none'
   | 'order.review.question'
-  | 'order.review.address';
+  | 'order.review.address'
+  | 'order.review'
+  | 'group.summary'
+  | 'group.alert';
 
 export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = {
   en: {
@@ -49,6 +52,9 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.repeat.none': 'We could not find a delivered order of yours to repeat. Please send your order.',
     'order.review.question': 'Did you mean {question}? Reply "yes" to confirm order #{number}.',
     'order.review.address': ', delivered to {address}',
+    'group.summary': 'Order #{number} confirmed\nItems: {items}\nTotal: {total}\nAddress: {address}\nCustomer: {customer} {phone}\nReply to this message with "on the way" or "delivered" to update it.',
+    'group.alert': 'New order #{number}{name}: {items}. Total: {total}.',
+    'order.review': 'How was order #{number}{name}? Reply with a number from 1 (bad) to 5 (great).',
   },
   es: {
     'order.confirmation': '¡Gracias{name}! Pedido #{number} recibido: {items}. Total: {total}.',
@@ -75,6 +81,9 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.repeat.none': 'No encontramos un pedido tuyo entregado para repetir. Por favor, envía tu pedido.',
     'order.review.question': '¿Quisiste decir {question}? Responde "sí" para confirmar el pedido #{number}.',
     'order.review.address': ', con entrega en {address}',
+    'group.summary': 'Pedido #{number} confirmado\nProductos: {items}\nTotal: {total}\nDirección: {address}\nCliente: {customer} {phone}\nResponde a este mensaje con "en camino" o "entregado" para actualizarlo.',
+    'group.alert': 'Nuevo pedido #{number}{name}: {items}. Total: {total}.',
+    'order.review': '¿Qué tal el pedido #{number}{name}? Responde con un número del 1 (malo) al 5 (excelente).',
   },
   pt: {
     'order.confirmation': 'Obrigado{name}! Pedido #{number} recebido: {items}. Total: {total}.',
@@ -101,6 +110,9 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, string>> = 
     'order.repeat.none': 'Não encontramos um pedido seu entregue para repetir. Por favor, envie seu pedido.',
     'order.review.question': 'Você quis dizer {question}? Responda "sim" para confirmar o pedido #{number}.',
     'order.review.address': ', com entrega em {address}',
+    'group.summary': 'Pedido #{number} confirmado\nProdutos: {items}\nTotal: {total}\nEndereço: {address}\nCliente: {customer} {phone}\nResponda a esta mensagem com "a caminho" ou "entregue" para atualizar.',
+    'group.alert': 'Novo pedido #{number}{name}: {items}. Total: {total}.',
+    'order.review': 'Como foi o pedido #{number}{name}? Responda com um número de 1 (ruim) a 5 (ótimo).',
   },
 };
 
@@ -163,4 +175,42 @@ export function formatMoney(amount: number | null, currency: string | null, lang
 const YES_RE = /^\s*(?:yes|yeah|yep|yup|ok|okay|correct|right|s[ií]|claro|correcto|exacto|sim|isso|certo|correto|exato)(?:[\s,!.]*(?:please|pls|por favor|gracias|obrigad[oa]|thanks|thank you|yes|s[ií]|sim|correct|correcto|correto|confirmo|confirm|👍))*[\s!.👍]*$/iu;
 export function isYesReply(text: string): boolean {
   return text.length <= 60 && YES_RE.test(text);
+}
+
+/**
+ * The replies a merchant edits (GET/PUT /business/:id/templates) and the placeholders each may use:
+ * exactly the variables the notifier fills in for it, so a saved template never shows a raw `{…}`.
+ */
+export const EDITABLE_TEMPLATES = {
+  'order.confirmation': ['number', 'name', 'items', 'total'],
+  'order.missing.address': ['number', 'name', 'items', 'total'],
+  'order.missing.phone': ['number', 'name', 'items', 'total'],
+  'order.question.items': ['name'],
+  'order.status.confirmed': ['number', 'name'],
+  'order.status.processing': ['number', 'name'],
+  'order.status.out_for_delivery': ['number', 'name'],
+  'order.status.delivered': ['number', 'name'],
+  'order.status.cancelled': ['number', 'name'],
+  'order.review': ['number', 'name'],
+} as const satisfies Partial<Record<TemplateKey, readonly string[]>>;
+export type EditableTemplateKey = keyof typeof EDITABLE_TEMPLATES;
+export const EDITABLE_TEMPLATE_KEYS = Object.keys(EDITABLE_TEMPLATES) as EditableTemplateKey[];
+/** Longest template text (the event's bound): a WhatsApp reply stays a message, not a document. */
+export const MAX_TEMPLATE_LENGTH = 1000;
+
+export const isEditableTemplate = (key: string): key is EditableTemplateKey => Object.prototype.hasOwnProperty.call(EDITABLE_TEMPLATES, key);
+
+/** The `{placeholders}` of a template text that its key does not fill in, each once. */
+export function unknownPlaceholders(key: EditableTemplateKey, text: string): string[] {
+  const allowed: readonly string[] = EDITABLE_TEMPLATES[key];
+  const found = new Set<string>();
+  // Any brace pair counts, not only well-formed names: "{Number}" or "{total }" would reach the customer raw.
+  for (const m of text.matchAll(/\{([^{}]{0,40})\}/g)) if (!allowed.includes(m[1]!)) found.add(`{${m[1]}}`);
+  return [...found];
+}
+
+/** Sample values for the live preview, as a customer would read them. */
+export function sampleVars(language: Language, currency: string | null): Record<string, string> {
+  const items = language === 'pt' ? '2 x Coxinha, 1 x Guaraná' : language === 'es' ? '2 x Empanadas, 1 x Limonada' : '2 x Jollof Rice, 1 x Zobo';
+  return { number: '1001', name: ', Ada', items, total: formatMoney(5500, currency, language) };
 }

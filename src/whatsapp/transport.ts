@@ -34,6 +34,8 @@ export interface InboundMessage {
   timestamp: Date;
   kind: 'text' | 'media' | 'order';
   nativeOrder?: NativeOrder;
+  /** The message this one replies to (quotes), with its text as WhatsApp shows it. */
+  quoted?: { id: string; text: string };
 }
 
 /** A message edited by its sender (WhatsApp allows it for 15 minutes). */
@@ -81,6 +83,16 @@ export interface TransportHandlers {
   revoked: (message: RevokedMessage) => void;
 }
 
+/** One chat of the linked account, as the merchant picks a group from it (GET /business/:id/whatsapp/chats). */
+export interface ChatSummary {
+  id: string;
+  name: string;
+  isGroup: boolean;
+  /** Members of a group (null when WhatsApp has not loaded them, and for private chats). */
+  participants: number | null;
+  lastMessageAt: Date | null;
+}
+
 export interface Transport {
   readonly kind: 'whatsapp' | 'simulator';
   /** Milliseconds to wait between two sends: [min, max], randomised (anti-spam pacing). */
@@ -102,6 +114,8 @@ export interface Transport {
    * entry (same chat, same text, from us, after `since`), or null if it was never sent.
    */
   findSent(message: OutgoingMessage, since: Date): Promise<{ whatsappMessageId: string; sentAt: Date } | null>;
+  /** The account's chats, groups first, most recent first, at most `limit`. */
+  listChats(limit: number): Promise<ChatSummary[]>;
   /** Unlinks the device (the merchant stopped the session). */
   logout(): Promise<void>;
   stop(): Promise<void>;

@@ -109,3 +109,24 @@ t.test('UpdateGroup', async (t) => {
   t.type(givenGroup([linked]).when(upd({ whatsappId: '999@g.us', whatsappIdLinkedTo: OTHER_GROUP })).error, Conflict);
   t.type(givenGroup([linked]).when(upd({ businessId: '99999999-9999-4999-8999-999999999999', businessOwnerId: OWNER })).error, NotFound);
 });
+
+t.test('UnlinkGroup: once, by its owner; an unlinked group cannot be changed', async (t) => {
+  const linked = givenGroup().when(link()).events![0] as GroupEvent;
+  const unlink = (overrides: Record<string, unknown> = {}) =>
+    gcmd('UnlinkGroup', { groupId: GROUP, businessId: BUSINESS, requestedBy: owner, businessOwnerId: OWNER, ...overrides });
+  t.same(givenGroup([linked]).when(unlink()).events, [{ type: 'GroupUnlinked', data: { groupId: GROUP, businessId: BUSINESS, by: OWNER } }]);
+  t.type(givenGroup([linked]).when(unlink({ requestedBy: stranger })).error, NotFound, "someone else's group");
+  t.type(givenGroup().when(unlink()).error, NotFound, 'no such group');
+  const unlinked: GroupEvent = { type: 'GroupUnlinked', data: { groupId: GROUP, businessId: BUSINESS, by: OWNER } };
+  t.type(givenGroup([linked, unlinked]).when(unlink()).error, NotFound, 'unlinking twice');
+  const rename = gcmd('UpdateGroup', { groupId: GROUP, businessId: BUSINESS, requestedBy: owner, businessOwnerId: OWNER, whatsappIdLinkedTo: null, name: 'Back' });
+  t.type(givenGroup([linked, unlinked]).when(rename).error, NotFound, 'an unlinked group is not renamed');
+});
+
+t.test('SetNotificationSettings: recorded when they change, refused to a stranger', async (t) => {
+  const set = (by = owner, on = true) => bcmd('SetNotificationSettings', { businessId: BUSINESS, requestedBy: by, deliverySummary: on, adminAlerts: false, reviewQuestion: on });
+  const first = givenBusiness([registeredBusiness]).when(set()).events!;
+  t.same(first, [{ type: 'NotificationSettingsSet', data: { businessId: BUSINESS, deliverySummary: true, adminAlerts: false, reviewQuestion: true } }]);
+  t.same(givenBusiness([registeredBusiness, ...first]).when(set()).events, [], 'no change, no event');
+  t.type(givenBusiness([registeredBusiness]).when(set(stranger)).error, NotFound);
+});

@@ -186,6 +186,42 @@ export class FakeWaClient extends EventEmitter implements WaClientLike {
     this.emit('qr', 'QR-after-logout');
   }
 
+  /**
+   * Pairing as whatsapp-web.js does it: Client.js emits `qr` with a new code each time WhatsApp Web
+   * refreshes it (ref,publicKey,identityKey,advSecret; the real refresh is about every 20 s), then,
+   * once the phone scanned, `authenticated` and `ready` with `info.wid` set.
+   */
+  async pair(o: { codes: number; everyMs: number; scanned: boolean; onCode?: (qr: string, n: number) => Promise<void> | void }): Promise<string[]> {
+    const issued: string[] = [];
+    for (let n = 1; n <= o.codes; n++) {
+      const qr = `2@${Buffer.from(`ref-${n}-${seq++}`).toString('base64')},${Buffer.from(`pub-${n}`).toString('base64')},${Buffer.from('identity').toString('base64')},${Buffer.from('adv').toString('base64')}`;
+      issued.push(qr);
+      this.emit('qr', qr);
+      await o.onCode?.(qr, n);
+      await new Promise((r) => setTimeout(r, o.everyMs));
+    }
+    if (o.scanned) {
+      this.emit('authenticated', { WABrowserId: 'x' });
+      this.emit('ready');
+    }
+    return issued;
+  }
+
+  /** getChats(): every chat the fake holds, groups with their participants (GroupChat reads groupMetadata). */
+  readonly chatNames = new Map<string, { name: string; participants?: number; t?: number }>();
+  async getChats(): Promise<Array<{ id: { _serialized: string }; name: string; isGroup: boolean; timestamp?: number; participants?: unknown[] }>> {
+    return [...this.chats.keys()].map((id) => {
+      const info = this.chatNames.get(id);
+      const last = this.chats.get(id)?.at(-1)?.timestamp;
+      const isGroup = id.endsWith('@g.us');
+      const chat: { id: { _serialized: string }; name: string; isGroup: boolean; timestamp?: number; participants?: unknown[] } = { id: { _serialized: id }, name: info?.name ?? id.split('@')[0]!, isGroup };
+      const t = info?.t ?? last;
+      if (t !== undefined) chat.timestamp = t;
+      if (isGroup && info?.participants !== undefined) chat.participants = Array.from({ length: info.participants }, (_, i) => ({ id: { _serialized: `23480${i}@c.us` } }));
+      return chat;
+    });
+  }
+
   edit(m: WaMessageLike, body: string): void {
     const prev = m.body;
     m.body = body;

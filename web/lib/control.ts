@@ -20,8 +20,8 @@ export interface WhatsappControl {
   startSession(rt: Runtime, input: { businessId: string; transport: 'whatsapp' | 'simulator'; actor: string }): Promise<{ id: string; state: string }>;
   getSession(rt: Runtime, businessId: string): Promise<SessionInfo | null>;
   stopSession(rt: Runtime, input: { businessId: string; actor: string }): Promise<void>;
-  postSimulatorMessage(rt: Runtime, input: { groupId: string; from: { name: string; phone: string }; text: string; id?: string }): Promise<{ messageId: string }>;
-  readSimulatorOutbox(rt: Runtime, groupId: string): Promise<Array<{ to: string; text: string; sentAt: string; inReplyTo: string | null }>>;
+  postSimulatorMessage(rt: Runtime, input: { groupId: string; from: { name: string; phone: string }; text: string; id?: string; replyTo?: string }): Promise<{ messageId: string }>;
+  readSimulatorOutbox(rt: Runtime, groupId: string): Promise<Array<{ id: string; to: string; text: string; sentAt: string; inReplyTo: string | null }>>;
   postSimulatorDirectMessage(rt: Runtime, input: { businessId: string; from: { name: string; phone: string }; text: string; id?: string }): Promise<{ messageId: string }>;
   readSimulatorDirectOutbox(rt: Runtime, businessId: string, phone: string | null): Promise<Array<{ to: string; text: string; sentAt: string; inReplyTo: string | null; chatId: string }>>;
 }

@@ -180,14 +180,14 @@ export type GroupJson = ReturnType<typeof groupJson>;
 export async function listGroups(rt: Runtime, scope: Scope): Promise<GroupJson[]> {
   const rows = await rt.pool.any(sql.type(groupRow)`
     select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
-      from groups where ${inScope(scope, 'business_id')} order by created_at, name limit ${LIST_CAP}`);
+      from groups where ${inScope(scope, 'business_id')} and unlinked_at is null order by created_at, name limit ${LIST_CAP}`);
   return rows.map(groupJson);
 }
 
 export async function getGroup(rt: Runtime, scope: Scope, id: string): Promise<GroupJson> {
   const row = await rt.pool.maybeOne(sql.type(groupRow)`
     select id, business_id, name, description, group_type, whatsapp_id, rider_phones, created_at, updated_at
-      from groups where id = ${id} and ${inScope(scope, 'business_id')}`);
+      from groups where id = ${id} and ${inScope(scope, 'business_id')} and unlinked_at is null`);
   if (!row) throw new NotFound(`Group ${id} not found`);
   return groupJson(row);
 }

@@ -41,6 +41,14 @@ export const groupBody = z.object({
   whatsappId: z.preprocess(blank, z.string().nullable().optional()),
 });
 
+/** PUT /groups/:id: what is given changes; `whatsappId: null` (or an empty form field) leaves the chat unlinked. */
+const groupEditBody = z.object({
+  name: z.preprocess(blank, z.string().max(500).optional()),
+  description: z.preprocess((v) => (v === '' ? null : v), z.string().max(4000).nullable().optional()),
+  groupType: z.preprocess(blank, z.enum(GROUP_TYPES).optional()),
+  whatsappId: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), z.string().max(300).nullable().optional()),
+});
+
 /** Riders' numbers: a JSON array, or the form's textarea (one per line, or comma separated). */
 export const ridersBody = z.object({
   riderPhones: z.union([
@@ -226,6 +234,72 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
     return reply.redirect('/business', 303);
   });
 
+  const runGroup = async (req: FastifyRequest, user: AuthUser, businessId: string, groupId: string, command: Parameters<typeof decideGroup>[0]) =>
+    handleCommand({
+      store: rt.store,
+      streamId: groupStreamId(groupId),
+      evolve: evolveGroup,
+      initialState: initialGroupState,
+      decide: decideGroup,
+      command,
+      metadata: meta(req, user, businessId),
+    });
+
+  // Rename, retype or relink (another WhatsApp chat) a group: GroupUpdated; its history stays.
+  const updateGroup = async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = requireUser(req);
+    const groupId = groupIdOf(req);
+    const scope = await userScope(rt, user);
+    const group = await getGroup(rt, scope, groupId); // another tenant's group is a 404
+    const business = await getBusiness(rt, scope, group.businessId);
+    const body = parse(groupEditBody, req.body ?? {}, 'group');
+    const whatsappId = body.whatsappId === undefined ? group.whatsappId : body.whatsappId;
+    const data = parseCommandData(
+      groupCommandSchemas.UpdateGroup,
+      {
+        groupId, businessId: group.businessId, requestedBy: { userId: user.id, role: user.role }, businessOwnerId: business.ownerId,
+        whatsappIdLinkedTo: await groupLinkedTo(rt, whatsappId),
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.groupType !== undefined ? { groupType: body.groupType } : {}),
+        ...(body.whatsappId !== undefined ? { whatsappId: body.whatsappId } : {}),
+      },
+      'group',
+    );
+    const r = await runGroup(req, user, business.id, groupId, { type: 'UpdateGroup', data, metadata: { now: new Date(), actor: user.id } });
+    if (r.state.kind !== 'linked') throw new NotFound('Group not found');
+    const want = r.state;
+    await waitUntil(async () => {
+      const g = await getGroup(rt, scope, groupId);
+      return g.name === want.name && g.groupType === want.groupType && g.whatsappId === want.whatsappId && g.description === want.description;
+    });
+    if (wantsJson(req)) return reply.send({ success: true, group: await getGroup(rt, scope, groupId) });
+    return redirect(req, reply, '/business');
+  };
+  app.put('/groups/:id', updateGroup);
+  app.post('/groups/:id/edit', updateGroup);
+
+  // Unlink: GroupUnlinked. The group leaves the lists and its messages are no longer taken; its
+  // orders and message log stay, and its chat can be linked to another group.
+  const unlinkGroup = async (req: FastifyRequest, reply: FastifyReply) => {
+    const user = requireUser(req);
+    const groupId = groupIdOf(req);
+    const scope = await userScope(rt, user);
+    const group = await getGroup(rt, scope, groupId);
+    const business = await getBusiness(rt, scope, group.businessId);
+    const data = parseCommandData(
+      groupCommandSchemas.UnlinkGroup,
+      { groupId, businessId: group.businessId, requestedBy: { userId: user.id, role: user.role }, businessOwnerId: business.ownerId },
+      'group',
+    );
+    await runGroup(req, user, business.id, groupId, { type: 'UnlinkGroup', data, metadata: { now: new Date(), actor: user.id } });
+    await waitUntil(async () => (await getGroup(rt, scope, groupId).then(() => false, () => true)));
+    if (wantsJson(req)) return reply.send({ success: true, group: { id: groupId, unlinked: true } });
+    return redirect(req, reply, '/business');
+  };
+  app.delete('/groups/:id', unlinkGroup);
+  app.post('/groups/:id/unlink', unlinkGroup);
+
   // The riders of a delivery group: when any are listed, status messages there count only from them.
   app.post('/groups/:id/riders', async (req, reply) => {
     const user = requireUser(req);
@@ -276,6 +350,44 @@ function RidersForm(p: { group: GroupJson; csrf: string }): JSX.Element {
           </textarea>
         </label>
         <button type="submit">Save riders</button>
+      </form>
+    </details>
+  );
+}
+
+/** Rename, retype, relink (another chat id) or unlink a group. */
+function GroupEditForm(p: { group: GroupJson; csrf: string }): JSX.Element {
+  const g = p.group;
+  return (
+    <details class="group-edit">
+      <summary>Edit or unlink</summary>
+      <form method="post" action={`/groups/${g.id}/edit`} class="stack">
+        <Csrf token={p.csrf} />
+        <div class="grid2">
+          <label>
+            Name <input name="name" required maxlength="120" value={g.name} />
+          </label>
+          <label>
+            Type
+            <select name="groupType">
+              {GROUP_TYPES.map((t) => (
+                <option value={t} selected={g.groupType === t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <label>
+          WhatsApp chat id (empty: none) <input name="whatsappId" maxlength="300" value={g.whatsappId ?? ''} />
+        </label>
+        <button type="submit">Save group</button>
+      </form>
+      <form method="post" action={`/groups/${g.id}/unlink`} class="inline">
+        <Csrf token={p.csrf} />
+        <button type="submit" class="danger" data-action="unlink">
+          Unlink group (its orders and messages stay)
+        </button>
       </form>
     </details>
   );
@@ -339,6 +451,9 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <a href={`/business/${b.id}/review`} class="button">
           Review queue &amp; learned aliases
         </a>
+        <a href={`/business/${b.id}/templates`} class="button">
+          Replies &amp; alerts
+        </a>
       </div>
       <details>
         <summary>Edit profile</summary>
@@ -364,6 +479,7 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
             <strong safe>{g.name}</strong> <span class={`badge g-${g.groupType}`}>{g.groupType}</span>{' '}
             <code class="muted" safe>{g.whatsappId ?? 'no chat linked'}</code>
             {g.groupType === 'delivery' ? <RidersForm group={g} csrf={p.csrf} /> : ''}
+            <GroupEditForm group={g} csrf={p.csrf} />
           </li>
         ))}
       </ul>
@@ -388,6 +504,9 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         </label>
         <button type="submit">Add group</button>
       </form>
+      <p class="muted">
+        Or <a href={`/business/${b.id}/whatsapp#chats`}>pick a group from your WhatsApp chats</a> once WhatsApp is linked.
+      </p>
     </section>
   );
 }

@@ -31,6 +31,7 @@ export async function dashboardRoutes(app: FastifyInstance, rt: Runtime): Promis
             <link rel="stylesheet" href="/vendor/uplot/uPlot.min.css" />
             <script src="/vendor/uplot/uPlot.iife.min.js" defer></script>
             <script src="/static/dashboard.js" defer></script>
+            <script src="/static/alerts.js" defer></script>
           </>
         }
       >

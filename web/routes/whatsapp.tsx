@@ -12,6 +12,7 @@ import { Layout } from '../views/layout.tsx';
 import { SessionPanel, SimulatorFeed, TryIt } from '../views/whatsapp.tsx';
 import { ConversationSettings } from '../views/conversations.tsx';
 import { DEFAULT_BUSINESS_SETTINGS, readBusiness } from '../../src/businesses/business.ts';
+import { ChatsSection } from '../views/setup.tsx';
 
 export const transportBody = z.object({ transport: z.enum(['whatsapp', 'simulator']).default('whatsapp') });
 const simulatorFrom = z.object({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(32) });
@@ -24,7 +25,7 @@ export const simulatorBody = z.preprocess(
     return f['groupId'] === 'direct' ? { businessId: f['businessId'], text: f['text'], from } : { groupId: f['groupId'], text: f['text'], from };
   },
   z.union([
-    z.object({ groupId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }),
+    z.object({ groupId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional(), replyTo: z.string().min(1).max(200).optional() }),
     // No groupId: a direct (1:1) message from `from.phone` to the business's number.
     z.object({ groupId: z.undefined(), businessId: z.string().uuid(), from: simulatorFrom, text: z.string().min(1).max(10_000), id: z.string().min(1).max(200).optional() }),
   ]),
@@ -136,6 +137,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
             ''
           )}
         </div>
+        <ChatsSection businessId={business.id} csrf={req.csrfToken} simulator={rt.config.simulator} />
       </Layout>,
     );
   });
@@ -182,7 +184,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
       return sendHtml(reply, await simulatorFeed(rt, business.id), 202);
     }
     const group = await getGroup(rt, await userScope(rt, user, 'settings'), body.groupId);
-    const result = await (await control()).postSimulatorMessage(rt, { groupId: group.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}) });
+    const result = await (await control()).postSimulatorMessage(rt, { groupId: group.id, from: body.from, text: body.text, ...(body.id ? { id: body.id } : {}), ...(body.replyTo ? { replyTo: body.replyTo } : {}) });
     if (wantsJson(req)) return reply.code(202).send({ success: true, messageId: result.messageId });
     return sendHtml(reply, await simulatorFeed(rt, group.businessId), 202);
   });

@@ -33,6 +33,9 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
     <>
       <div class="row">
         <h1>Dashboard</h1>
+        <button type="button" id="order-alerts" class="link" data-alerts="off" aria-pressed="false">
+          New-order alerts: off
+        </button>
         <form method="get" action="/dashboard" class="inline">
           <select name="businessId" hx-get="/dashboard" hx-target="body" hx-push-url="true" hx-trigger="change">
             <option value="">All businesses</option>

@@ -4,7 +4,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { newId } from '../../shared/ids.ts';
 import { int8, tsDate } from '../db.ts';
-import type { InboundMessage, OutgoingMessage, Transport, TransportHandlers } from '../transport.ts';
+import type { ChatSummary, InboundMessage, OutgoingMessage, Transport, TransportHandlers } from '../transport.ts';
 
 const inboxRow = z.object({
   id: int8,
@@ -14,6 +14,8 @@ const inboxRow = z.object({
   from_name: z.string().nullable(),
   text: z.string(),
   created_at: tsDate,
+  quoted_id: z.string().nullable(),
+  quoted_text: z.string().nullable(),
 });
 type InboxRow = z.infer<typeof inboxRow>;
 
@@ -26,6 +28,7 @@ function toInbound(r: InboxRow): InboundMessage {
     text: r.text,
     timestamp: r.created_at,
     kind: 'text',
+    ...(r.quoted_id !== null ? { quoted: { id: r.quoted_id, text: r.quoted_text ?? '' } } : {}),
   };
 }
 
@@ -37,6 +40,8 @@ export interface SimulatorInboxMessage {
   fromId: string;
   fromName: string | null;
   text: string;
+  /** The bot's message this one replies to (its simulated WhatsApp id), quoted like WhatsApp does. */
+  replyTo?: string;
 }
 
 /** Delivers a message to a business's simulated WhatsApp, as if someone posted it in `chatId`. */
@@ -44,8 +49,9 @@ export async function deliverToSimulator(pool: DatabasePool, m: SimulatorInboxMe
   const messageId = m.messageId ?? `SIM${newId().replace(/-/g, '').toUpperCase()}`;
   await pool.query(sql.type(z.object({}))`
     with ins as (
-      insert into simulator_inbox (business_id, chat_id, message_id, from_id, from_name, text)
-      values (${m.businessId}, ${m.chatId}, ${messageId}, ${m.fromId}, ${m.fromName}, ${m.text})
+      insert into simulator_inbox (business_id, chat_id, message_id, from_id, from_name, text, quoted_id, quoted_text)
+      values (${m.businessId}, ${m.chatId}, ${messageId}, ${m.fromId}, ${m.fromName}, ${m.text}, ${m.replyTo ?? null},
+        ${m.replyTo ? sql.fragment`(select text from simulator_outbox where business_id = ${m.businessId} and whatsapp_message_id = ${m.replyTo} limit 1)` : null})
       on conflict (business_id, message_id) do nothing
       returning 1
     )
@@ -134,7 +140,7 @@ export class SimulatorTransport implements Transport {
         // 1. Settled rows after the cursor: the authoritative path, it never skips.
         const { xid, id } = this.cursor;
         const settled = await this.options.pool.any(sql.type(fencedRow)`
-          select id, chat_id, message_id, from_id, from_name, text, created_at, xid::text::bigint as xid,
+          select id, chat_id, message_id, from_id, from_name, text, created_at, quoted_id, quoted_text, xid::text::bigint as xid,
                  pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence
           from simulator_inbox
           where business_id = ${this.options.businessId} and (xid, id) > (${String(xid)}::text::xid8, ${String(id)}::bigint)
@@ -153,7 +159,7 @@ export class SimulatorTransport implements Transport {
         if (this.early.size < MAX_EARLY) {
           const { xid: ax, id: ai } = this.ahead;
           const unsettled = await this.options.pool.any(sql.type(fencedRow)`
-            select id, chat_id, message_id, from_id, from_name, text, created_at, xid::text::bigint as xid,
+            select id, chat_id, message_id, from_id, from_name, text, created_at, quoted_id, quoted_text, xid::text::bigint as xid,
                    pg_snapshot_xmin(pg_current_snapshot())::text::bigint as fence
             from simulator_inbox
             where business_id = ${this.options.businessId} and (xid, id) > (${String(ax)}::text::xid8, ${String(ai)}::bigint)
@@ -179,7 +185,7 @@ export class SimulatorTransport implements Transport {
 
   async fetchMessages(chatId: string, limit: number): Promise<InboundMessage[]> {
     const rows = await this.options.pool.any(sql.type(inboxRow)`
-      select id, chat_id, message_id, from_id, from_name, text, created_at from simulator_inbox
+      select id, chat_id, message_id, from_id, from_name, text, created_at, quoted_id, quoted_text from simulator_inbox
       where business_id = ${this.options.businessId} and chat_id = ${chatId}
       order by id desc limit ${limit}`);
     return [...rows].reverse().map(toInbound);
@@ -192,6 +198,31 @@ export class SimulatorTransport implements Transport {
         where business_id = ${this.options.businessId} and chat_id not like '%@g.us' and created_at >= ${since.toISOString()}::timestamptz
         group by chat_id order by max(id) desc limit ${limit}`)),
     ];
+  }
+
+  /**
+   * The simulated account's chats: the groups the merchant created in the simulator
+   * (simulator_groups) and every chat that received simulator messages, with how many people wrote
+   * there and when last. Groups first, most recent first.
+   */
+  async listChats(limit: number): Promise<ChatSummary[]> {
+    const rows = await this.options.pool.any(sql.type(z.object({ chat_id: z.string(), name: z.string().nullable(), participants: z.coerce.number(), last_at: tsDate.nullable() }))`
+      select chat_id, max(name) as name, max(participants) as participants, max(last_at) as last_at from (
+        select chat_id, name, 0 as participants, null::timestamptz as last_at, created_at from simulator_groups where business_id = ${this.options.businessId}
+        union all
+        select chat_id, null, count(distinct from_id)::int, max(created_at), min(created_at) from simulator_inbox
+          where business_id = ${this.options.businessId} group by chat_id
+      ) c
+      group by chat_id
+      order by (chat_id like '%@g.us') desc, coalesce(max(last_at), max(created_at)) desc, chat_id
+      limit ${limit}`);
+    return rows.map((r) => ({
+      id: r.chat_id,
+      name: r.name ?? (r.chat_id.endsWith('@g.us') ? `Simulated group ${r.chat_id.slice(4, 12)}` : r.chat_id),
+      isGroup: r.chat_id.endsWith('@g.us'),
+      participants: r.participants,
+      lastMessageAt: r.last_at,
+    }));
   }
 
   async typing(): Promise<void> {}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   isDirectChat,
   phoneFromWhatsappId,
+  type ChatSummary,
   type EditedMessage,
   type InboundMessage,
   type NativeOrder,
@@ -37,7 +38,8 @@ export interface WaMessageLike {
   hasMedia?: boolean;
   orderId?: string | undefined;
   latestEditSenderTimestampMs?: number | undefined;
-  _data?: { notifyName?: string | undefined } | undefined;
+  /** `quotedMsg` / `quotedStanzaID`: the message this one replies to (WhatsApp Web's model, what `hasQuotedMsg` reads). */
+  _data?: { notifyName?: string | undefined; quotedMsg?: { body?: string | undefined; caption?: string | undefined } | undefined; quotedStanzaID?: string | undefined } | undefined;
   getOrder?: () => Promise<WaOrderLike | undefined>;
 }
 
@@ -53,6 +55,16 @@ export interface WaChatLike {
   sendStateTyping(): Promise<unknown>;
 }
 
+/** A chat as Client.getChats() gives it (Chat / GroupChat of 1.34.7; `participants` reads groupMetadata, which may be absent). */
+export interface WaChatSummaryLike {
+  id: { _serialized: string };
+  name?: string | undefined;
+  isGroup?: boolean | undefined;
+  /** Seconds since the epoch of the last message (`t`); absent for a chat never written in. */
+  timestamp?: number | undefined;
+  readonly participants?: unknown[] | undefined;
+}
+
 /** The slice of whatsapp-web.js's Client that we drive; an EventEmitter like the real one. */
 export interface WaClientLike extends EventEmitter {
   info?: { wid?: { user?: string } } | undefined;
@@ -61,6 +73,7 @@ export interface WaClientLike extends EventEmitter {
   getChatById(chatId: string): Promise<WaChatLike | undefined>;
   /** Resolves undefined for a chat it cannot find, and before the server accepted the message. */
   sendMessage(chatId: string, content: string, options?: Record<string, unknown>): Promise<WaMessageLike | undefined>;
+  getChats?(): Promise<WaChatSummaryLike[]>;
   getContactLidAndPhone?(userIds: string[]): Promise<Array<{ lid?: string | undefined; pn?: string | undefined }>>;
   /** Every chat of the account, with its last activity (seconds). */
   getChats?(): Promise<Array<{ id: { _serialized: string }; isGroup?: boolean; timestamp?: number }>>;
@@ -305,6 +318,15 @@ function isMine(msg: WaMessageLike): boolean {
 }
 
 /** A whatsapp-web.js message as a transport-neutral InboundMessage (null for what we never store). */
+/** The quoted message (a rider answering an order summary), bounded like the event that carries it. */
+function quotedOf(msg: WaMessageLike): { quoted?: { id: string; text: string } } {
+  const q = msg._data?.quotedMsg;
+  if (!q) return {};
+  const text = String(q.body ?? q.caption ?? '').slice(0, 4096);
+  const stanza = msg._data?.quotedStanzaID;
+  return { quoted: { id: (stanza ? `${msg.from}_${stanza}` : 'unknown').slice(0, 300), text } };
+}
+
 export async function mapMessage(msg: WaMessageLike): Promise<InboundMessage | null> {
   if (isMine(msg)) return null;
   const chatId = msg.from;
@@ -317,6 +339,7 @@ export async function mapMessage(msg: WaMessageLike): Promise<InboundMessage | n
     senderName: msg._data?.notifyName?.trim() || null,
     text: msg.body ?? '',
     timestamp: new Date(msg.timestamp * 1000),
+    ...quotedOf(msg),
   };
   switch (msg.type) {
     case 'chat':
@@ -562,6 +585,29 @@ export class WwebjsTransport implements Transport {
     }
     // Same-second messages come back in no stable order: sort by time, then id, for a stable answer.
     return out.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Client.getChats(), groups and private chats only (no channels, no status broadcast). */
+  async listChats(limit: number): Promise<ChatSummary[]> {
+    const client = this.need();
+    if (!client.getChats) throw new Error('this WhatsApp client cannot list chats');
+    const chats = await client.getChats();
+    const out: ChatSummary[] = [];
+    for (const c of chats) {
+      const id = c.id?._serialized;
+      if (typeof id !== 'string' || !/@(g\.us|c\.us|lid)$/.test(id)) continue;
+      let participants: number | null = null;
+      try {
+        // The getter reads groupMetadata, which WhatsApp Web has not always loaded.
+        participants = c.isGroup && Array.isArray(c.participants) ? c.participants.length : null;
+      } catch {
+        participants = null;
+      }
+      const t = typeof c.timestamp === 'number' && c.timestamp > 0 ? new Date(c.timestamp * 1000) : null;
+      out.push({ id, name: typeof c.name === 'string' && c.name.trim() ? c.name.trim() : id.split('@')[0]!, isGroup: c.isGroup === true || id.endsWith('@g.us'), participants, lastMessageAt: t });
+    }
+    out.sort((a, b) => Number(b.isGroup) - Number(a.isGroup) || (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0));
+    return out.slice(0, limit);
   }
 
   async typing(chatId: string): Promise<void> {
