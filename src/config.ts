@@ -100,8 +100,11 @@ const schema = z.object({
   WHATSAPP_AUTH_MAX_MB: z.coerce.number().int().min(1).max(1000).default(200),
   /** Default: on, except in production (a public server should not take fake WhatsApp traffic). */
   NOVI_SIMULATOR: optionalString.pipe(z.enum(['on', 'off']).optional()),
-  /** Memory limit of one WhatsApp session child process, in MB, before the supervisor restarts it. */
-  NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(400),
+  /**
+   * Memory limit of one WhatsApp session (the child process and its Chromium, PSS summed over the
+   * tree), in MB, before the supervisor restarts it. WhatsApp Web in Chromium takes a few hundred MB.
+   */
+  NOVI_SESSION_MEMORY_MB: z.coerce.number().int().min(32).default(1024),
   /** Database connections kept for Novi's own roles (web, worker, projector, CLI); the rest is the sessions' budget. */
   NOVI_DB_RESERVED_CONNECTIONS: z.coerce.number().int().min(4).max(10_000).default(80),
   /** Statement timeout of the web role's read-model queries, in ms; past it a request answers 503. */

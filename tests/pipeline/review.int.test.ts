@@ -30,15 +30,16 @@ const ownerOf = async (businessId: string) => {
 };
 
 t.test('hold: a low-confidence order waits for review with no message, then the merchant accepts and the confirmation goes', async (t) => {
-  const shop = await createShop(rt.store, { review: { autoAcceptThreshold: 0.9, reviewMode: 'hold' } });
-  // No address: the parser doubts it (confidence 0.87 < 0.9).
+  // The strictest threshold (1.0): every parsed order waits, whatever the parser's weights are.
+  const shop = await createShop(rt.store, { review: { autoAcceptThreshold: 1, reviewMode: 'hold' } });
+  // No address: the parser doubts it.
   const m = message(shop, 'sales', '3x Jollof Rice\n1 Chicken', { id: 'wamid.hold.1' });
   await receive(rt.store, m);
   await settle();
   const orderId = orderIdForMessage(shop.businessId, 'wamid.hold.1');
   const placed = await orderOf(orderId);
   t.equal(placed?.status, 'needs_review');
-  t.match(placed?.review, { threshold: 0.9, ask: false, doubts: [{ field: 'address', reason: 'no_address' }] });
+  t.match(placed?.review, { threshold: 1, ask: false, doubts: [{ field: 'address', reason: 'no_address' }] });
   t.same(await outbox(shop.businessId), [], 'no confirmation while the order waits for review');
 
   const owner = await ownerOf(shop.businessId);

@@ -159,6 +159,8 @@ t.test('a SIGKILLed child leaves no real Chromium process behind', { skip: chrom
     delete process.env.NOVI_TEST_CHROMIUM_PROFILE;
     for (const pid of processesWith(profile)) process.kill(pid, 'SIGKILL');
   });
+  // Only this session runs (the earlier tests' sessions would start their own Chromium in the same folder).
+  await rt.pool.query(sql.type(z.object({}))`update whatsapp_session_requests set status = 'stopped' where status = 'running'`);
   const a = await seedBusiness(rt);
   const sup = await startSupervisor(rt, { ...FAST, childEnv: testEnv(), childEntry: fileURLToPath(new URL('./fixtures/chromium-child.mjs', import.meta.url)) });
   let stopped = false;
@@ -168,8 +170,15 @@ t.test('a SIGKILLed child leaves no real Chromium process behind', { skip: chrom
   const [child, browser] = first!;
   const chromium = processesWith(profile);
   t.ok(chromium.includes(browser!) && chromium.length >= 2, `Chromium runs as ${chromium.length} processes, led by the browser`);
+  // The cap counts the tree's PSS: a real Chromium fits the default cap (summed RSS did not: ~1 GB).
+  const measured = await waitFor('the tree measured', async () => sup.status()[0]?.rssMb ?? null, 10_000);
+  t.ok(measured > 0 && measured < rt.config.sessionMemoryMb, `child + Chromium: ${measured} MB, under the default cap of ${rt.config.sessionMemoryMb} MB`);
+  t.equal(sup.status()[0]?.restarts, 0, 'not restarted for memory');
   process.kill(child!, 'SIGKILL');
-  await waitFor('every Chromium process gone', async () => processesWith(profile).filter((p) => chromium.includes(p)).length === 0, 15_000);
+  await waitFor('every Chromium process gone', async () => processesWith(profile).filter((p) => chromium.includes(p)).length === 0, 15_000).catch((e: unknown) => {
+    const left = processesWith(profile).filter((p) => chromium.includes(p));
+    throw new Error(`${String(e)}: still running ${left.map((p) => `${p} ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`).join(' | ')}`);
+  });
   t.pass('no Chromium process of the killed child survives');
   const second = await waitFor('restarted with a new Chromium', async () => trees(file)[1], 60_000);
   t.ok(alive(second[1]!), 'the restarted child runs its own browser');
