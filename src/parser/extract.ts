@@ -189,7 +189,11 @@ const X_QTY_RES: RegExp[] = [
   /(?:^|\s)(?:qty|qtd|cant)\.?\s*:?\s*(\d{1,4})(?=\s|$)/i,
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
-const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
+/** A count closing the text before a dash: "x1", "2x", "- 1", "- 2 plates". */
+const COUNT_BEFORE_DASH_RE = /\p{L}.*(?:\s[x×]\s?\d{1,4}|\s\d{1,4}\s?[x×]|\s[-–]\s*\d{1,4}(?:\s\p{L}{1,10})?)\s*$/iu;
+const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*[.!]*\s*$/;
+/** "soda 2 pls": politeness after a trailing count. */
+const TRAILING_PLEASE_RE = /\s+(?:pls|plz|please|por favor|porfa|pf|tafadhali|ji)[.!]*\s*$/i;
 const UNIT_THEN_COUNT_RE = /\s(\p{L}{1,8})\s(\d{1,3}(?:[.,]\d{1,2})?)\s*[.!]?$/u;
 /** "ugali mbili", "soda moja": Swahili counts come after the noun. */
 const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
@@ -532,6 +536,13 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     const after = seg.slice(h.end, h.end + 14);
     if (h.marked || /@\s*$/.test(before) || EACH_AFTER_RE.test(after)) priceHits.push(h);
   }
+  // "Luwombo chicken x1 - 35,000", "Rajma chawal - 1 - 150": a count written right before a dash, then a last bare
+  // number: the count is taken, so the number after the dash is the price.
+  const lastHit = hits[hits.length - 1];
+  if (!priceHits.length && lastHit && /^[\s.!]*$/.test(seg.slice(lastHit.end))) {
+    const dm = /\s[-–=]\s*$/.exec(seg.slice(0, lastHit.index));
+    if (dm && COUNT_BEFORE_DASH_RE.test(seg.slice(0, dm.index))) priceHits.push(lastHit);
+  }
   if (priceHits.length) {
     const first = priceHits[0];
     if (first) {
@@ -620,6 +631,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   // product (and the number is not one of its sizes), or on a list line; never a size ("Coke 50cl" has a unit).
   let bareTail: { qty: number; rest: string; word: boolean } | null = null;
   if (qty === null) {
+    const pm = TRAILING_PLEASE_RE.exec(rest);
+    if (pm && /\s\d{1,3}$/.test(rest.slice(0, pm.index))) rest = rest.slice(0, pm.index);
     const bm = TRAILING_BARE_QTY_RE.exec(rest) ?? TRAILING_WORD_QTY_RE.exec(rest);
     if (bm && bm[1]) {
       const n = /^\d/.test(bm[1]) ? Number(bm[1]) : (TRAILING_NUMBER_WORDS.get(bm[1].toLowerCase()) ?? 0);
@@ -678,7 +691,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     }
   }
   // A request verb before it ("Naomba chipsi mayai 2 na soda 1", "Nataka chapati 10 @ 20/=") makes it a count too.
-  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word || wanted || ctx.sentenceWanted)) {
+  // "mahindi choma 2 @ 30": a count, then its unit price.
+  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word || wanted || ctx.sentenceWanted || priceHits.length > 0)) {
     qty = bareTail.qty;
     explicit = true;
   } else if (bareTail) {
