@@ -1138,7 +1138,7 @@ const SELF_INTRO_RE = {
   },
 };
 const IN_NAME_OF_RE =
-  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|(?:my\s+)?name\s+is\s+|(?:my\s+)?name'?s\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
+  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|(?:my\s+)?name\s+is\s+|(?:my\s+)?name'?s\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name|jina|naam)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
 const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
@@ -1405,7 +1405,8 @@ function findSignoff(lines: Line[], res: Extracted): void {
   const sents = splitSentences(t);
   if (sents.length >= 2) {
     const lastS = (sents[sents.length - 1] ?? '').replace(/[.!]+$/, '');
-    const bare = SIGNOFF_ONLY_RE.test(lastS) || FILLERS.has(foldAligned(lastS)) || /\d/.test(lastS) || SELF_INTRO_PREFIX_RE.test(lastS) || FILLERS.has(foldTok(lastS.split(/\s+/)[0] ?? ''));
+    // "Ntalipa M-Pesa", "Pago por Nequi": how the customer pays, not who is writing.
+    const bare = SIGNOFF_ONLY_RE.test(lastS) || FILLERS.has(foldAligned(lastS)) || PAYMENT_RE.test(foldAligned(lastS)) || NOTE_RE.test(foldAligned(lastS)) || /\d/.test(lastS) || SELF_INTRO_PREFIX_RE.test(lastS) || FILLERS.has(foldTok(lastS.split(/\s+/)[0] ?? ''));
     // Two or three words: a lone capitalised word is as often a verb ("Liga", "Nitakupigia") as a name.
     const nw = lastS.split(/\s+/).length;
     const n = !bare && nw >= 2 && nw <= 3 ? validSignoffName(lastS) : null;

@@ -17,14 +17,14 @@ import { orderConfidence, type OrderDoubts } from './confidence.ts';
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField, FieldDoubt } from './types.ts';
 export type { OrderDoubts } from './confidence.ts';
 
-export const PARSER_VERSION = '1.11.0';
+export const PARSER_VERSION = '1.12.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
 const MAX_LINES = 80;
 
 const PHONE_LABEL_BEFORE_RE =
-  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?(?:\s+(?:es|is|e|é))?\s*[:-]?\s*$/iu;
+  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|simu|namba|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?(?:\s+(?:es|is|e|é))?\s*[:-]?\s*$/iu;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Anything normalizeText would change; most messages have none of it and skip the four passes. */
