@@ -162,6 +162,8 @@ export interface Extracted {
   payment: boolean;
   /** Segments with words that no role took (not an item, label, note, address, greeting): the parse's blind spots. */
   unparsed: number;
+  /** The name was read from an unlabelled closing sentence or dash ("… Manuela Reis", "- Seun"): a guess. */
+  nameGuessed?: boolean;
 }
 
 interface Line {
@@ -1412,6 +1414,7 @@ function findSignoff(lines: Line[], res: Extracted): void {
     const n = !bare && nw >= 2 && nw <= 3 ? validSignoffName(lastS) : null;
     if (n && !res.name) {
       res.name = n;
+      res.nameGuessed = true;
       last.text = t.slice(0, t.lastIndexOf(sents[sents.length - 1] ?? '')).trim();
       if (!last.text) last.done = true;
       return;
@@ -1422,6 +1425,7 @@ function findSignoff(lines: Line[], res: Extracted): void {
     const n = validSignoffName(dm[1]);
     if (n && !/\d\s*$/.test(t.slice(0, dm.index))) {
       res.name = n;
+      res.nameGuessed = true;
       last.text = t.slice(0, dm.index);
       if (!last.text.trim()) last.done = true;
     }

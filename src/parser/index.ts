@@ -75,6 +75,16 @@ function countedLines(text: string): number {
   return n;
 }
 
+/** A number standing alone in a name ("Rajma chawal - 1", "nyumba namba 45"), not a size ("Pepsi 1.5L", "Milo 400g"). */
+const BARE_NUMBER_RE = /(?:^|\s)[-–=:]?\s?\d[\d.,]*(?=\s|$)/;
+
+/** Whether two names share a word ("Seun" and "Seun Adeyemi"). */
+function sharesWord(a: string, b: string): boolean {
+  const words = (s: string) => fold(s).split(/[^\p{L}]+/u).filter((w) => w.length > 1);
+  const B = new Set(words(b));
+  return words(a).some((w) => B.has(w));
+}
+
 function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confidence: number): ParseResult {
   return {
     id: id ?? null,
@@ -216,6 +226,8 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
     weak: ex.items.length - strong.length,
     noAddress: !ex.address && !ex.pickup,
     lines: lines.filter((l) => l.trim()).length,
+    numberInName: ex.items.filter((d) => !d.sku && BARE_NUMBER_RE.test(d.name)).length,
+    guessedName: Boolean(!ex.labelledName && ex.nameGuessed && name && senderName && !sharesWord(name, senderName)),
   };
   const confidence = orderConfidence(doubts);
   if (explain) {
