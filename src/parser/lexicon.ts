@@ -108,7 +108,7 @@ export const CUT_RE =
 /** Words that name an order block rather than a product ("Order:", "🛒 Pedido", "Diwali order"). */
 export const HEADER_WORDS = new Set([
   'order', 'orders', 'items', 'item', 'pedido', 'pedidos', 'encomenda', 'encomendas', 'orden', 'lista', 'list', 'compras',
-  'my', 'for', 'today', 'delivery', 'lunch', 'para', 'ya', 'do', 'dia', 'de', 'la', 'fiesta', 'sabado', 'new', 'novo', 'nuevo',
+  'my', 'for', 'today', 'delivery', 'domicilio', 'lunch', 'para', 'ya', 'do', 'dia', 'de', 'la', 'fiesta', 'sabado', 'new', 'novo', 'nuevo',
 ]);
 
 export const LABEL_NAME_RE =
