@@ -37,7 +37,7 @@ const START = 0.99;
 const W = {
   unmatched: 0.2,
   loose: 0.05,
-  uncounted: 0.05,
+  uncounted: 0.04,
   freeText: 0.02,
   proseFree: 0.03,
   unparsed: 0.1,
@@ -45,7 +45,7 @@ const W = {
   totalAgrees: -0.03,
   question: 0.02,
   weak: 0.1,
-  noAddress: 0.05,
+  noAddress: 0.03,
   longLines: 0.01,
   numberInName: 0.1,
   guessedName: 0.1,

@@ -678,7 +678,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (ctx.catalog) {
     const withContainer = container ? `${container} of ${name}` : null;
     let m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalogLoose(name, ctx.catalog);
-    if (bareTail && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
+    // A number word ("unga jogoo mbili") is a count, never a size.
+    if (bareTail && !bareTail.word && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
       // "Açaí 300" names the 300 ml product: the number is its size, not a count.
       const whole = matchCatalog(cutTail(rest), ctx.catalog);
       if (whole) m = whole;
@@ -1160,7 +1161,9 @@ function splitCatalogConjunction(seg: string, catalog: PreparedCatalog, list: bo
   const out: Draft[] = [];
   for (const p of parts) {
     const d = parseSegment(p, { catalog, list, sentenceWanted: wanted });
-    if (!d || d.catalogScore < 0.9) return null;
+    // "1 açaí 700 com granola extra e ninho extra": when the whole is itself only a loose match, a part may be one
+    // too (leading words of a product), as long as each part names a different product.
+    if (!d || d.catalogScore < (whole && whole.catalogScore >= 0.9 ? 0.9 : 0.8) || out.some((o) => o.sku === d.sku)) return null;
     out.push(d);
   }
   return out;
