@@ -1161,9 +1161,9 @@ function splitCatalogConjunction(seg: string, catalog: PreparedCatalog, list: bo
   const out: Draft[] = [];
   for (const p of parts) {
     const d = parseSegment(p, { catalog, list, sentenceWanted: wanted });
-    // "1 açaí 700 com granola extra e ninho extra": when the whole is itself only a loose match, a part may be one
-    // too (leading words of a product), as long as each part names a different product.
-    if (!d || d.catalogScore < (whole && whole.catalogScore >= 0.9 ? 0.9 : 0.8) || out.some((o) => o.sku === d.sku)) return null;
+    // "1 açaí 700 com granola extra e ninho extra": when the whole is itself only a loose match, a part after the
+    // first may be one too (leading words of a product), as long as each part names a different product.
+    if (!d || d.catalogScore < (out.length && !(whole && whole.catalogScore >= 0.9) ? 0.8 : 0.9) || out.some((o) => o.sku === d.sku)) return null;
     out.push(d);
   }
   return out;
