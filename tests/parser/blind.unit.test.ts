@@ -64,8 +64,8 @@ const FLOORS: Record<string, { exact: number; intentF1: number; itemF1: number }
   'blind02.jsonl': { exact: 0.79, intentF1: 0.954, itemF1: 0.898 },
   'blind03.jsonl': { exact: 0.88, intentF1: 0.966, itemF1: 0.942 },
   'blind04.jsonl': { exact: 0.86, intentF1: 0.972, itemF1: 0.968 },
-  'blind05.jsonl': { exact: 0.85, intentF1: 0.983, itemF1: 0.922 },
-  'blind06.jsonl': { exact: 0.95, intentF1: 1, itemF1: 0.97 },
+  'blind05.jsonl': { exact: 0.86, intentF1: 0.983, itemF1: 0.929 },
+  'blind06.jsonl': { exact: 0.96, intentF1: 1, itemF1: 0.977 },
   'blind07.jsonl': { exact: 0.97, intentF1: 0.989, itemF1: 0.989 },
   'blind08.jsonl': { exact: 0.99, intentF1: 1, itemF1: 0.993 },
 };
@@ -109,11 +109,11 @@ for (const [file, floor] of Object.entries(FLOORS)) {
   });
 }
 
-t.test('confidence >= 0.9 is at least 97% exactly right on the blind batches', async (t) => {
+t.test('confidence >= 0.9 is at least 97% exactly right on the blind batches, on at least 60% of them', async (t) => {
   const kept = graded.filter((g) => g.confidence >= 0.9);
   const precision = kept.filter((g) => g.right).length / kept.length;
   t.ok(precision >= 0.97, `precision at 0.9 = ${precision.toFixed(3)} over ${kept.length} messages`);
-  t.ok(kept.length / graded.length >= 0.58, `coverage at 0.9 = ${(kept.length / graded.length).toFixed(2)}`);
+  t.ok(kept.length / graded.length >= 0.6 - 1e-9, `coverage at 0.9 = ${(kept.length / graded.length).toFixed(2)}`);
   // On every batch on its own, not only over all of them: a merchant meets one kind of message, not the average.
   for (const [file, rows] of Object.entries(byFile)) {
     const k = rows.filter((g) => g.confidence >= 0.9);
