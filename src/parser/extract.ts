@@ -1331,6 +1331,10 @@ function cutAtListColon(cand: string): { cand: string; tail: string | null } {
   return { cand, tail: null };
 }
 
+/** A comma-separated, capitalised place part right before a point in the text ("Bahria Town Phase 7, "). */
+const PLACE_PART_BEFORE_RE =
+  /(?:^|,\s*|[^\p{L}\p{N}\s,.'’-]\s*)((?:\p{Lu}[\p{L}'’.-]*|\d{1,5}[A-Za-z]?)(?:\s(?:\p{Lu}[\p{L}'’.-]*|\d{1,5}[A-Za-z]?|de|da|do|del|of|the)){0,5}),\s*$/u;
+
 function findProseAddress(sentence: string): { address: string; start: number; tail?: string | null } | null {
   ADDRESS_TRIGGER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -1362,7 +1366,14 @@ function findProseAddress(sentence: string): { address: string; start: number; t
   }
   const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence) ?? STREET_LC_RE.exec(sentence);
   if (sm && sm[1]) {
-    const start = sm.index + sm[0].indexOf(sm[1]);
+    let start = sm.index + sm[0].indexOf(sm[1]);
+    // "… bhej do 🙏 Bahria Town Phase 7, Street 12, House 45": the capitalised place parts listed before the street
+    // word belong to the address too.
+    for (let guard = 0; guard < 4; guard++) {
+      const pm = PLACE_PART_BEFORE_RE.exec(sentence.slice(0, start));
+      if (!pm || !pm[1] || !STREET_WORD_RE.test(pm[1]) || WANT_RE.test(foldAligned(pm[1]))) break;
+      start = pm.index + pm[0].indexOf(pm[1]);
+    }
     const lc = cutAtListColon(sentence.slice(start));
     let cand = lc.cand;
     const stop = ADDRESS_STOP_RE.exec(' ' + cand);

@@ -242,3 +242,13 @@ t.test('1.12.0: doubts for a number left in a name and a name guessed from the l
   const p = parseMessage({ text: 'Nitumie chapo 3 na chai 2. Niko Githurai 45, near the stage. Ntalipa M-Pesa', sender: { name: 'Wanjiru', phone: '+254700111222' }, business: { country: 'KE', currency: 'KES' } }, pay);
   t.equal(p.customer.name, 'Wanjiru', 'a payment sentence is not a sign-off name');
 });
+
+t.test('1.12.0: purpose and theme phrases end a name; place parts before a street word join the address', async (t) => {
+  const a = parse('Quero 2 bolos de cenoura e 1 caixa de bombons para festa de domingo. Entrega na Rua Augusta 300, Lisboa', { country: 'PT', currency: 'EUR' });
+  t.same(a.items.map((i) => i.name).slice(-1), ['bombons']);
+  const b = parse('Queria 2 topos de bolo tema Frozen e 30 docinhos. Entrega Rua do Ouro 12, Porto', { country: 'PT', currency: 'EUR' });
+  t.equal(b.items[0]?.name, 'topos de bolo');
+  const c = parse('Bhai 2 Sting 500ml aur 1 Dairy Milk ghar pe bhej do 🙏 DHA Phase 5, Street 9, House 12, Lahore', { country: 'PK', currency: 'PKR' });
+  t.same(c.items.map((i) => i.name), ['Sting 500ml', 'Dairy Milk']);
+  t.equal(c.address, 'DHA Phase 5, Street 9, House 12, Lahore');
+});
