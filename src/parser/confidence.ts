@@ -26,6 +26,10 @@ export interface OrderDoubts {
   noAddress: boolean;
   /** Lines in the message (a long message has more places to go wrong). */
   lines: number;
+  /** Free-text items whose name still holds a bare number (a count or price the grammar did not place). */
+  numberInName?: number;
+  /** The customer's name was guessed from an unlabelled closing sentence and differs from the sender's name. */
+  guessedName?: boolean;
 }
 
 /** Weights: each doubt takes this much from the start value; calibrated so that >= 0.9 means >= 97% exact. */
@@ -33,16 +37,18 @@ const START = 0.99;
 const W = {
   unmatched: 0.2,
   loose: 0.05,
-  uncounted: 0.06,
+  uncounted: 0.04,
   freeText: 0.02,
-  proseFree: 0.08,
+  proseFree: 0.03,
   unparsed: 0.1,
   totalConflict: 0.2,
   totalAgrees: -0.03,
-  question: 0.03,
+  question: 0.02,
   weak: 0.1,
-  noAddress: 0.05,
+  noAddress: 0.03,
   longLines: 0.01,
+  numberInName: 0.1,
+  guessedName: 0.1,
 } as const;
 
 export function orderConfidence(d: OrderDoubts): number {
@@ -59,5 +65,7 @@ export function orderConfidence(d: OrderDoubts): number {
   c -= W.weak * d.weak;
   if (d.noAddress) c -= W.noAddress;
   c -= W.longLines * Math.max(0, d.lines - 10);
+  c -= W.numberInName * (d.numberInName ?? 0);
+  if (d.guessedName) c -= W.guessedName;
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
 }

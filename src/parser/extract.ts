@@ -162,6 +162,8 @@ export interface Extracted {
   payment: boolean;
   /** Segments with words that no role took (not an item, label, note, address, greeting): the parse's blind spots. */
   unparsed: number;
+  /** The name was read from an unlabelled closing sentence or dash ("… Manuela Reis", "- Seun"): a guess. */
+  nameGuessed?: boolean;
 }
 
 interface Line {
@@ -189,7 +191,11 @@ const X_QTY_RES: RegExp[] = [
   /(?:^|\s)(?:qty|qtd|cant)\.?\s*:?\s*(\d{1,4})(?=\s|$)/i,
 ];
 const TRAILING_DASH_QTY_RE = /\s[-–:=]\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*([\p{L}]{1,10})?\s*$/u;
-const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*$/;
+/** A count closing the text before a dash: "x1", "2x", "- 1", "- 2 plates". */
+const COUNT_BEFORE_DASH_RE = /\p{L}.*(?:\s[x×]\s?\d{1,4}|\s\d{1,4}\s?[x×]|\s[-–]\s*\d{1,4}(?:\s\p{L}{1,10})?)\s*$/iu;
+const TRAILING_BARE_QTY_RE = /\s(\d{1,3})\s*[.!]*\s*$/;
+/** "soda 2 pls": politeness after a trailing count. */
+const TRAILING_PLEASE_RE = /\s+(?:pls|plz|please|por favor|porfa|pf|tafadhali|ji)[.!]*\s*$/i;
 const UNIT_THEN_COUNT_RE = /\s(\p{L}{1,8})\s(\d{1,3}(?:[.,]\d{1,2})?)\s*[.!]?$/u;
 /** "ugali mbili", "soda moja": Swahili counts come after the noun. */
 const TRAILING_WORD_QTY_RE = /\s(moja|mbili|tatu|nne|tano|sita|saba|nane|tisa|kumi)\s*$/i;
@@ -532,6 +538,13 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     const after = seg.slice(h.end, h.end + 14);
     if (h.marked || /@\s*$/.test(before) || EACH_AFTER_RE.test(after)) priceHits.push(h);
   }
+  // "Luwombo chicken x1 - 35,000", "Rajma chawal - 1 - 150": a count written right before a dash, then a last bare
+  // number: the count is taken, so the number after the dash is the price.
+  const lastHit = hits[hits.length - 1];
+  if (!priceHits.length && lastHit && /^[\s.!]*$/.test(seg.slice(lastHit.end))) {
+    const dm = /\s[-–=]\s*$/.exec(seg.slice(0, lastHit.index));
+    if (dm && COUNT_BEFORE_DASH_RE.test(seg.slice(0, dm.index))) priceHits.push(lastHit);
+  }
   if (priceHits.length) {
     const first = priceHits[0];
     if (first) {
@@ -620,6 +633,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   // product (and the number is not one of its sizes), or on a list line; never a size ("Coke 50cl" has a unit).
   let bareTail: { qty: number; rest: string; word: boolean } | null = null;
   if (qty === null) {
+    const pm = TRAILING_PLEASE_RE.exec(rest);
+    if (pm && /\s\d{1,3}$/.test(rest.slice(0, pm.index))) rest = rest.slice(0, pm.index);
     const bm = TRAILING_BARE_QTY_RE.exec(rest) ?? TRAILING_WORD_QTY_RE.exec(rest);
     if (bm && bm[1]) {
       const n = /^\d/.test(bm[1]) ? Number(bm[1]) : (TRAILING_NUMBER_WORDS.get(bm[1].toLowerCase()) ?? 0);
@@ -663,7 +678,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
   if (ctx.catalog) {
     const withContainer = container ? `${container} of ${name}` : null;
     let m = (withContainer ? matchCatalog(withContainer, ctx.catalog) : null) ?? matchCatalogLoose(name, ctx.catalog);
-    if (bareTail && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
+    // A number word ("unga jogoo mbili") is a count, never a size.
+    if (bareTail && !bareTail.word && m && ctx.catalog.sizes.get(m.product)?.has(String(bareTail.qty))) {
       // "Açaí 300" names the 300 ml product: the number is its size, not a count.
       const whole = matchCatalog(cutTail(rest), ctx.catalog);
       if (whole) m = whole;
@@ -678,7 +694,8 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
     }
   }
   // A request verb before it ("Naomba chipsi mayai 2 na soda 1", "Nataka chapati 10 @ 20/=") makes it a count too.
-  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word || wanted || ctx.sentenceWanted)) {
+  // "mahindi choma 2 @ 30": a count, then its unit price.
+  if (bareTail && (catalogScore > 0 || ctx.list || bareTail.word || wanted || ctx.sentenceWanted || priceHits.length > 0)) {
     qty = bareTail.qty;
     explicit = true;
   } else if (bareTail) {
@@ -707,7 +724,7 @@ export function parseSegment(segIn: string, ctx: SegContext): Draft | null {
 const TOTAL_FOR_RE = /^\s*(?:for|por|para|pra|pelos?|pelas?)\s+(.{2,120})$/i;
 const TOTAL_WORD_RE = /(?:\b(?:grand\s+)?total(?:e|es)?\b|\b(?:bill|amount)\b(?=\s*[:=-]?\s*(?:is\s+)?(?:[₹₦$£€₵]|rs\.?\s?\d|r\$|ksh|\d))|\bsubtotal\b|\bjumla\b|\bvalor\b|\bmonto\b|\bimporte\b|\bsum\b|(?:^|\s)=\s*(?=\S))/i;
 const ADDRESS_TRIGGER_RE =
-  /(?:^|\s)((?:pa-?)?deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything|po))?\s+(?:to|at|in|sa)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come)|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
+  /(?:^|\s)((?:pa-?)?deliver(?:ed|y)?(?:\s+(?:it|them|am|all|everything|po))?\s+(?:to|at|in|sa)|send(?:\s+(?:it|them|am|all|everything))?\s+(?:to|come|go)|nipelekee|tupelekee|ship(?:\s+(?:it|them))?\s+to|bring(?:\s+(?:it|them|am))?\s+(?:to|come)|drop(?:\s+(?:it|them|off))?\s+(?:at|to)|i'?m\s+at|we'?re\s+at|(?:she|he|they)(?:'s|\s+is|\s+are)\s+at|kwa|i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey(?:\s+for)?|niko|tuko|nipo|tupo|(?:estoy|estamos|vivo|vivimos)\s+en|(?:estou|estamos|moro|moramos|fico|t[oô])\s+(?:na|no|em)|located\s+at|my\s+address\s+is|address(?:\s+(?:is|na|still|dey))+|(?:delivery\s+)?(?:address|site|location|direcci[oó]n|endere[cç]o|morada)\s?:|entreg(?:ar|a|ue|uen|en)(?:lo|la|los|las)?\s+(?:en|na|no|em|a|al)|env[ií](?:o|a|ar|alo|ala|alos|alas|e)\s+(?:a|pra|para|pro|en|na|no|al)|m[aá]nd(?:a|alo|ala|alos|alas|amelo|amelos|e|ar)\s+(?:a|pra|para|pro|en|al)|lev(?:a|ar|alo|ala)\s+(?:a|pra|para|en|na|al)|pro\s+endere[cç]o:?|para\s+o\s+endere[cç]o:?|a\s+domicilio:?|es\s+para|deliver|to)(?![\p{L}\p{N}])\s*:?\s*/giu;
 const ADDRESS_TAIL_RE =
   /(?:^|\s)(?:deliver(?:ed)?\s+(?:to|at)|send\s+(?:it\s+)?to|bring\s+(?:it\s+)?to|address|my address|to|direcci[oó]n|endere[cç]o|entregar\s+(?:en|na|no)|entrega\s+(?:en|na|no)|env[ií]o\s+a|env[ií]ar\s+a)\s*:?\s*$/i;
 const STREET_START_RE =
@@ -1124,7 +1141,7 @@ const SELF_INTRO_RE = {
   },
 };
 const IN_NAME_OF_RE =
-  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|(?:my\s+)?name\s+is\s+|(?:my\s+)?name'?s\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
+  /^(?:(?:it'?s\s+)?(?:in|under)\s+the\s+name\s+(?:of\s+)?|under\s+the\s+name\s+|(?:my\s+)?name\s+is\s+|(?:my\s+)?name'?s\s+|(?:a|en|al)\s+nombre\s+de\s+|mi\s+nombre\s+es\s+|(?:mi\s+nombre|my\s+name|meu\s+nome|nombre|nome|name|jina|naam)\s*:\s*|(?:em|no|a)\s+nome\s+d[eao]\s+|meu\s+nome\s+[eé]\s+)([^\n]{2,40}?)[.!]?$/iu;
 const STREET_WORD_START_RE = /^(?:rua|r\.|av\.?|avenida|calle|carrera|cra\.?|travessa|alameda|estrada|plot|flat|house|block|no\.?|km|quadra|colonia|col\.)\s/i;
 const PRESENCE_TRIGGER_RE = /^(?:i'?m\s+in|i\s+am\s+(?:at|in)|we\s+are\s+(?:at|in)|i\s+dey|niko|tuko|nipo|tupo|estoy|estamos|vivo|vivimos|estou|moro|moramos|fico|t[oô])\b/;
 const LIST_FOR_BEFORE_RE = /\s(?:for|por|pelos?|pelas?)\s*$/i;
@@ -1144,7 +1161,9 @@ function splitCatalogConjunction(seg: string, catalog: PreparedCatalog, list: bo
   const out: Draft[] = [];
   for (const p of parts) {
     const d = parseSegment(p, { catalog, list, sentenceWanted: wanted });
-    if (!d || d.catalogScore < 0.9) return null;
+    // "1 açaí 700 com granola extra e ninho extra": when the whole is itself only a loose match, a part after the
+    // first may be one too (leading words of a product), as long as each part names a different product.
+    if (!d || d.catalogScore < (out.length && !(whole && whole.catalogScore >= 0.9) ? 0.8 : 0.9) || out.some((o) => o.sku === d.sku)) return null;
     out.push(d);
   }
   return out;
@@ -1312,6 +1331,10 @@ function cutAtListColon(cand: string): { cand: string; tail: string | null } {
   return { cand, tail: null };
 }
 
+/** A comma-separated, capitalised place part right before a point in the text ("Bahria Town Phase 7, "). */
+const PLACE_PART_BEFORE_RE =
+  /(?:^|,\s*|[^\p{L}\p{N}\s,.'’-]\s*)((?:\p{Lu}[\p{L}'’.-]*|\d{1,5}[A-Za-z]?)(?:\s(?:\p{Lu}[\p{L}'’.-]*|\d{1,5}[A-Za-z]?|de|da|do|del|of|the)){0,5}),\s*$/u;
+
 function findProseAddress(sentence: string): { address: string; start: number; tail?: string | null } | null {
   ADDRESS_TRIGGER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -1343,7 +1366,14 @@ function findProseAddress(sentence: string): { address: string; start: number; t
   }
   const sm = STREET_START_RE.exec(sentence) ?? EN_STREET_RE.exec(sentence) ?? STREET_LC_RE.exec(sentence);
   if (sm && sm[1]) {
-    const start = sm.index + sm[0].indexOf(sm[1]);
+    let start = sm.index + sm[0].indexOf(sm[1]);
+    // "… bhej do 🙏 Bahria Town Phase 7, Street 12, House 45": the capitalised place parts listed before the street
+    // word belong to the address too.
+    for (let guard = 0; guard < 4; guard++) {
+      const pm = PLACE_PART_BEFORE_RE.exec(sentence.slice(0, start));
+      if (!pm || !pm[1] || !STREET_WORD_RE.test(pm[1]) || WANT_RE.test(foldAligned(pm[1]))) break;
+      start = pm.index + pm[0].indexOf(pm[1]);
+    }
     const lc = cutAtListColon(sentence.slice(start));
     let cand = lc.cand;
     const stop = ADDRESS_STOP_RE.exec(' ' + cand);
@@ -1391,12 +1421,14 @@ function findSignoff(lines: Line[], res: Extracted): void {
   const sents = splitSentences(t);
   if (sents.length >= 2) {
     const lastS = (sents[sents.length - 1] ?? '').replace(/[.!]+$/, '');
-    const bare = SIGNOFF_ONLY_RE.test(lastS) || FILLERS.has(foldAligned(lastS)) || /\d/.test(lastS) || SELF_INTRO_PREFIX_RE.test(lastS) || FILLERS.has(foldTok(lastS.split(/\s+/)[0] ?? ''));
+    // "Ntalipa M-Pesa", "Pago por Nequi": how the customer pays, not who is writing.
+    const bare = SIGNOFF_ONLY_RE.test(lastS) || FILLERS.has(foldAligned(lastS)) || PAYMENT_RE.test(foldAligned(lastS)) || NOTE_RE.test(foldAligned(lastS)) || /\d/.test(lastS) || SELF_INTRO_PREFIX_RE.test(lastS) || FILLERS.has(foldTok(lastS.split(/\s+/)[0] ?? ''));
     // Two or three words: a lone capitalised word is as often a verb ("Liga", "Nitakupigia") as a name.
     const nw = lastS.split(/\s+/).length;
     const n = !bare && nw >= 2 && nw <= 3 ? validSignoffName(lastS) : null;
     if (n && !res.name) {
       res.name = n;
+      res.nameGuessed = true;
       last.text = t.slice(0, t.lastIndexOf(sents[sents.length - 1] ?? '')).trim();
       if (!last.text) last.done = true;
       return;
@@ -1407,6 +1439,7 @@ function findSignoff(lines: Line[], res: Extracted): void {
     const n = validSignoffName(dm[1]);
     if (n && !/\d\s*$/.test(t.slice(0, dm.index))) {
       res.name = n;
+      res.nameGuessed = true;
       last.text = t.slice(0, dm.index);
       if (!last.text.trim()) last.done = true;
     }

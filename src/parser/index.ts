@@ -17,14 +17,14 @@ import { orderConfidence, type OrderDoubts } from './confidence.ts';
 export type { ParseInput, ParseResult, ParsedItem, CatalogProduct, Intent, OrderStatus, MissingField, FieldDoubt } from './types.ts';
 export type { OrderDoubts } from './confidence.ts';
 
-export const PARSER_VERSION = '1.11.0';
+export const PARSER_VERSION = '1.12.0';
 
 /** Longer messages are not orders people type; capping keeps every pattern's cost bounded. */
 const MAX_CHARS = 4000;
 const MAX_LINES = 80;
 
 const PHONE_LABEL_BEFORE_RE =
-  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?(?:\s+(?:es|is|e|é))?\s*[:-]?\s*$/iu;
+  /(?:(?<![\p{L}])(?:my|mi|meu|o meu|el|our)[ \t]+)?(?:phone(?:\s*(?:no|number|#))?|ph|tel|tele?fone|tel[eé]fono|mobile|mob|cell?|celular|contact|contacto|contato|whats(?:app)?|zap|n[uú]mero|number|simu|namba|call(?:\s+me)?(?:\s+(?:on|at))?|ligar|llamar|📞|☎️?|📱)\.?(?:\s+(?:es|is|e|é))?\s*[:-]?\s*$/iu;
 const CONTROL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Anything normalizeText would change; most messages have none of it and skip the four passes. */
@@ -73,6 +73,16 @@ function countedLines(text: string): number {
   let n = 0;
   for (const l of text.split('\n', MAX_LINES)) if (/^\s*(?:[-•*·]\s*)?\d{1,3}(?:[.)]\s|\s?[x×]?\s?\p{L})/u.test(l)) n++;
   return n;
+}
+
+/** A number standing alone in a name ("Rajma chawal - 1", "nyumba namba 45"), not a size ("Pepsi 1.5L", "Milo 400g"). */
+const BARE_NUMBER_RE = /(?:^|\s)[-–=:]?\s?\d[\d.,]*(?=\s|$)/;
+
+/** Whether two names share a word ("Seun" and "Seun Adeyemi"). */
+function sharesWord(a: string, b: string): boolean {
+  const words = (s: string) => fold(s).split(/[^\p{L}]+/u).filter((w) => w.length > 1);
+  const B = new Set(words(b));
+  return words(a).some((w) => B.has(w));
 }
 
 function emptyResult(id: ParseInput['id'], intent: ParseResult['intent'], confidence: number): ParseResult {
@@ -216,6 +226,8 @@ export function parseMessage(input: ParseInput, explain?: ParseExplanation): Par
     weak: ex.items.length - strong.length,
     noAddress: !ex.address && !ex.pickup,
     lines: lines.filter((l) => l.trim()).length,
+    numberInName: ex.items.filter((d) => !d.sku && BARE_NUMBER_RE.test(d.name)).length,
+    guessedName: Boolean(!ex.labelledName && ex.nameGuessed && name && senderName && !sharesWord(name, senderName)),
   };
   const confidence = orderConfidence(doubts);
   if (explain) {

@@ -13,9 +13,9 @@ const PESO = new Set(['MXN', 'COP', 'ARS', 'CLP', 'UYU', 'DOP', 'CUP', 'PHP']);
  * "R" alone (rand) is only a currency right before a digit.
  */
 const PREFIX_SRC =
-  'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|EGP|PHP|Php|AOA|MZN|E£|L\\.E\\.?|LE(?=\\s?\\d)|Kz(?=\\s?\\d)|S\\/\\.?(?=\\s?\\d)|Rs\\.?|RS\\.?|₹|₦|₵|₱|\\$|£|€|R(?=\\s?\\d)';
+  'R\\$|MX\\$|US\\$|GH₵|GH¢|KSh\\.?|Ksh\\.?|KSH|Kshs\\.?|TSh\\.?|TSH|Tsh\\.?|USh\\.?|UGX|TZS|PKR|CVE|NGN|INR|KES|USD|GBP|EUR|BRL|MXN|ZAR|GHS|EGP|PHP|Php|AOA|MZN|E£|L\\.E\\.?|LE(?=\\s?\\d)|Kz(?=\\s?\\d)|S\\/\\.?(?=\\s?\\d)|Rs\\.?|RS\\.?|₹|₦|₵|₱|\\$|£|€|R(?=\\s?\\d)';
 const SUFFIX_SRC =
-  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€|kwanzas?|meticais|metical|Kz|KZ|kz|MT|Mt|MZN|AOA|EGP|egp|L\\.E\\.?|LE|PHP|php|₱|soles|PEN';
+  'naira|rupees?|bob|shillings?|bob|pesos?|reais|real|cedis?|rand|euros?|pounds?|quid|dollars?|bucks|ngn|inr|kes|usd|gbp|eur|brl|mxn|zar|ghs|€|kwanzas?|meticais|metical|Kz|KZ|kz|MT|Mt|MZN|AOA|EGP|egp|L\\.E\\.?|LE|PHP|php|₱|soles|PEN|escudos?|CVE|cve|UGX|ugx|TZS|tzs|PKR|pkr|TSh|tsh';
 
 /**
  * One amount: optional prefix, a number (digits with , or . groups, or a space group right after a
@@ -89,6 +89,8 @@ function prefixCurrency(p: string): string {
     case 'E£': case 'LE': case 'L.E': return 'EGP';
     case 'Kz': return 'AOA';
     case 'S/': return 'PEN';
+    case 'TSh': case 'TSH': case 'Tsh': return 'TZS';
+    case 'USh': return 'UGX';
     case '$': return '$';
     case 'R': return 'ZAR';
     default: return s.toUpperCase();
@@ -112,6 +114,8 @@ function suffixCurrency(w: string): string {
   if (s === 'le' || s === 'l.e' || s === 'l.e.') return 'EGP';
   if (s === '₱') return 'PHP';
   if (s === 'soles') return 'PEN';
+  if (s.startsWith('escudo')) return 'CVE';
+  if (s === 'tsh') return 'TZS';
   return s.toUpperCase();
 }
 

@@ -58,15 +58,16 @@ function exactlyRight(r: ParseResult, e: Expected): boolean {
   return true;
 }
 
-/** After-fix scores recorded in docs/parser-quality.md (parser 1.11.0); a change may raise them, never lower them. */
+/** After-fix scores recorded in docs/parser-quality.md (parser 1.12.0); a change may raise them, never lower them. */
 const FLOORS: Record<string, { exact: number; intentF1: number; itemF1: number }> = {
-  'blind01.jsonl': { exact: 0.89, intentF1: 0.989, itemF1: 0.949 },
+  'blind01.jsonl': { exact: 0.9, intentF1: 0.989, itemF1: 0.956 },
   'blind02.jsonl': { exact: 0.79, intentF1: 0.954, itemF1: 0.898 },
-  'blind03.jsonl': { exact: 0.88, intentF1: 0.966, itemF1: 0.939 },
-  'blind04.jsonl': { exact: 0.85, intentF1: 0.972, itemF1: 0.948 },
-  'blind05.jsonl': { exact: 0.85, intentF1: 0.983, itemF1: 0.922 },
-  'blind06.jsonl': { exact: 0.94, intentF1: 1, itemF1: 0.957 },
+  'blind03.jsonl': { exact: 0.9, intentF1: 0.966, itemF1: 0.949 },
+  'blind04.jsonl': { exact: 0.86, intentF1: 0.972, itemF1: 0.968 },
+  'blind05.jsonl': { exact: 0.86, intentF1: 0.983, itemF1: 0.929 },
+  'blind06.jsonl': { exact: 0.96, intentF1: 1, itemF1: 0.977 },
   'blind07.jsonl': { exact: 0.97, intentF1: 0.989, itemF1: 0.989 },
+  'blind08.jsonl': { exact: 1, intentF1: 1, itemF1: 1 },
 };
 
 const graded: Array<{ right: boolean; confidence: number }> = [];
@@ -108,11 +109,11 @@ for (const [file, floor] of Object.entries(FLOORS)) {
   });
 }
 
-t.test('confidence >= 0.9 is at least 97% exactly right on the blind batches', async (t) => {
+t.test('confidence >= 0.9 is at least 97% exactly right on the blind batches, on at least 60% of them', async (t) => {
   const kept = graded.filter((g) => g.confidence >= 0.9);
   const precision = kept.filter((g) => g.right).length / kept.length;
   t.ok(precision >= 0.97, `precision at 0.9 = ${precision.toFixed(3)} over ${kept.length} messages`);
-  t.ok(kept.length / graded.length >= 0.55, `coverage at 0.9 = ${(kept.length / graded.length).toFixed(2)}`);
+  t.ok(kept.length / graded.length >= 0.6 - 1e-9, `coverage at 0.9 = ${(kept.length / graded.length).toFixed(2)}`);
   // On every batch on its own, not only over all of them: a merchant meets one kind of message, not the average.
   for (const [file, rows] of Object.entries(byFile)) {
     const k = rows.filter((g) => g.confidence >= 0.9);

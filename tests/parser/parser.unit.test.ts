@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseMessage, PARSER_VERSION, type ParseInput, type ParseResult } from '../../src/parser/index.ts';
+import { parseMessage, PARSER_VERSION, type ParseExplanation, type ParseInput, type ParseResult } from '../../src/parser/index.ts';
 import { parseNumberToken } from '../../src/parser/numbers.ts';
 import { findMoney } from '../../src/parser/money.ts';
 
@@ -214,4 +214,41 @@ t.test('currency rules', async (t) => {
   t.equal(parse('2 sandías a 60 pesos c/u', null).currency, 'MXN');
   t.equal(parse('2 bread', null).currency, null);
   t.equal(parse('2 bread @ £2.50', null).currency, 'GBP');
+});
+
+t.test('1.12.0: a price after a dash that follows a written count, a count before its price, new currencies', async (t) => {
+  const a = parse('Items:\n- Matoke x2 - 12,000\n- Rolex - 1 - 3,000\nAddress: Ntinda, Kigoma road', { country: 'UG', currency: 'UGX' });
+  t.same(a.items.map((i) => [i.name, i.quantity, i.unitPrice]), [['Matoke', 2, 12000], ['Rolex', 1, 3000]]);
+  const b = parse('Naomba samosa 4 @ 40 na maandazi 3 @ 20. Niko Kariakoo, mtaa wa Msimbazi', { country: 'TZ', currency: 'TZS' });
+  t.same(b.items.map((i) => [i.name, i.quantity, i.unitPrice]), [['samosa', 4, 40], ['maandazi', 3, 20]]);
+  t.equal(parse('Queria 2 pasteis (150 escudos cada). Entrega em Plateau, Rua 3, Praia', { country: 'CV', currency: 'CVE' }).items[0]?.unitPrice, 150);
+  t.equal(parse('2 Chicken Tikka (PKR 600 each). Address: House 4, Street 9, G-9/1, Islamabad', { country: 'PK', currency: 'PKR' }).items[0]?.name, 'Chicken Tikka');
+});
+
+t.test('1.12.0: doubts for a number left in a name and a name guessed from the last sentence', async (t) => {
+  const ex: ParseExplanation = {};
+  const n = parseMessage({ text: 'Pls send 2 suya and 1 zobo. Deliver to Wuse 2 Abuja, plot 45 Aminu Kano', business: { country: 'NG', currency: 'NGN' } }, ex);
+  const withNumber = n.items.filter((i) => !i.sku && /(?:^|\s)\d[\d.,]*(?=\s|$)/.test(i.name)).length;
+  t.equal(ex.doubts?.numberInName, withNumber, 'every free-text name holding a bare number is a doubt');
+  const clean: ParseExplanation = {};
+  parseMessage({ text: '2 Pepsi 1.5L and 1 Milo 400g. Deliver to 3 Adeola Odeku St, VI', business: { country: 'NG', currency: 'NGN' } }, clean);
+  t.equal(clean.doubts?.numberInName, 0, 'a size is not a bare number');
+  const guessed: ParseExplanation = {};
+  const r = parseMessage({ text: '2 jollof rice and 1 moi moi. Deliver to 12 Bode Thomas St, Surulere. Bisi Ade', sender: { name: 'Tunde', phone: '+2348031112222' }, business: { country: 'NG', currency: 'NGN' } }, guessed);
+  t.equal(r.customer.name, 'Bisi Ade');
+  t.equal(guessed.doubts?.guessedName, true, 'a closing name unlike the sender is a guess');
+  t.ok(r.confidence < 0.9, `confidence ${r.confidence} sends it to review`);
+  const pay: ParseExplanation = {};
+  const p = parseMessage({ text: 'Nitumie chapo 3 na chai 2. Niko Githurai 45, near the stage. Ntalipa M-Pesa', sender: { name: 'Wanjiru', phone: '+254700111222' }, business: { country: 'KE', currency: 'KES' } }, pay);
+  t.equal(p.customer.name, 'Wanjiru', 'a payment sentence is not a sign-off name');
+});
+
+t.test('1.12.0: purpose and theme phrases end a name; place parts before a street word join the address', async (t) => {
+  const a = parse('Quero 2 bolos de cenoura e 1 caixa de bombons para festa de domingo. Entrega na Rua Augusta 300, Lisboa', { country: 'PT', currency: 'EUR' });
+  t.same(a.items.map((i) => i.name).slice(-1), ['bombons']);
+  const b = parse('Queria 2 topos de bolo tema Frozen e 30 docinhos. Entrega Rua do Ouro 12, Porto', { country: 'PT', currency: 'EUR' });
+  t.equal(b.items[0]?.name, 'topos de bolo');
+  const c = parse('Bhai 2 Sting 500ml aur 1 Dairy Milk ghar pe bhej do 🙏 DHA Phase 5, Street 9, House 12, Lahore', { country: 'PK', currency: 'PKR' });
+  t.same(c.items.map((i) => i.name), ['Sting 500ml', 'Dairy Milk']);
+  t.equal(c.address, 'DHA Phase 5, Street 9, House 12, Lahore');
 });
