@@ -2,45 +2,74 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { redactActor, redactCustomer, redactSource, ERASED } from '../src/customers/redaction.ts';
-import { ofType, write, type Projection, type ProjectionContext } from './shared.ts';
+import { ofType, timezoneForCountry, write, type Projection, type ProjectionContext } from './shared.ts';
 import { applyPaymentEvent, PAYMENT_EVENT_TYPES } from './payments.ts';
 
 type TableMap = ProjectionContext['t'];
 
-const statusRow = z.object({ id: z.string(), business_id: z.string(), status: z.string() });
+const statusRow = z.object({ id: z.string(), business_id: z.string(), status: z.string(), day: z.string(), hour: z.number() });
+type Placed = { business: string; status: string; day: string; hour: number };
 
-async function statuses(tx: CommonQueryMethods, t: TableMap, ids: readonly string[]): Promise<Map<string, { business: string; status: string }>> {
-  const rows = await tx.any(sql.type(statusRow)`select id, business_id, status from ${t('orders')} where id = any(${sql.array([...ids], 'uuid')})`);
-  return new Map(rows.map((r) => [r.id, { business: r.business_id, status: r.status }]));
+/** The batch's orders as they stand: business, status, and the local day and hour they were placed. */
+async function statuses(tx: CommonQueryMethods, t: TableMap, ids: readonly string[]): Promise<Map<string, Placed>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.any(sql.type(statusRow)`
+    select o.id, o.business_id, o.status, to_char((o.created_at at time zone b.timezone)::date, 'YYYY-MM-DD') as day,
+           extract(hour from o.created_at at time zone b.timezone)::int as hour
+      from ${t('orders')} o join ${t('order_zones')} b on b.business_id = o.business_id where o.id = any(${sql.array([...ids], 'uuid')})`);
+  return new Map(rows.map((r) => [r.id, { business: r.business_id, status: r.status, day: r.day, hour: r.hour }]));
 }
 
 /**
- * `order_counts` follows every status the batch left, whichever event set it: the statuses of the
- * batch's orders before and after, compared (two indexed reads per batch), so a new event that
- * moves an order needs no counting code of its own.
+ * `order_counts` (per business and status), `order_day_status` (per local day of placement and
+ * status) and `order_day_hours` (per local day and hour of placement) follow every status the batch
+ * left, whichever event set it: the batch's orders before and after, compared (two indexed reads
+ * per batch), so a new event that moves an order needs no counting code of its own.
  */
-async function recount(tx: CommonQueryMethods, t: TableMap, before: Map<string, { business: string; status: string }>, ids: readonly string[]): Promise<void> {
+async function recount(tx: CommonQueryMethods, t: TableMap, before: Map<string, Placed>, ids: readonly string[]): Promise<void> {
   const after = await statuses(tx, t, ids);
-  const delta = new Map<string, { business_id: string; status: string; n: number }>();
-  const add = (business: string, status: string, n: number) => {
-    const k = `${business}/${status}`;
-    const d = delta.get(k) ?? { business_id: business, status, n: 0 };
+  const counts = new Map<string, { business_id: string; status: string; n: number }>();
+  const days = new Map<string, { business_id: string; day: string; status: string; n: number }>();
+  const hours = new Map<string, { business_id: string; day: string; hour: number; n: number }>();
+  const add = (o: Placed, n: number) => {
+    const c = counts.get(`${o.business}/${o.status}`) ?? { business_id: o.business, status: o.status, n: 0 };
+    c.n += n;
+    counts.set(`${o.business}/${o.status}`, c);
+    const d = days.get(`${o.business}/${o.day}/${o.status}`) ?? { business_id: o.business, day: o.day, status: o.status, n: 0 };
     d.n += n;
-    delta.set(k, d);
+    days.set(`${o.business}/${o.day}/${o.status}`, d);
   };
   for (const id of ids) {
     const b = before.get(id);
     const a = after.get(id);
+    if (!b && a) {
+      const h = hours.get(`${a.business}/${a.day}/${a.hour}`) ?? { business_id: a.business, day: a.day, hour: a.hour, n: 0 };
+      h.n += 1;
+      hours.set(`${a.business}/${a.day}/${a.hour}`, h);
+    }
     if (b?.status === a?.status) continue;
-    if (b) add(b.business, b.status, -1);
-    if (a) add(a.business, a.status, 1);
+    if (b) add(b, -1);
+    if (a) add(a, 1);
   }
-  const rows = [...delta.values()].filter((d) => d.n !== 0);
-  if (rows.length === 0) return;
-  await tx.query(write`
-    insert into ${t('order_counts')} (business_id, status, n)
-    select r.business_id, r.status, r.n from jsonb_to_recordset(${sql.jsonb(rows)}) as r(business_id uuid, status text, n bigint)
-    on conflict (business_id, status) do update set n = ${t('order_counts')}.n + excluded.n`);
+  const live = <T extends { n: number }>(m: Map<string, T>) => [...m.values()].filter((r) => r.n !== 0);
+  if (live(counts).length > 0) {
+    await tx.query(write`
+      insert into ${t('order_counts')} (business_id, status, n)
+      select r.business_id, r.status, r.n from jsonb_to_recordset(${sql.jsonb(live(counts))}) as r(business_id uuid, status text, n bigint)
+      on conflict (business_id, status) do update set n = ${t('order_counts')}.n + excluded.n`);
+  }
+  if (live(days).length > 0) {
+    await tx.query(write`
+      insert into ${t('order_day_status')} (business_id, day, status, n)
+      select r.business_id, r.day, r.status, r.n from jsonb_to_recordset(${sql.jsonb(live(days))}) as r(business_id uuid, day date, status text, n bigint)
+      on conflict (business_id, day, status) do update set n = ${t('order_day_status')}.n + excluded.n`);
+  }
+  if (live(hours).length > 0) {
+    await tx.query(write`
+      insert into ${t('order_day_hours')} (business_id, day, hour, n)
+      select r.business_id, r.day, r.hour, r.n from jsonb_to_recordset(${sql.jsonb(live(hours))}) as r(business_id uuid, day date, hour smallint, n bigint)
+      on conflict (business_id, day, hour) do update set n = ${t('order_day_hours')}.n + excluded.n`);
+  }
 }
 
 const erasedRow = z.object({
@@ -53,9 +82,19 @@ const SEARCH_TEXT = sql.fragment`lower(concat_ws(' ', customer_name, customer_ph
 
 export const ordersProjection: Projection = {
   name: 'orders',
-  eventTypes: ['OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased', ...PAYMENT_EVENT_TYPES, 'OrderChangeRequested'],
-  tables: ['orders', 'order_items', 'order_status_history', 'order_counts', 'payment_proofs'],
+  eventTypes: ['BusinessRegistered', 'BusinessUpdated', 'OrderPlaced', 'OrderUpdated', 'StatusChanged', 'StatusChangeUndone', 'MessageSent', 'CustomerErased', ...PAYMENT_EVENT_TYPES, 'OrderChangeRequested'],
+  tables: ['orders', 'order_items', 'order_status_history', 'order_counts', 'order_day_status', 'order_day_hours', 'order_zones', 'payment_proofs'],
   async apply({ tx, t, touch }, events) {
+    // Zones first: a business registered in this batch is known before its first order is counted.
+    const zones = new Map<string, string>();
+    for (const e of events) if (e.type === 'BusinessRegistered' || e.type === 'BusinessUpdated') zones.set(e.data.businessId, timezoneForCountry(e.data.country));
+    if (zones.size > 0) {
+      const rows = [...zones].map(([business_id, timezone]) => ({ business_id, timezone }));
+      await tx.query(write`
+        insert into ${t('order_zones')} (business_id, timezone)
+        select r.business_id, r.timezone from jsonb_to_recordset(${sql.jsonb(rows)}) as r(business_id uuid, timezone text)
+        on conflict (business_id) do update set timezone = excluded.timezone`);
+    }
     const ids = [...new Set(events.flatMap((e) => ('orderId' in e.data && typeof e.data.orderId === 'string' ? [e.data.orderId] : [])))];
     const before = await statuses(tx, t, ids);
 

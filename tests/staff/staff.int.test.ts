@@ -136,13 +136,15 @@ t.test('rider: sees only the orders assigned to them and marks them delivered', 
 });
 
 t.test('row-level security follows the membership', async (t) => {
-  const count = (ids: string[], userId?: string) =>
-    withTenant(rt.pool, ids, (db) => db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*)::int as n from orders`), { userId });
+  const count = (ids: string[], userId?: string, role: 'tenant' | 'rider' = 'tenant') =>
+    withTenant(rt.pool, ids, (db) => db.oneFirst(sql.type(z.object({ n: z.coerce.number() }))`select count(*)::int as n from orders`), { userId, role });
   t.equal(await count([A.businessId], owner.id), 2, 'the owner sees their business');
   t.equal(await count([A.businessId, E.businessId], owner.id), 2, "asking for another tenant's business adds nothing");
   t.equal(await count([E.businessId], owner.id), 0, 'business A cannot see B');
   t.equal(await count([A.businessId], staff.id), 2, 'staff see the business');
-  t.equal(await count([A.businessId], rider.id), 1, 'a rider sees only their assigned order');
+  t.equal(await count([A.businessId], rider.id, 'rider'), 1, 'a rider (reading as novi_rider) sees only their assigned order');
+  t.equal(await count([A.businessId], rider.id), 0, 'and nothing as a merchant');
+  t.equal(await count([A.businessId], owner.id, 'rider'), 0, 'the owner reading as a rider has nothing assigned');
   t.equal(await count([A.businessId], stranger.id), 0, 'a stranger naming the business sees nothing');
   const theirs = await withTenant(rt.pool, [A.businessId], (db) => db.anyFirst(sql.type(z.object({ id: z.string() }))`select id from orders where business_id = ${E.businessId}`), { userId: owner.id });
   t.same(theirs, [], 'even a query for B by id');

@@ -540,10 +540,11 @@ export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | 
         from daily_sales d join businesses b on b.id = d.business_id
        where ${inScope(scope, 'd.business_id')} and d.day between ${from}::date and ${to}::date
        group by d.day, b.currency`);
+    // From the per-day counters the orders projection keeps (sql/023), not from every order of the range.
     const statuses = await db.any(sql.type(z.object({ status: z.string(), count: num }))`
-      select o.status, count(*) as count from orders o join businesses b on b.id = o.business_id
-       where ${scoped} and ${placedInRange}
-       group by o.status order by count desc, o.status`);
+      select status, sum(n) as count from order_day_status
+       where ${where} and day between ${from}::date and ${to}::date
+       group by status having sum(n) > 0 order by count desc, status`);
     // Top products of non-cancelled orders, per currency (ten each), keyed as product_sales is (sku, else the name).
     const top = await db.any(sql.type(z.object({ currency: z.string(), name: z.string(), quantity: num, revenue: num, orders: num }))`
       select currency, name, quantity, revenue, orders from (
@@ -554,13 +555,11 @@ export async function analytics(rt: Runtime, scope: Scope, q: { from?: string | 
          where ${scoped} and o.status <> 'cancelled' and ${placedInRange}
          group by b.currency, coalesce(i.sku, 'name:' || lower(btrim(i.name)))
       ) x where rank <= 10 order by currency, revenue desc, quantity desc`);
-    // Every order placed in the range, by local hour of placement (as hourly_orders counts them).
+    // Every order placed in the range, by local hour of placement (order_day_hours, kept by the orders projection).
     const hours = await db.any(sql.type(z.object({ hour: num, orders: num }))`
-      select h.hour, count(o.hour) as orders
+      select h.hour, coalesce(sum(d.n), 0) as orders
         from generate_series(0, 23) as h(hour)
-        left join (select extract(hour from o.created_at at time zone b.timezone)::int as hour
-                     from orders o join businesses b on b.id = o.business_id
-                    where ${scoped} and ${placedInRange}) o on o.hour = h.hour
+        left join order_day_hours d on d.hour = h.hour and ${where} and d.day between ${from}::date and ${to}::date
        group by h.hour order by h.hour`);
     const customers = await db.one(sql.type(z.object({ total: num, repeat: num }))`
       select count(*) as total, count(*) filter (where order_count > 1) as repeat from customers where ${where}`);

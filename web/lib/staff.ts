@@ -124,9 +124,9 @@ export interface DeliveryJson {
 }
 
 /**
- * The orders assigned to a rider, open ones first. Read as novi_tenant naming the rider and no
- * business: row-level security (sql/019, `rider_rows`) lets through only the orders assigned to
- * them in businesses where they are a rider now, whatever this query asks for.
+ * The orders assigned to a rider, open ones first. Read as novi_rider naming the rider: row-level
+ * security (sql/019 `rider_rows`, a novi_rider policy since sql/023) lets through only the orders
+ * assigned to them in businesses where they are a rider now, whatever this query asks for.
  */
 export async function riderDeliveries(rt: Runtime, user: AuthUser): Promise<DeliveryJson[]> {
   const rows = await withTenant(
@@ -138,7 +138,7 @@ export async function riderDeliveries(rt: Runtime, user: AuthUser): Promise<Deli
         select ${ORDER_COLUMNS} from orders
          order by (status in ('delivered', 'cancelled')), created_at desc limit 200`);
     },
-    { userId: user.id },
+    { userId: user.id, role: 'rider' },
   );
   const names = new Map(
     (await rt.pool.any(sql.type(z.object({ id: z.string(), name: z.string() }))`
