@@ -95,14 +95,13 @@ export function num(n: number, opts: Intl.NumberFormatOptions = {}): string {
   return new Intl.NumberFormat(current().locale, { maximumFractionDigits: 2, ...opts }).format(n);
 }
 
-/** Money for the business's country: its symbol and separators; whole amounts without decimals. */
+/** Money for the business's country: its symbol, separators and the currency's decimals (like receipts). */
 export function money(amount: number | null, currency: string | null): string {
   if (amount === null) return '—';
   const { locale } = current();
   if (!currency) return num(amount);
-  const whole = Number.isInteger(amount);
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) }).format(amount);
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
   } catch {
     return `${currency} ${num(amount)}`;
   }
@@ -128,3 +127,6 @@ export function dateOnly(iso: string | Date | null, timeZone?: string | null): s
   if (Number.isNaN(d.getTime())) return '—';
   return new Intl.DateTimeFormat(current().locale, { dateStyle: 'medium', timeZone: timeZone ?? current().timeZone }).format(d);
 }
+
+/** The plural category of a count in the current language ('one', 'other', …). */
+export const plural = (n: number): Intl.LDMLPluralRule => new Intl.PluralRules(current().lang).select(n);

@@ -36,7 +36,10 @@ const NAV: Array<[string, MessageKey]> = [
 ];
 
 /** The strings static scripts show (web/static/*.js read them from <body data-i18n>). */
-const SCRIPT_KEYS: MessageKey[] = ['chart.orders', 'chart.revenue', 'chart.revenueIn', 'dash.alertsOn', 'dash.alertsOff', 'dash.newOrder'];
+const SCRIPT_KEYS: MessageKey[] = [
+  'chart.orders', 'chart.revenue', 'chart.revenueIn', 'chart.day', 'chart.hour', 'chart.product', 'orders.colStatus', 'dash.alertsOn', 'dash.alertsOff', 'dash.newOrder',
+  'status.pending', 'status.confirmed', 'status.processing', 'status.out_for_delivery', 'status.delivered', 'status.cancelled', 'status.needs_review',
+];
 const scriptStrings = (): string => JSON.stringify(Object.fromEntries(SCRIPT_KEYS.map((k) => [k, t(k)])));
 
 /** The account menu: who is signed in, the UI language (POST /account/language), sign out. */
