@@ -261,6 +261,40 @@ export const en = {
   'group.sales': 'sales',
   'group.delivery': 'delivery',
   'group.admin': 'admin',
+
+  // WhatsApp session and Try it (web/views/whatsapp.tsx)
+  'wa.session': 'WhatsApp session',
+  'wa.state': 'State:',
+  'wa.via': ' via {transport}',
+  'wa.connected': 'Connected. Messages in your linked groups become orders.',
+  'wa.connectedAs': 'Connected as {phone}. Messages in your linked groups become orders.',
+  'wa.qrAlt': 'WhatsApp QR code',
+  'wa.qrHelp': 'Open WhatsApp → Linked devices → Link a device, and scan this code.',
+  'wa.lastSeen': 'Last seen {at}',
+  'wa.logoutConfirm': 'Log out of WhatsApp?',
+  'wa.logout': 'Log out',
+  'wa.link': 'Link WhatsApp',
+  'wa.simulator': 'Start simulator',
+  'wa.messages': 'Messages',
+  'wa.someone': 'someone',
+  'wa.outcomeStatus': 'status',
+  'wa.outcomeOrder': 'order',
+  'wa.processing': 'processing…',
+  'wa.replies': 'Bot replies',
+  'wa.tryIt': 'Try it',
+  'wa.tryHelp': 'Write a message as a customer in one of your groups, or in a direct chat with your number; the simulator delivers it like WhatsApp would.',
+  'wa.addGroupFirst': 'Add a sales group on the',
+  'wa.addGroupTail': 'page first, or turn on direct orders.',
+  'wa.chat': 'Chat',
+  'wa.direct': 'Direct chat (customer → your number)',
+  'wa.customerName': 'Customer name',
+  'wa.customerPhone': 'Customer phone',
+  'wa.message': 'Message',
+  'wa.send': 'Send as customer',
+
+  // WhatsApp list (web/routes/whatsapp.tsx)
+  'wa.createFirst': 'Create a business',
+  'wa.createFirstTail': 'first.',
 };
 
 export type Messages = { readonly [K in keyof typeof en]: string };
