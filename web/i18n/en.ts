@@ -461,6 +461,9 @@ export const en = {
   'setup.adminAlerts': 'Announce each new order in the admin groups',
   'setup.reviewQuestion': 'Ask the customer for a review after delivery',
   'setup.save': 'Save',
+
+  // Receipt page chrome (web/views/receipt.tsx; the slip itself uses RECEIPT_LABELS)
+  'receipt.print': 'Print',
 };
 
 export type Messages = { readonly [K in keyof typeof en]: string };

@@ -454,4 +454,7 @@ export const es: Messages = {
   'setup.adminAlerts': 'Anunciar cada pedido nuevo en los grupos de administración',
   'setup.reviewQuestion': 'Pedir una reseña al cliente después de la entrega',
   'setup.save': 'Guardar',
+
+  // Receipt page chrome (web/views/receipt.tsx; the slip itself uses RECEIPT_LABELS)
+  'receipt.print': 'Imprimir',
 };

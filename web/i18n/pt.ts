@@ -454,4 +454,7 @@ export const pt: Messages = {
   'setup.adminAlerts': 'Anunciar cada novo pedido nos grupos de administração',
   'setup.reviewQuestion': 'Pedir uma avaliação ao cliente depois da entrega',
   'setup.save': 'Salvar',
+
+  // Receipt page chrome (web/views/receipt.tsx; the slip itself uses RECEIPT_LABELS)
+  'receipt.print': 'Imprimir',
 };
