@@ -464,6 +464,15 @@ export const en = {
 
   // Receipt page chrome (web/views/receipt.tsx; the slip itself uses RECEIPT_LABELS)
   'receipt.print': 'Print',
+
+  // Admin shell (web/views/admin/layout.tsx)
+  'admin.system': 'System',
+  'admin.users': 'Users',
+  'admin.orders': 'All orders',
+  'admin.events': 'Events',
+  'admin.parked': 'Parked',
+  'admin.admins': 'Admins',
+  'admin.brand': 'admin',
 };
 
 export type Messages = { readonly [K in keyof typeof en]: string };

@@ -457,4 +457,13 @@ export const es: Messages = {
 
   // Receipt page chrome (web/views/receipt.tsx; the slip itself uses RECEIPT_LABELS)
   'receipt.print': 'Imprimir',
+
+  // Admin shell (web/views/admin/layout.tsx)
+  'admin.system': 'Sistema',
+  'admin.users': 'Usuarios',
+  'admin.orders': 'Todos los pedidos',
+  'admin.events': 'Eventos',
+  'admin.parked': 'Apartados',
+  'admin.admins': 'Administradores',
+  'admin.brand': 'admin',
 };

@@ -457,4 +457,13 @@ export const pt: Messages = {
 
   // Receipt page chrome (web/views/receipt.tsx; the slip itself uses RECEIPT_LABELS)
   'receipt.print': 'Imprimir',
+
+  // Admin shell (web/views/admin/layout.tsx)
+  'admin.system': 'Sistema',
+  'admin.users': 'Usuários',
+  'admin.orders': 'Todos os pedidos',
+  'admin.events': 'Eventos',
+  'admin.parked': 'Retidos',
+  'admin.admins': 'Administradores',
+  'admin.brand': 'admin',
 };
