@@ -502,6 +502,21 @@ export const en = {
   'adm.create': 'Create admin',
   'userRole.merchant': 'merchant',
   'userRole.admin': 'admin',
+
+  // Admin parked events (web/views/admin/parked.tsx)
+  'park.position': '{type} · position {position} · ',
+  'park.parked': 'parked {at} · {attempts} attempt(s)',
+  'park.data': 'Event data',
+  'park.retry': 'Retry',
+  'park.reason': 'Reason',
+  'park.reasonHint': 'why this event may be skipped',
+  'park.never': '{subscriber} will never apply this event',
+  'park.skip': 'Skip',
+  'park.title': 'Parked events',
+  'park.help': 'An event a projection or reactor could not handle for a reason that is not transient waits here with its error; everything else goes on. Later events of its stream wait behind it ({behind}) and run again, in order, when it is retried after a fix or skipped.',
+  'park.openOnly': 'Open only',
+  'park.includeAll': 'Include resolved and skipped',
+  'park.nothing': 'Nothing is parked.',
 };
 
 export type Messages = { readonly [K in keyof typeof en]: string };

@@ -355,7 +355,7 @@ export const es: Messages = {
   // Review settings and learned aliases (web/routes/review.tsx)
   'rs.title': 'Cola de revisión',
   'rs.heading': '{business}: cola de revisión y alias aprendidos',
-  'rs.threshold': 'Aceptar solos los pedidos de los que el lector está al menos así de seguro (0,5–1,0)',
+  'rs.threshold': 'Aceptar automáticamente los pedidos de los que el lector esté al menos así de seguro (0,5–1,0)',
   'rs.below': 'Por debajo',
   'rs.hold': 'Retener: ningún mensaje al cliente hasta que yo acepte',
   'rs.ask': 'Preguntar: el bot pide al cliente que confirme ("¿Quisiste decir 2 × …?")',
@@ -495,4 +495,19 @@ export const es: Messages = {
   'adm.create': 'Crear administrador',
   'userRole.merchant': 'comerciante',
   'userRole.admin': 'admin',
+
+  // Admin parked events (web/views/admin/parked.tsx)
+  'park.position': '{type} · posición {position} · ',
+  'park.parked': 'apartado {at} · {attempts} intento(s)',
+  'park.data': 'Datos del evento',
+  'park.retry': 'Reintentar',
+  'park.reason': 'Motivo',
+  'park.reasonHint': 'por qué se puede omitir este evento',
+  'park.never': '{subscriber} nunca aplicará este evento',
+  'park.skip': 'Omitir',
+  'park.title': 'Eventos apartados',
+  'park.help': 'Un evento que una proyección o un reactor no pudo procesar por un motivo no pasajero espera aquí con su error; todo lo demás sigue. Los eventos posteriores de su flujo esperan detrás ({behind}) y vuelven a correr, en orden, cuando se reintenta tras un arreglo o se omite.',
+  'park.openOnly': 'Solo abiertos',
+  'park.includeAll': 'Incluir resueltos y omitidos',
+  'park.nothing': 'No hay nada apartado.',
 };

@@ -495,4 +495,19 @@ export const pt: Messages = {
   'adm.create': 'Criar administrador',
   'userRole.merchant': 'lojista',
   'userRole.admin': 'admin',
+
+  // Admin parked events (web/views/admin/parked.tsx)
+  'park.position': '{type} · posição {position} · ',
+  'park.parked': 'retido {at} · {attempts} tentativa(s)',
+  'park.data': 'Dados do evento',
+  'park.retry': 'Tentar de novo',
+  'park.reason': 'Motivo',
+  'park.reasonHint': 'por que este evento pode ser pulado',
+  'park.never': '{subscriber} nunca vai aplicar este evento',
+  'park.skip': 'Pular',
+  'park.title': 'Eventos retidos',
+  'park.help': 'Um evento que uma projeção ou um reator não conseguiu processar por um motivo não passageiro espera aqui com o seu erro; todo o resto continua. Os eventos seguintes do mesmo fluxo esperam atrás dele ({behind}) e rodam de novo, em ordem, quando ele é repetido depois de uma correção ou pulado.',
+  'park.openOnly': 'Só abertos',
+  'park.includeAll': 'Incluir resolvidos e pulados',
+  'park.nothing': 'Nada retido.',
 };
