@@ -517,6 +517,27 @@ export const en = {
   'park.openOnly': 'Open only',
   'park.includeAll': 'Include resolved and skipped',
   'park.nothing': 'Nothing is parked.',
+
+  // Admin event timeline (web/views/admin/events.tsx)
+  'ev.orderTimeline': 'order timeline',
+  'ev.sessionTimeline': 'session timeline',
+  'ev.businessTimeline': 'business timeline',
+  'ev.stream': 'Stream',
+  'ev.actor': 'Actor',
+  'ev.correlation': 'Correlation',
+  'ev.causation': 'Causation',
+  'ev.eventId': 'Event id',
+  'ev.recorded': 'Recorded',
+  'ev.data': 'Data',
+  'ev.none': 'No events.',
+  'ev.older': 'Older →',
+  'ev.type': 'Type',
+  'ev.tenant': 'Business (tenant id)',
+  'ev.correlationId': 'Correlation id',
+  'ev.from': 'From',
+  'ev.to': 'To',
+  'ev.timeHint': '2025-01-31 or ISO time',
+  'ev.filter': 'Filter',
 };
 
 export type Messages = { readonly [K in keyof typeof en]: string };
