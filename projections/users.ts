@@ -3,7 +3,7 @@ import { write, type Projection } from './shared.ts';
 
 export const usersProjection: Projection = {
   name: 'users',
-  eventTypes: ['UserRegistered', 'UserDeactivated', 'UserReactivated', 'UserRoleGranted'],
+  eventTypes: ['UserRegistered', 'UserDeactivated', 'UserReactivated', 'UserRoleGranted', 'UserLanguageSet'],
   tables: ['users'],
   async apply({ tx, t }, events) {
     for (const e of events) {
@@ -24,6 +24,9 @@ export const usersProjection: Projection = {
           break;
         case 'UserRoleGranted':
           await tx.query(write`update ${t('users')} set role = ${e.data.role}, updated_at = ${at} where id = ${e.data.userId}`);
+          break;
+        case 'UserLanguageSet':
+          await tx.query(write`update ${t('users')} set language = ${e.data.language}, updated_at = ${at} where id = ${e.data.userId}`);
           break;
         default:
           break;

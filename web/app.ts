@@ -25,6 +25,8 @@ import { wsRoutes } from './ws.tsx';
 import { apiKeyAuth } from './auth/api-keys.ts';
 import { docsPlugin } from './docs.tsx';
 import { integrationRoutes } from './routes/integrations.tsx';
+import { i18nResolver, i18nRouteScope } from './i18n/plugin.ts';
+import { accountRoutes } from './routes/account.ts';
 
 export interface AppOptions {
   /** Logger for Fastify; defaults to the runtime's. */
@@ -116,11 +118,14 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await app.register(fastifyStatic, { root: join(modules, 'htmx.org', 'dist'), prefix: '/vendor/htmx/', decorateReply: false });
   await app.register(fastifyStatic, { root: join(modules, 'uplot', 'dist'), prefix: '/vendor/uplot/', decorateReply: false });
 
+  i18nRouteScope(app);
   registerErrorHandler(app);
   docsPlugin(app);
   await healthRoutes(app, rt);
   await authPlugin(app, rt);
   apiKeyAuth(app, rt, options.apiKeyRateLimit ?? { perKeyPerMinute: 600, failuresPerMinute: 20 });
+  i18nResolver(app);
+  await accountRoutes(app, rt);
   await authRoutes(app, rt, { loginRateLimit: options.loginRateLimit ?? 10, registerRateLimit: options.registerRateLimit ?? 10, ...(options.signInLock ? { signInLock: options.signInLock } : {}) });
   await dashboardRoutes(app, rt);
   await (await import('./routes/manual-orders.tsx')).manualOrderRoutes(app, rt);

@@ -3,6 +3,7 @@
 // role permits (HTML OOB fragments for htmx pages, or the JSON payload with ?format=json): a rider
 // hears only of the orders assigned to them, and a member whose role changes or who is removed has
 // their sockets closed (4403) the moment the projection records it.
+import { makeI18n, store as i18nStore, type I18n } from './i18n/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { updatesFeed } from './lib/updates.ts';
 import { z } from 'zod';
@@ -38,6 +39,8 @@ interface Client {
   user: AuthUser;
   json: boolean;
   csrf: string;
+  /** The language the socket's page was opened in: live fragments are rendered in it. */
+  i18n: I18n;
   /** The user's memberships when the socket opened. */
   roles: Promise<ReadonlyMap<string, MemberRole>>;
 }
@@ -59,7 +62,11 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     return map;
   }
 
-  async function fragments(c: Client, u: Update, role: MemberRole): Promise<string> {
+  function fragments(c: Client, u: Update, role: MemberRole): Promise<string> {
+    return i18nStore.run(c.i18n, () => fragmentsIn(c, u, role));
+  }
+
+  async function fragmentsIn(c: Client, u: Update, role: MemberRole): Promise<string> {
     const scope = await userScope(rt, c.user);
     const parts: string[] = [];
     if (u.type === 'order' && u.orderId) {
@@ -146,7 +153,7 @@ export async function wsRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
         select business_id, role from memberships where user_id = ${user.id} union select id, 'owner' from businesses where owner_id = ${user.id}`)
       .then((rows) => new Map(rows.map((r) => [r.business_id, r.role])))
       .catch(() => new Map<string, MemberRole>());
-    const client: Client = { socket, user, json: q.success && q.data.format === 'json', csrf: req.csrfToken, roles };
+    const client: Client = { socket, user, json: q.success && q.data.format === 'json', csrf: req.csrfToken, i18n: req.i18n ?? makeI18n('en'), roles };
     clients.add(client);
     socket.on('close', () => clients.delete(client));
     // Incoming messages are ignored: the channel is server → browser only.

@@ -1,6 +1,6 @@
 // Account commands: their zod schemas and the pure decide over the user stream's state.
 import { z } from 'zod';
-import { e164, userRole, uuid, type NoviEventOf } from '../events/catalog.ts';
+import { e164, language, userRole, uuid, type NoviEventOf } from '../events/catalog.ts';
 import type { Command } from '../shared/command-handler.ts';
 import { Conflict, Forbidden, IllegalState, NotFound, ValidationError } from '../shared/errors.ts';
 import type { UserEvent, UserState } from './user.ts';
@@ -30,6 +30,7 @@ export const accountCommandSchemas = {
   DeactivateUser: z.object({ userId: uuid, by: z.string().min(1) }),
   ReactivateUser: z.object({ userId: uuid, by: z.string().min(1) }),
   GrantRole: z.object({ userId: uuid, role: userRole, by: z.string().min(1) }),
+  SetLanguage: z.object({ userId: uuid, language }),
 } as const;
 
 type Data<K extends keyof typeof accountCommandSchemas> = z.output<(typeof accountCommandSchemas)[K]>;
@@ -37,7 +38,8 @@ export type RegisterUser = Command<'RegisterUser', Data<'RegisterUser'>>;
 export type DeactivateUser = Command<'DeactivateUser', Data<'DeactivateUser'>>;
 export type ReactivateUser = Command<'ReactivateUser', Data<'ReactivateUser'>>;
 export type GrantRole = Command<'GrantRole', Data<'GrantRole'>>;
-export type AccountCommand = RegisterUser | DeactivateUser | ReactivateUser | GrantRole;
+export type SetLanguage = Command<'SetLanguage', Data<'SetLanguage'>>;
+export type AccountCommand = RegisterUser | DeactivateUser | ReactivateUser | GrantRole | SetLanguage;
 
 type Registered = Extract<UserState, { kind: 'registered' }>;
 
@@ -66,6 +68,10 @@ export function decideAccount(command: AccountCommand, state: UserState): UserEv
       const user = registered(state, command.data.userId);
       if (user.role === command.data.role) throw new IllegalState(`User ${user.username} is already ${command.data.role}`);
       return [{ type: 'UserRoleGranted', data: { userId: user.userId, role: command.data.role, by: command.data.by } }];
+    }
+    case 'SetLanguage': {
+      const user = registered(state, command.data.userId);
+      return [{ type: 'UserLanguageSet', data: { userId: user.userId, language: command.data.language } }];
     }
     default: {
       const unhandled: never = command;

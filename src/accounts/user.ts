@@ -1,7 +1,7 @@
 // User stream (`user-<id>`): its events, its state and how events fold into it.
 import type { NoviEventOf, UserRole } from '../events/catalog.ts';
 
-export type UserEvent = NoviEventOf<'UserRegistered' | 'UserDeactivated' | 'UserReactivated' | 'UserRoleGranted'>;
+export type UserEvent = NoviEventOf<'UserRegistered' | 'UserDeactivated' | 'UserReactivated' | 'UserRoleGranted' | 'UserLanguageSet'>;
 
 export const userStreamId = (userId: string): string => `user-${userId}`;
 
@@ -23,6 +23,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return state.kind === 'registered' ? { ...state, active: true } : state;
     case 'UserRoleGranted':
       return state.kind === 'registered' ? { ...state, role: event.data.role } : state;
+    case 'UserLanguageSet':
+      return state;
     default: {
       const unhandled: never = event;
       void unhandled;

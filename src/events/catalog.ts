@@ -517,6 +517,9 @@ export const eventSchemas = {
     language: language.nullable(),
     offeredAt: isoTimestamp,
   }),
+  // user-<userId>
+  /** The web UI's language the user chose in the account menu (web/i18n). */
+  UserLanguageSet: z.object({ userId: uuid, language }),
 } as const;
 
 export type EventSchemas = typeof eventSchemas;
@@ -583,6 +586,7 @@ export const EVENT_SCHEMA_VERSION: { readonly [T in NoviEventType]: number } = {
   ProductAliasForgotten: 1,
   GroupUnlinked: 1,
   NotificationSettingsSet: 1,
+  UserLanguageSet: 1,
 };
 
 /** Old shape → next version's shape, keyed by type then by the version being upgraded. */

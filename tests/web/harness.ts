@@ -71,7 +71,7 @@ export function api(app: FastifyInstance, m: Merchant | null, method: 'GET' | 'P
 /** Places an order through the write side (as the intake reactor would) and waits for its row. */
 export async function placeOrder(
   rt: TestRuntime,
-  input: { businessId: string; groupId: string; customerName?: string; items?: Array<{ name: string; sku: string | null; quantity: number; unitPrice: number | null }>; text?: string },
+  input: { businessId: string; groupId: string; customerName?: string; currency?: string; items?: Array<{ name: string; sku: string | null; quantity: number; unitPrice: number | null }>; text?: string },
 ): Promise<string> {
   const orderId = newId();
   const metadata = { tenantId: input.businessId, actor: 'bot', correlationId: newId(), causationId: null, occurredAt: new Date().toISOString() };
@@ -93,7 +93,7 @@ export async function placeOrder(
         customer: { name: input.customerName ?? 'Bisi Adeyemi', phone: '+2348035550101', address: '14 Admiralty Way, Lekki' },
         items,
         totalAmount: items.reduce((a, i) => a + i.quantity * (i.unitPrice ?? 0), 0),
-        currency: 'NGN',
+        currency: input.currency ?? 'NGN',
         deliveryNotes: null,
         source: { messageId: `m-${orderId}`, text: input.text ?? '2 jollof rice please', sender: { name: input.customerName ?? 'Bisi', phone: '+2348035550101' }, receivedAt: new Date().toISOString() },
         parserVersion: 'test',

@@ -40,7 +40,7 @@ if (!chromiumInstalled()) {
     await page.screenshot({ path: 'tests/artifacts/manual-order-390.png', fullPage: true });
     await Promise.all([page.waitForURL(/\/orders\/[0-9a-f-]{36}$/), page.click('#manual-order-form button[type=submit]')]);
     t.match(await page.textContent('#order-detail h1'), 'Order #1001');
-    t.match(await page.textContent('.order-total'), 'NGN 6,500', 'items 5,500 + delivery 1,000');
+    t.match(await page.textContent('.order-total'), '₦6,500.00', 'items 5,500 + delivery 1,000 (Intl for NG)');
     t.match(await page.textContent('[data-payment-status]'), 'unpaid');
 
     await page.click('#record-payment >> xpath=.. >> summary');

@@ -4,12 +4,15 @@ import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser 
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
-import type { UserRole } from '../../src/events/catalog.ts';
+import { LANGUAGES, type Language, type UserRole } from '../../src/events/catalog.ts';
 
 export interface SessionUser {
   username: string;
   email: string;
   role: UserRole;
+  /** The UI language the user chose (null: the browser's), and the country of their first business. */
+  language: Language | null;
+  country: string | null;
 }
 
 declare module 'lucia' {
@@ -28,6 +31,8 @@ const sessionRow = z.object({
   email: z.string().nullable(),
   role: z.enum(['merchant', 'admin']),
   active: z.boolean(),
+  language: z.enum(LANGUAGES).nullable(),
+  country: z.string().nullable(),
 });
 
 const plainSession = z.object({ id: z.string(), user_id: z.string(), expires_at: z.coerce.date() });
@@ -40,7 +45,9 @@ export function createAdapter(rt: Runtime): Adapter {
       const row = await rt.pool.maybeOne(sql.type(sessionRow)`
         select s.id, s.user_id, s.expires_at,
                coalesce(u.username, a.username) as username, coalesce(u.email, a.email) as email,
-               coalesce(u.role, 'merchant') as role, coalesce(u.active, true) as active
+               coalesce(u.role, 'merchant') as role, coalesce(u.active, true) as active, u.language,
+               (select b.country from memberships m join businesses b on b.id = m.business_id
+                 where m.user_id = s.user_id order by m.founder desc, m.joined_at limit 1) as country
           from auth_sessions s
           left join users u on u.id = s.user_id
           left join account_names a on a.user_id = s.user_id
@@ -51,7 +58,7 @@ export function createAdapter(rt: Runtime): Adapter {
         await rt.pool.query(sql.unsafe`delete from auth_sessions where user_id = ${row.user_id}`);
         return [null, null];
       }
-      return [toSession(row), { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role } }];
+      return [toSession(row), { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role, language: row.language, country: row.country } }];
     },
     async getUserSessions(userId) {
       const rows = await rt.pool.any(sql.type(plainSession)`select id, user_id, expires_at from auth_sessions where user_id = ${userId}`);
@@ -81,7 +88,7 @@ export function createLucia(rt: Runtime) {
   return new Lucia(createAdapter(rt), {
     sessionExpiresIn: new TimeSpan(30, 'd'),
     sessionCookie: { name: 'novi_session', attributes: { secure: rt.config.env === 'production', sameSite: 'lax' } },
-    getUserAttributes: (a) => ({ username: a.username, email: a.email, role: a.role }),
+    getUserAttributes: (a) => ({ username: a.username, email: a.email, role: a.role, language: a.language, country: a.country }),
   });
 }
 

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from 'lucia';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
-import type { UserRole } from '../../src/events/catalog.ts';
+import type { Language, UserRole } from '../../src/events/catalog.ts';
 import { Forbidden } from '../../src/shared/errors.ts';
 import { Unauthorized } from '../lib/errors.ts';
 import { createLucia, type NoviLucia } from './lucia.ts';
@@ -15,6 +15,9 @@ export interface AuthUser {
   username: string;
   email: string;
   role: UserRole;
+  /** The UI language the user chose (UserLanguageSet), and their first business's country (web/i18n). */
+  language?: Language | null;
+  country?: string | null;
   /** Set when the request carries a business's API key (web/auth/api-keys.ts): only that business, never admin. */
   apiKey?: { id: string; businessId: string };
 }
@@ -110,7 +113,7 @@ export async function authPlugin(app: FastifyInstance, rt: Runtime): Promise<voi
     if (sessionId) {
       const { session, user } = await app.lucia.validateSession(sessionId);
       if (session && user) {
-        req.user = { id: user.id, username: user.username, email: user.email, role: user.role };
+        req.user = { id: user.id, username: user.username, email: user.email, role: user.role, language: user.language, country: user.country };
         req.authSession = session;
         if (session.fresh) setSessionCookie(app, reply, session.id);
       } else {

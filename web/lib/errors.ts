@@ -6,6 +6,7 @@ import { ZodError } from 'zod';
 import { DomainError, ValidationError, toProblem } from '../../src/shared/errors.ts';
 import { isHtmx, sendHtml, wantsJson } from './http.ts';
 import { ErrorPage, ErrorFragment } from '../views/layout.tsx';
+import { makeI18n, store } from '../i18n/index.ts';
 
 export class Unauthorized extends DomainError {
   readonly code: string = 'UNAUTHORIZED';
@@ -71,9 +72,9 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, p: Problem
   }
   if (isHtmx(req)) {
     reply.header('HX-Retarget', '#flash').header('HX-Reswap', 'innerHTML');
-    return sendHtml(reply, ErrorFragment({ message: p.message, status: p.status }), p.status);
+    return sendHtml(reply, store.run(req.i18n ?? makeI18n('en'), () => ErrorFragment({ message: p.message, status: p.status })), p.status);
   }
-  return sendHtml(reply, ErrorPage({ message: p.message, status: p.status, user: req.user }), p.status);
+  return sendHtml(reply, store.run(req.i18n ?? makeI18n('en'), () => ErrorPage({ message: p.message, status: p.status, user: req.user })), p.status);
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {

@@ -1,5 +1,6 @@
 // /admin/admins: an admin creates another admin account from the UI (the CLI's `novi admin create`
 // does the same). Recorded as UserRegistered with role admin and the creating admin as its actor.
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -24,8 +25,8 @@ export async function adminStaffRoutes(app: FastifyInstance, rt: Runtime): Promi
     if (wantsJson(req)) return reply.send({ admins });
     return sendHtml(
       reply,
-      <AdminLayout title="Admins" user={user} csrf={req.csrfToken} active="/admin/admins">
-        <h1>Admins</h1>
+      <AdminLayout title={t('adm.admins')} user={user} csrf={req.csrfToken} active="/admin/admins">
+        <h1>{t('adm.admins')}</h1>
         <ul class="card">
           {admins.map((a) => (
             <li>
@@ -34,18 +35,18 @@ export async function adminStaffRoutes(app: FastifyInstance, rt: Runtime): Promi
           ))}
         </ul>
         <form method="post" action="/admin/admins" class="card stack" id="create-admin">
-          <h2>Create an admin</h2>
+          <h2>{t('adm.createAdmin')}</h2>
           <Csrf token={req.csrfToken} />
           <label>
-            Username <input name="username" required minlength="3" maxlength="50" autocomplete="off" />
+            {t('adm.username')} <input name="username" required minlength="3" maxlength="50" autocomplete="off" />
           </label>
           <label>
-            E-mail <input name="email" type="email" required maxlength="254" autocomplete="off" />
+            {t('adm.email')} <input name="email" type="email" required maxlength="254" autocomplete="off" />
           </label>
           <label>
-            Password <input name="password" type="password" required minlength="8" maxlength="200" autocomplete="new-password" />
+            {t('adm.password')} <input name="password" type="password" required minlength="8" maxlength="200" autocomplete="new-password" />
           </label>
-          <button type="submit">Create admin</button>
+          <button type="submit">{t('adm.create')}</button>
         </form>
       </AdminLayout>,
     );

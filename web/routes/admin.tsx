@@ -2,6 +2,7 @@
 // /admin/ws, users with deactivate/reactivate, all orders with the merchant list's filters, and
 // the audit timeline of every event (per order, business and WhatsApp session), and parked events
 // (retry, or skip with a recorded reason).
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { updatesFeed } from '../lib/updates.ts';
 import { FilterFields } from './orders.tsx';
@@ -101,7 +102,7 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
         if (wantsJson(req)) return reply.send(d);
         return sendHtml(
           reply,
-          <AdminLayout title="System" user={user} csrf={req.csrfToken} active="/admin/dashboard">
+          <AdminLayout title={t('admin.system')} user={user} csrf={req.csrfToken} active="/admin/dashboard">
             <AdminDashboard d={d} />
           </AdminLayout>,
         );
@@ -117,8 +118,8 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
         if (isHtmx(req) && req.headers['hx-target'] === 'users-results') return sendHtml(reply, table);
         return sendHtml(
           reply,
-          <AdminLayout title="Users" user={user} csrf={req.csrfToken} active="/admin/users">
-            <h1>Users</h1>
+          <AdminLayout title={t('admin.users')} user={user} csrf={req.csrfToken} active="/admin/users">
+            <h1>{t('admin.users')}</h1>
             <form class="filters" method="get" action="/admin/users" hx-get="/admin/users" hx-target="#users-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, search, change from:select">
               <label>
                 Search <input type="search" name="q" value={q.q ?? ''} placeholder="username or email" />
@@ -179,8 +180,8 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
         const query = Object.fromEntries(Object.entries({ ...filters, limit: String(limit) }).filter((e): e is [string, string] => typeof e[1] === 'string'));
         return sendHtml(
           reply,
-          <AdminLayout title="All orders" user={user} csrf={req.csrfToken} active="/admin/orders">
-            <h1>All orders</h1>
+          <AdminLayout title={t('admin.orders')} user={user} csrf={req.csrfToken} active="/admin/orders">
+            <h1>{t('admin.orders')}</h1>
             <form class="filters" method="get" action="/admin/orders">
               <label>
                 Search <input type="search" name="q" value={filters.q ?? ''} placeholder="customer, phone or item" />
@@ -276,7 +277,7 @@ export async function adminRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
         const rows = await Promise.all(list.map(parkedRow));
         return sendHtml(
           reply,
-          <AdminLayout title="Parked events" user={user} csrf={req.csrfToken} active="/admin/parked">
+          <AdminLayout title={t('park.title')} user={user} csrf={req.csrfToken} active="/admin/parked">
             <ParkedList rows={rows} csrf={req.csrfToken} all={q.all !== undefined} />
           </AdminLayout>,
         );

@@ -2,6 +2,7 @@
 // account_names (unique index) before UserRegistered is appended, so two sign-ups racing for a
 // name cannot both win. Sign-in is limited per client address (@fastify/rate-limit) and per
 // account name (web/auth/throttle.ts); registration per client address.
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'slonik';
 import { z } from 'zod';
@@ -76,9 +77,9 @@ async function signIn(app: FastifyInstance, req: FastifyRequest, reply: FastifyR
 function AuthPage(p: { mode: 'login' | 'register'; csrf: string; error?: string; values?: Record<string, string> }): JSX.Element {
   const login = p.mode === 'login';
   return (
-    <Layout title={login ? 'Sign in' : 'Sign up'} user={null} csrf={p.csrf}>
+    <Layout title={login ? t('auth.signIn') : t('auth.signUp')} user={null} csrf={p.csrf}>
       <section class="card narrow">
-        <h1>{login ? 'Sign in' : 'Create your Novi account'}</h1>
+        <h1>{login ? t('auth.signIn') : t('auth.createAccount')}</h1>
         {p.error ? (
           <div class="flash error" role="alert" safe>
             {p.error}
@@ -89,7 +90,7 @@ function AuthPage(p: { mode: 'login' | 'register'; csrf: string; error?: string;
         <form method="post" action={login ? '/auth/login' : '/auth/register'} class="stack">
           <Csrf token={p.csrf} />
           <label>
-            {login ? 'Username or email' : 'Username'}
+            {login ? t('auth.usernameOrEmail') : t('auth.username')}
             <input name="username" required autocomplete="username" value={p.values?.['username'] ?? ''} />
           </label>
           {login ? (
@@ -97,22 +98,22 @@ function AuthPage(p: { mode: 'login' | 'register'; csrf: string; error?: string;
           ) : (
             <>
               <label>
-                Email
+                {t('auth.email')}
                 <input name="email" type="email" required autocomplete="email" value={p.values?.['email'] ?? ''} />
               </label>
               <label>
-                Phone (optional, +234…)
+                {t('auth.phone')}
                 <input name="phone" type="tel" value={p.values?.['phone'] ?? ''} />
               </label>
             </>
           )}
           <label>
-            Password
+            {t('auth.password')}
             <input name="password" type="password" required minlength={login ? undefined : '8'} autocomplete={login ? 'current-password' : 'new-password'} />
           </label>
-          <button type="submit">{login ? 'Sign in' : 'Sign up'}</button>
+          <button type="submit">{login ? t('auth.signIn') : t('auth.signUp')}</button>
         </form>
-        <p>{login ? <a href="/register">No account yet? Sign up</a> : <a href="/login">Already registered? Sign in</a>}</p>
+        <p>{login ? <a href="/register">{t('auth.noAccount')}</a> : <a href="/login">{t('auth.haveAccount')}</a>}</p>
       </section>
     </Layout>
   );

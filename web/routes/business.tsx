@@ -1,4 +1,5 @@
 // Businesses (profile, country/currency), catalogs and WhatsApp groups, scoped to their owner.
+import { num, t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -127,15 +128,15 @@ export async function businessRoutes(app: FastifyInstance, rt: Runtime): Promise
     for (const b of businesses) catalogs.set(b.id, await getCatalog(rt, b.id));
     return sendHtml(
       reply,
-      <Layout title="Businesses" user={user} csrf={req.csrfToken} active="/business">
-        <h1>Businesses</h1>
+      <Layout title={t('biz.title')} user={user} csrf={req.csrfToken} active="/business">
+        <h1>{t('biz.title')}</h1>
         <>
           {businesses.map((b) => (
             <BusinessCard business={b} groups={groups.filter((g) => g.businessId === b.id)} catalog={catalogs.get(b.id) ?? []} csrf={req.csrfToken} />
           ))}
         </>
         <details class="card" open={businesses.length === 0}>
-          <summary>Add a business</summary>
+          <summary>{t('biz.add')}</summary>
           <BusinessForm action="/business" csrf={req.csrfToken} />
         </details>
       </Layout>,
@@ -340,16 +341,16 @@ function RidersForm(p: { group: GroupJson; csrf: string }): JSX.Element {
   const g = p.group;
   return (
     <details class="riders">
-      <summary safe>{g.riderPhones.length ? `Riders: ${g.riderPhones.join(', ')}` : 'Riders: anyone in the group may update statuses'}</summary>
+      <summary safe>{g.riderPhones.length ? t('biz.riders', { phones: g.riderPhones.join(', ') }) : t('biz.ridersAnyone')}</summary>
       <form method="post" action={`/groups/${g.id}/riders`} class="stack">
         <Csrf token={p.csrf} />
         <label>
-          {`Riders' phone numbers, one per line (at most ${MAX_RIDER_PHONES}). When listed, status messages in this group count only from these numbers; leave empty to accept anyone in the group.`}
+          {t('biz.ridersHelp', { max: MAX_RIDER_PHONES })}
           <textarea name="riderPhones" rows="3" placeholder="+2348031234567" safe>
             {g.riderPhones.join('\n')}
           </textarea>
         </label>
-        <button type="submit">Save riders</button>
+        <button type="submit">{t('biz.saveRiders')}</button>
       </form>
     </details>
   );
@@ -360,33 +361,33 @@ function GroupEditForm(p: { group: GroupJson; csrf: string }): JSX.Element {
   const g = p.group;
   return (
     <details class="group-edit">
-      <summary>Edit or unlink</summary>
+      <summary>{t('biz.editGroup')}</summary>
       <form method="post" action={`/groups/${g.id}/edit`} class="stack">
         <Csrf token={p.csrf} />
         <div class="grid2">
           <label>
-            Name <input name="name" required maxlength="120" value={g.name} />
+            {t('biz.name')} <input name="name" required maxlength="120" value={g.name} />
           </label>
           <label>
-            Type
+            {t('biz.type')}
             <select name="groupType">
-              {GROUP_TYPES.map((t) => (
-                <option value={t} selected={g.groupType === t}>
-                  {t}
+              {GROUP_TYPES.map((gt) => (
+                <option value={gt} selected={g.groupType === gt}>
+                  {t(`group.${gt}`)}
                 </option>
               ))}
             </select>
           </label>
         </div>
         <label>
-          WhatsApp chat id (empty: none) <input name="whatsappId" maxlength="300" value={g.whatsappId ?? ''} />
+          {t('biz.chatIdEmpty')} <input name="whatsappId" maxlength="300" value={g.whatsappId ?? ''} />
         </label>
-        <button type="submit">Save group</button>
+        <button type="submit">{t('biz.saveGroup')}</button>
       </form>
       <form method="post" action={`/groups/${g.id}/unlink`} class="inline">
         <Csrf token={p.csrf} />
         <button type="submit" class="danger" data-action="unlink">
-          Unlink group (its orders and messages stay)
+          {t('biz.unlink')}
         </button>
       </form>
     </details>
@@ -399,25 +400,25 @@ function BusinessForm(p: { action: string; csrf: string; b?: BusinessJson }): JS
     <form method="post" action={p.action} class="stack">
       <Csrf token={p.csrf} />
       <label>
-        Name <input name="name" required value={b?.name ?? ''} />
+        {t('biz.name')} <input name="name" required value={b?.name ?? ''} />
       </label>
       <label>
-        Description <input name="description" value={b?.description ?? ''} />
+        {t('biz.description')} <input name="description" value={b?.description ?? ''} />
       </label>
       <label>
-        Address <input name="address" value={b?.address ?? ''} />
+        {t('biz.address')} <input name="address" value={b?.address ?? ''} />
       </label>
       <div class="grid2">
         <label>
-          Phone <input name="phone" type="tel" placeholder="+234…" value={b?.phone ?? ''} />
+          {t('biz.phone')} <input name="phone" type="tel" placeholder="+234…" value={b?.phone ?? ''} />
         </label>
         <label>
-          Email <input name="email" type="email" value={b?.email ?? ''} />
+          {t('biz.email')} <input name="email" type="email" value={b?.email ?? ''} />
         </label>
       </div>
       <div class="grid2">
         <label>
-          Country
+          {t('biz.country')}
           <select name="country" required>
             {Object.keys(DEFAULT_CURRENCY_BY_COUNTRY).map((c) => (
               <option value={c} selected={(b?.country ?? 'NG') === c}>
@@ -427,10 +428,10 @@ function BusinessForm(p: { action: string; csrf: string; b?: BusinessJson }): JS
           </select>
         </label>
         <label>
-          Currency <input name="currency" maxlength="3" placeholder="from country" value={b?.currency ?? ''} />
+          {t('biz.currency')} <input name="currency" maxlength="3" placeholder={t('biz.fromCountry')} value={b?.currency ?? ''} />
         </label>
       </div>
-      <button type="submit">{b ? 'Save' : 'Create business'}</button>
+      <button type="submit">{b ? t('biz.save') : t('biz.create')}</button>
     </form>
   );
 }
@@ -443,41 +444,41 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <h2 safe>{b.name}</h2>
         <span class="muted" safe>{`${b.country} · ${b.currency}`}</span>
         <a href={`/business/${b.id}/whatsapp`} class="button">
-          WhatsApp &amp; Try it
+          {t('biz.whatsapp')}
         </a>
         <a href={`/business/${b.id}/integrations`} class="button">
-          Integrations
+          {t('biz.integrations')}
         </a>
         <a href={`/business/${b.id}/review`} class="button">
-          Review queue &amp; learned aliases
+          {t('biz.review')}
         </a>
         <a href={`/business/${b.id}/templates`} class="button">
-          Replies &amp; alerts
+          {t('biz.templates')}
         </a>
       </div>
       <details>
-        <summary>Edit profile</summary>
+        <summary>{t('biz.editProfile')}</summary>
         <BusinessForm action={`/business/${b.id}/edit`} csrf={p.csrf} b={b} />
       </details>
       <details>
-        <summary safe>{`Catalog (${p.catalog.length} products)`}</summary>
+        <summary safe>{t('biz.catalog', { count: num(p.catalog.length) })}</summary>
         <form method="post" action={`/business/${b.id}/catalog`} class="stack">
           <Csrf token={p.csrf} />
           <label>
-            One product per line: SKU | Name | Price | aliases, comma separated
+            {t('biz.catalogHelp')}
             <textarea name="catalog" rows="8" placeholder="JR | Jollof Rice | 2500 | jollof, rice" safe>
               {catalogText(p.catalog)}
             </textarea>
           </label>
-          <button type="submit">Save catalog</button>
+          <button type="submit">{t('biz.saveCatalog')}</button>
         </form>
       </details>
-      <h3>Groups</h3>
+      <h3>{t('biz.groups')}</h3>
       <ul class="groups">
         {p.groups.map((g) => (
           <li>
-            <strong safe>{g.name}</strong> <span class={`badge g-${g.groupType}`}>{g.groupType}</span>{' '}
-            <code class="muted" safe>{g.whatsappId ?? 'no chat linked'}</code>
+            <strong safe>{g.name}</strong> <span class={`badge g-${g.groupType}`}>{t(`group.${g.groupType}`)}</span>{' '}
+            <code class="muted" safe>{g.whatsappId ?? t('biz.noChat')}</code>
             {g.groupType === 'delivery' ? <RidersForm group={g} csrf={p.csrf} /> : ''}
             <GroupEditForm group={g} csrf={p.csrf} />
           </li>
@@ -488,24 +489,24 @@ function BusinessCard(p: { business: BusinessJson; groups: GroupJson[]; catalog:
         <input type="hidden" name="businessId" value={b.id} />
         <div class="grid2">
           <label>
-            Group name <input name="name" required />
+            {t('biz.groupName')} <input name="name" required />
           </label>
           <label>
-            Type
+            {t('biz.type')}
             <select name="groupType">
-              {GROUP_TYPES.map((t) => (
-                <option value={t}>{t}</option>
+              {GROUP_TYPES.map((gt) => (
+                <option value={gt}>{t(`group.${gt}`)}</option>
               ))}
             </select>
           </label>
         </div>
         <label>
-          WhatsApp chat id (optional) <input name="whatsappId" placeholder="1203630…@g.us" />
+          {t('biz.chatIdOptional')} <input name="whatsappId" placeholder="1203630…@g.us" />
         </label>
-        <button type="submit">Add group</button>
+        <button type="submit">{t('biz.addGroup')}</button>
       </form>
       <p class="muted">
-        Or <a href={`/business/${b.id}/whatsapp#chats`}>pick a group from your WhatsApp chats</a> once WhatsApp is linked.
+        {t('biz.or')} <a href={`/business/${b.id}/whatsapp#chats`}>{t('biz.pickChat')}</a> {t('biz.onceLinked')}
       </p>
     </section>
   );

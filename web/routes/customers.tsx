@@ -1,6 +1,7 @@
 // Customers: GET /customers (search by name or phone), GET /customers/:key (orders, totals, notes)
 // and POST /customers/:key/note (the merchant's note: SetCustomerNote → CustomerNoteSet);
 // GET/POST /customers/:key/erase and POST /api/customers/:key/erase (erasure, src/customers/erasure.ts).
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -51,7 +52,7 @@ export async function customerRoutes(app: FastifyInstance, rt: Runtime): Promise
     const businesses = await listBusinesses(rt, scope);
     return sendHtml(
       reply,
-      <Layout title="Customers" user={user} csrf={req.csrfToken} active="/customers">
+      <Layout title={t('cust.title')} user={user} csrf={req.csrfToken} active="/customers">
         <CustomerList customers={result.customers} businesses={businesses} q={f.q ?? ''} businessId={f.businessId} pagination={result.pagination} />
       </Layout>,
     );
@@ -65,7 +66,7 @@ export async function customerRoutes(app: FastifyInstance, rt: Runtime): Promise
     if (wantsJson(req)) return reply.send({ customer });
     return sendHtml(
       reply,
-      <Layout title={customer.name ?? customer.phone ?? 'Customer'} user={user} csrf={req.csrfToken} active="/customers">
+      <Layout title={customer.name ?? customer.phone ?? t('cust.fallbackTitle')} user={user} csrf={req.csrfToken} active="/customers">
         <CustomerPage customer={customer} csrf={req.csrfToken} />
       </Layout>,
     );
@@ -79,7 +80,7 @@ export async function customerRoutes(app: FastifyInstance, rt: Runtime): Promise
     const customer = await getCustomer(rt, await userScope(rt, user), key, q.businessId);
     return sendHtml(
       reply,
-      <Layout title="Erase customer" user={user} csrf={req.csrfToken} active="/customers">
+      <Layout title={t('cust.eraseTitleShort')} user={user} csrf={req.csrfToken} active="/customers">
         <CustomerErasePage customer={customer} businessId={q.businessId} csrf={req.csrfToken} />
       </Layout>,
     );

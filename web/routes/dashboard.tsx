@@ -1,4 +1,5 @@
 // GET /dashboard (KPIs, recent orders, charts) and GET /api/dashboard/analytics.
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -22,7 +23,7 @@ export async function dashboardRoutes(app: FastifyInstance, rt: Runtime): Promis
     return sendHtml(
       reply,
       <Layout
-        title="Dashboard"
+        title={t('dash.title')}
         user={user}
         csrf={req.csrfToken}
         active="/dashboard"

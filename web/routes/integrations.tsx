@@ -1,5 +1,6 @@
 // Integrations of a business: API keys (owner only, signed in: a key never makes keys) and
 // webhooks with their delivery log and "send test" (the owner, or that business's own API key).
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -56,7 +57,7 @@ export async function integrationRoutes(app: FastifyInstance, rt: Runtime): Prom
     reply.header('cache-control', 'no-store');
     return sendHtml(
       reply,
-      <Layout title={`Integrations · ${business.name}`} user={user} csrf={req.csrfToken} active="/business">
+      <Layout title={t('int.heading', { business: business.name })} user={user} csrf={req.csrfToken} active="/business">
         <IntegrationsPage business={business} keys={keys} webhooks={webhooks} csrf={req.csrfToken} newToken={extra.newToken} newSecret={extra.newSecret} />
       </Layout>,
       status,

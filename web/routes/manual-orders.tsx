@@ -2,6 +2,7 @@
 // shop. Catalog items take the catalog's price (never the form's); the customer comes from the
 // customers list or is new. Placed through src/orders/manual.ts: the same OrderPlaced and read
 // models as a WhatsApp order, with a manual source and the merchant as actor.
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -97,7 +98,7 @@ export async function manualOrderRoutes(app: FastifyInstance, rt: Runtime): Prom
     if (wantsJson(req)) return reply.send({ business: { id: business.id, name: business.name, currency: business.currency }, groups, catalog, customers });
     return sendHtml(
       reply,
-      <Layout title="New order" user={user} csrf={req.csrfToken} active="/orders">
+      <Layout title={t('mo.title')} user={user} csrf={req.csrfToken} active="/orders">
         <ManualOrderForm csrf={req.csrfToken} orderId={newId()} businesses={businesses} business={business} groups={groups} catalog={catalog} customers={customers} />
       </Layout>,
     );

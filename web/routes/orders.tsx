@@ -1,5 +1,6 @@
 // Orders: list with filters and pagination, detail with ETag, status moves and edits with
 // If-Match (412 when stale), and the streamed CSV/XLSX export.
+import { num, t } from '../i18n/index.ts';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -150,10 +151,10 @@ function OrdersResults(p: { orders: OrderJson[]; pagination: { page: number; pag
   const rest = p.orders.filter((o) => o.status !== 'needs_review');
   return (
     <div id="orders-results">
-      <p class="muted" safe>{`${p.pagination.total} orders`}</p>
+      <p class="muted" safe>{t('orders.count', { count: num(p.pagination.total) })}</p>
       {review.length ? (
         <section class="review-queue" id="review-queue">
-          <h2 safe>{`Needs review (${review.length})`}</h2>
+          <h2 safe>{t('orders.needsReview', { count: num(review.length) })}</h2>
           <table class="orders">
             <OrderTableHead />
             <tbody>
@@ -177,15 +178,15 @@ function OrdersResults(p: { orders: OrderJson[]; pagination: { page: number; pag
       <nav class="pager">
         {p.pagination.page > 1 ? (
           <a href={link(p.pagination.page - 1)} hx-get={link(p.pagination.page - 1)} hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true">
-            ← Newer
+            {t('orders.newer')}
           </a>
         ) : (
           ''
         )}
-        <span safe>{`Page ${p.pagination.page} of ${p.pagination.pages}`}</span>
+        <span safe>{t('orders.page', { page: num(p.pagination.page), pages: num(p.pagination.pages) })}</span>
         {p.pagination.page < p.pagination.pages ? (
           <a href={link(p.pagination.page + 1)} hx-get={link(p.pagination.page + 1)} hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true">
-            Older →
+            {t('orders.older')}
           </a>
         ) : (
           ''
@@ -200,9 +201,9 @@ export function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFi
   return (
     <>
       <label>
-        Status
+        {t('orders.status')}
         <select name="status">
-          <option value="">Any</option>
+          <option value="">{t('orders.any')}</option>
           {ORDER_STATUSES.map((s) => (
             <option value={s} selected={p.f.status === s}>
               {statusLabel(s)}
@@ -211,9 +212,9 @@ export function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFi
         </select>
       </label>
       <label>
-        Business
+        {t('orders.business')}
         <select name="businessId">
-          <option value="">All</option>
+          <option value="">{t('orders.all')}</option>
           {p.businesses.map((b) => (
             <option value={b.id} selected={p.f.businessId === b.id} safe>
               {b.name}
@@ -222,10 +223,10 @@ export function FilterFields(p: { businesses: BusinessJson[]; f: Partial<OrderFi
         </select>
       </label>
       <label>
-        From <input type="date" name="from" value={p.f.from ?? ''} />
+        {t('orders.from')} <input type="date" name="from" value={p.f.from ?? ''} />
       </label>
       <label>
-        To <input type="date" name="to" value={p.f.to ?? ''} />
+        {t('orders.to')} <input type="date" name="to" value={p.f.to ?? ''} />
       </label>
     </>
   );
@@ -273,17 +274,17 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     const businesses = await listBusinesses(rt, scope);
     return sendHtml(
       reply,
-      <Layout title="Orders" user={user} csrf={req.csrfToken} active="/orders">
-        <h1>Orders</h1>
+      <Layout title={t('orders.title')} user={user} csrf={req.csrfToken} active="/orders">
+        <h1>{t('orders.title')}</h1>
         <p>
-          <a href="/orders/new" class="button" id="new-order-link">New order</a>
+          <a href="/orders/new" class="button" id="new-order-link">{t('orders.new')}</a>
         </p>
         <form class="filters" method="get" action="/orders" hx-get="/orders" hx-target="#orders-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change from:select, search">
           <label>
-            Search <input type="search" name="q" value={filters.q ?? ''} placeholder="customer, phone or item" />
+            {t('orders.search')} <input type="search" name="q" value={filters.q ?? ''} placeholder={t('orders.searchHint')} />
           </label>
           <FilterFields businesses={businesses} f={filters} />
-          <button type="submit">Filter</button>
+          <button type="submit">{t('orders.filter')}</button>
         </form>
         {results}
       </Layout>,
@@ -302,9 +303,9 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     const catalog = order.status === 'needs_review' ? await getCatalog(rt, order.businessId) : [];
     return sendHtml(
       reply,
-      <Layout title={`Order #${order.number}`} user={user} csrf={req.csrfToken} active="/orders">
+      <Layout title={t('order.title', { number: String(order.number) })} user={user} csrf={req.csrfToken} active="/orders">
         <p>
-          <a href="/orders">← Orders</a>
+          <a href="/orders">{t('order.back')}</a>
         </p>
         <OrderDetail order={order} business={business} csrf={req.csrfToken} proofs={proofs} catalog={catalog} />
         {await riderPanel(rt, user, order, req.csrfToken)}
@@ -440,20 +441,20 @@ export async function orderRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     const businesses = await listBusinesses(rt, await userScope(rt, user));
     return sendHtml(
       reply,
-      <Layout title="Export" user={user} csrf={req.csrfToken} active="/export">
+      <Layout title={t('export.title')} user={user} csrf={req.csrfToken} active="/export">
         <section class="card narrow">
-          <h1>Export orders</h1>
+          <h1>{t('export.heading')}</h1>
           <form method="post" action="/orders/export" class="stack">
             <Csrf token={req.csrfToken} />
             <label>
-              Format
+              {t('export.format')}
               <select name="format">
                 <option value="xlsx">Excel (.xlsx)</option>
                 <option value="csv">CSV</option>
               </select>
             </label>
             <FilterFields businesses={businesses} f={{}} />
-            <button type="submit">Download</button>
+            <button type="submit">{t('export.download')}</button>
           </form>
         </section>
       </Layout>,

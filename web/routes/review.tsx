@@ -1,5 +1,6 @@
 // Review queue settings and learned aliases of a business (issue 11 §3, §4): the auto-accept
 // threshold, hold or ask, and the customer wordings learned from corrections (with forget).
+import { num, t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -37,39 +38,39 @@ function ReviewSettingsPage(p: ReviewPageData & { csrf: string }): JSX.Element {
   const names = new Map(p.catalog.map((c) => [c.sku.toUpperCase(), c.name]));
   return (
     <section class="card stack" id="review-settings">
-      <h1 safe>{`${p.business.name}: review queue and learned aliases`}</h1>
+      <h1 safe>{t('rs.heading', { business: p.business.name })}</h1>
       <form method="post" action={`/business/${p.business.id}/review-settings`} class="stack">
         <Csrf token={p.csrf} />
         <label>
-          Auto-accept orders the parser is at least this sure of (0.5–1.0)
+          {t('rs.threshold')}
           <input name="autoAcceptThreshold" type="number" min="0.5" max="1" step="0.01" value={String(p.settings.autoAcceptThreshold)} required />
         </label>
         <label>
-          Below it
+          {t('rs.below')}
           <select name="reviewMode">
-            <option value="hold" selected={p.settings.reviewMode === 'hold'}>Hold: no message to the customer until I accept</option>
-            <option value="ask" selected={p.settings.reviewMode === 'ask'}>Ask: the bot asks the customer to confirm ("Did you mean 2 × …?")</option>
+            <option value="hold" selected={p.settings.reviewMode === 'hold'}>{t('rs.hold')}</option>
+            <option value="ask" selected={p.settings.reviewMode === 'ask'} safe>{t('rs.ask')}</option>
           </select>
         </label>
-        <button type="submit">Save review settings</button>
+        <button type="submit">{t('rs.save')}</button>
       </form>
-      <h2 safe>{`Learned aliases (${p.aliases.length} of at most ${MAX_LEARNED_ALIASES})`}</h2>
-      <p class="muted">When you correct an item of an order to a catalog product, what the customer wrote is learned here; the next message with that wording matches the product.</p>
+      <h2 safe>{t('rs.aliases', { count: num(p.aliases.length), max: num(MAX_LEARNED_ALIASES) })}</h2>
+      <p class="muted">{t('rs.aliasHelp')}</p>
       {p.aliases.length ? (
         <ul class="alias-list">
           {p.aliases.map((a) => (
             <li data-alias={a.alias}>
-              <span safe>{`“${a.alias}” → ${names.get(a.sku.toUpperCase()) ?? '(no longer in the catalog)'} (${a.sku})`}</span>
+              <span safe>{`“${a.alias}” → ${names.get(a.sku.toUpperCase()) ?? t('rs.gone')} (${a.sku})`}</span>
               <form method="post" action={`/business/${p.business.id}/aliases/forget`} class="inline">
                 <Csrf token={p.csrf} />
                 <input type="hidden" name="alias" value={a.alias} />
-                <button type="submit" class="danger">Forget</button>
+                <button type="submit" class="danger">{t('rs.forget')}</button>
               </form>
             </li>
           ))}
         </ul>
       ) : (
-        <p class="muted">Nothing learned yet.</p>
+        <p class="muted">{t('rs.nothing')}</p>
       )}
     </section>
   );
@@ -105,7 +106,7 @@ export async function reviewRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     if (wantsJson(req)) return reply.send({ settings: d.settings, aliases: d.aliases });
     return sendHtml(
       reply,
-      <Layout title="Review queue" user={user} csrf={req.csrfToken} active="/business">
+      <Layout title={t('rs.title')} user={user} csrf={req.csrfToken} active="/business">
         <p>
           <a href="/business">← Businesses</a>
         </p>

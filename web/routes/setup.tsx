@@ -1,6 +1,7 @@
 // WhatsApp setup without typing ids (issue 14): the linked account's chat list, simulated groups,
 // reply templates with a live preview, and the bot's messages to the merchant's own groups. Every
 // route checks that the signed-in user owns the business first (another tenant's id is a 404).
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -189,7 +190,7 @@ export async function setupRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     for (const t of state.templates) if (t.language === lang && isEditableTemplate(t.key)) texts[t.key] = t.text;
     return sendHtml(
       reply,
-      <Layout title={`Replies · ${business.name}`} user={user} csrf={req.csrfToken} active="/business">
+      <Layout title={t('setup.repliesTitle', { business: business.name })} user={user} csrf={req.csrfToken} active="/business">
         <TemplatesPage
           businessId={business.id}
           businessName={business.name}

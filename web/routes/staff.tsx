@@ -2,6 +2,7 @@
 // roles and remove members; the invitee accepts once signed in; owners and staff give an order to
 // a rider, and a rider sees only their own deliveries and marks them delivered. Permissions come
 // from src/staff/permissions.ts through userScope(…, action); every change is an event.
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -72,15 +73,15 @@ export async function staffRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     }
     return sendHtml(
       reply,
-      <Layout title="Staff" user={user} csrf={req.csrfToken} active="/staff">
-        <h1>Staff</h1>
+      <Layout title={t('staff.title')} user={user} csrf={req.csrfToken} active="/staff">
+        <h1>{t('staff.title')}</h1>
         <MyInvitations invitations={d.mine} csrf={req.csrfToken} />
         <>
           {d.managedBusinesses.map((x) => (
             <BusinessStaff business={x.business} members={x.members} invitations={x.invitations} csrf={req.csrfToken} selfId={user.id} />
           ))}
         </>
-        {d.managedBusinesses.length === 0 && d.mine.length === 0 ? <p class="card">You manage no business's staff, and no invitation is waiting for you.</p> : ''}
+        {d.managedBusinesses.length === 0 && d.mine.length === 0 ? <p class="card">{t('staff.none')}</p> : ''}
       </Layout>,
     );
   });
@@ -172,8 +173,8 @@ export async function staffRoutes(app: FastifyInstance, rt: Runtime): Promise<vo
     if (wantsJson(req)) return reply.send({ deliveries });
     return sendHtml(
       reply,
-      <Layout title="Deliveries" user={user} csrf={req.csrfToken} active="/deliveries">
-        <h1>My deliveries</h1>
+      <Layout title={t('staff.deliveriesTitle')} user={user} csrf={req.csrfToken} active="/deliveries">
+        <h1>{t('staff.myDeliveries')}</h1>
         <DeliveryList deliveries={deliveries} csrf={req.csrfToken} />
       </Layout>,
     );

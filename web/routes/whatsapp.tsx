@@ -1,5 +1,6 @@
 // WhatsApp session of a business (start/state/stop) and the simulator API, tenant-checked here
 // before anything reaches the session control.
+import { t } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../src/runtime.ts';
@@ -94,7 +95,7 @@ export async function whatsappRoutes(app: FastifyInstance, rt: Runtime): Promise
         <h1>WhatsApp</h1>
         {businesses.length === 0 ? (
           <p class="card">
-            <a href="/business">Create a business</a> first.
+            <a href="/business">{t('wa.createFirst')}</a> {t('wa.createFirstTail')}
           </p>
         ) : (
           <ul class="card">

@@ -4,6 +4,9 @@
 // browser in localStorage. Order details never go into the notification as markup: text only.
 (function () {
   'use strict';
+  // UI strings come from the page (<body data-i18n>, web/views/layout.tsx): no text is hard-coded here.
+  var STR = (function () { try { return JSON.parse(document.body.dataset.i18n || '{}'); } catch { return {}; } })();
+  function s(key, vars) { var v = STR[key] || key; Object.keys(vars || {}).forEach(function (k) { v = v.replace('{' + k + '}', vars[k]); }); return v; }
   var KEY = 'novi.orderAlerts';
   var button = document.getElementById('order-alerts');
   if (!button) return;
@@ -16,7 +19,7 @@
     var on = enabled();
     button.dataset.alerts = on ? 'on' : 'off';
     button.setAttribute('aria-pressed', on ? 'true' : 'false');
-    button.textContent = 'New-order alerts: ' + (on ? 'on' : 'off');
+    button.textContent = on ? s('dash.alertsOn') : s('dash.alertsOff');
   }
 
   function beep() {
@@ -51,11 +54,11 @@
     var end = html.indexOf('</tbody>', start);
     var doc = new window.DOMParser().parseFromString('<table>' + html.slice(start, end < 0 ? undefined : end + 8) + '</table>', 'text/html');
     var row = doc.querySelector('#recent-orders tr');
-    var text = row ? row.textContent.replace(/\s+/g, ' ').trim().slice(0, 140) : 'New order';
+    var text = row ? row.textContent.replace(/\s+/g, ' ').trim().slice(0, 140) : s('dash.newOrder');
     var sounded = beep();
     var notified = false;
     if (Notice && Notice.permission === 'granted') {
-      try { new Notice('New order', { body: text, tag: 'novi-order' }); notified = true; } catch { notified = false; }
+      try { new Notice(s('dash.newOrder'), { body: text, tag: 'novi-order' }); notified = true; } catch { notified = false; }
     }
     document.body.dataset.lastAlert = text;
     document.body.dataset.alertSound = sounded ? 'played' : 'failed';

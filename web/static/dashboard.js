@@ -2,6 +2,9 @@
 // redraws them from /api/dashboard/analytics when the websocket brings news.
 (function () {
   'use strict';
+  // UI strings come from the page (<body data-i18n>, web/views/layout.tsx): no text is hard-coded here.
+  var STR = (function () { try { return JSON.parse(document.body.dataset.i18n || '{}'); } catch { return {}; } })();
+  function s(key, vars) { var v = STR[key] || key; Object.keys(vars || {}).forEach(function (k) { v = v.replace('{' + k + '}', vars[k]); }); return v; }
   var plots = [];
 
   function width(el) { return Math.max(260, el.clientWidth || 300); }
@@ -37,8 +40,8 @@
     var currencies = a.currencies || [];
     var colors = ['#16a34a', '#9333ea', '#dc2626', '#0891b2'];
     chart(q('trend'), {
-      series: [{}, { label: 'Orders', stroke: '#2563eb', scale: 'n' }].concat(currencies.map(function (c, i) {
-        return { label: 'Revenue ' + c, stroke: colors[i % colors.length], scale: 'm' };
+      series: [{ label: s('chart.day') }, { label: s('chart.orders'), stroke: '#2563eb', scale: 'n' }].concat(currencies.map(function (c, i) {
+        return { label: s('chart.revenueIn', { currency: c }), stroke: colors[i % colors.length], scale: 'm' };
       })),
       axes: [{}, Object.assign({ scale: 'n' }, countAxis), { scale: 'm', side: 1, grid: { show: false } }],
     }, [days, a.orderTrends.map(function (d) { return d.orders; })].concat(currencies.map(function (c) {
@@ -48,13 +51,13 @@
     var st = a.statusDistribution;
     chart(q('status'), {
       scales: { x: categoryScale(st.length) },
-      series: [{}, { label: 'Orders', fill: '#93c5fd', stroke: '#2563eb', paths: bars }],
-      axes: [indexAxis(st.map(function (s) { return s.status.replace(/_/g, ' '); })), countAxis],
+      series: [{ label: s('orders.colStatus') }, { label: s('chart.orders'), fill: '#93c5fd', stroke: '#2563eb', paths: bars }],
+      axes: [indexAxis(st.map(function (x) { return s('status.' + x.status); })), countAxis],
     }, [st.map(function (_, i) { return i; }), st.map(function (s) { return s.count; })]);
 
     chart(q('hours'), {
       scales: { x: { time: false, range: function () { return [-0.5, 23.5]; } } },
-      series: [{}, { label: 'Orders', fill: '#fcd34d', stroke: '#d97706', paths: bars }],
+      series: [{ label: s('chart.hour') }, { label: s('chart.orders'), fill: '#fcd34d', stroke: '#d97706', paths: bars }],
       axes: [{ incrs: [1, 2, 3, 6], values: function (u, splits) { return splits.map(function (h) { return h + 'h'; }); } }, countAxis],
     }, [a.peakHours.map(function (h) { return h.hour; }), a.peakHours.map(function (h) { return h.orders; })]);
 
@@ -64,7 +67,7 @@
     var tp = a.topProducts;
     chart(q('products'), {
       scales: { x: categoryScale(tp.length) },
-      series: [{}, { label: 'Revenue', fill: '#86efac', stroke: '#16a34a', paths: bars }],
+      series: [{ label: s('chart.product') }, { label: s('chart.revenue'), fill: '#86efac', stroke: '#16a34a', paths: bars }],
       axes: [indexAxis(tp.map(function (p) { return currencies.length > 1 ? p.name + ' (' + p.currency + ')' : p.name; })), {}],
     }, [tp.map(function (_, i) { return i; }), tp.map(function (p) { return p.revenue; })]);
   }

@@ -1,4 +1,5 @@
 // The business's conversation settings: direct orders, where group replies go, the self-edit window.
+import { t } from '../i18n/index.ts';
 import type { BusinessSettings } from '../../src/businesses/business.ts';
 import { MAX_SELF_EDIT_MINUTES, MIN_SELF_EDIT_MINUTES } from '../../src/events/catalog.ts';
 import { Csrf } from './layout.tsx';
@@ -8,29 +9,29 @@ export function ConversationSettings(p: { businessId: string; settings: Business
   const action = `/business/${p.businessId}/conversations`;
   return (
     <form id={`conversations-${p.businessId}`} class="card stack" method="post" action={action} hx-post={action} hx-swap="outerHTML">
-      <h2>Conversations</h2>
+      <h2>{t('conv.title')}</h2>
       <Csrf token={p.csrf} />
       <input type="hidden" name="directOrders" value="off" />
       <label class="inline">
-        <input type="checkbox" name="directOrders" value="on" checked={s.directOrders} /> Take orders from direct chats with your number
+        <input type="checkbox" name="directOrders" value="on" checked={s.directOrders} /> {t('conv.direct')}
       </label>
       <label>
-        Replies to group orders
+        {t('conv.replies')}
         <select name="replyMode">
           <option value="group" selected={s.replyMode === 'group'}>
-            In the group
+            {t('conv.inGroup')}
           </option>
           <option value="private" selected={s.replyMode === 'private'}>
-            Privately to the customer who ordered
+            {t('conv.private')}
           </option>
         </select>
       </label>
       <label>
-        Customers may change or cancel their own order for (minutes)
+        {t('conv.window')}
         <input type="number" name="selfEditWindowMinutes" min={String(MIN_SELF_EDIT_MINUTES)} max={String(MAX_SELF_EDIT_MINUTES)} value={String(s.selfEditWindowMinutes)} required />
       </label>
-      <button type="submit">Save</button>
-      {p.saved ? <p class="ok" role="status">Saved.</p> : ''}
+      <button type="submit">{t('conv.save')}</button>
+      {p.saved ? <p class="ok" role="status">{t('conv.saved')}</p> : ''}
     </form>
   );
 }

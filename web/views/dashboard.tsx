@@ -1,4 +1,5 @@
 // Dashboard: KPI cards, chart containers (drawn by /static/dashboard.js from a data attribute), recent orders.
+import { num, t } from '../i18n/index.ts';
 import type { Analytics, BusinessJson, Kpis, OrderJson } from '../lib/queries.ts';
 import { money } from './layout.tsx';
 import { OrderRow, OrderTableHead } from './orders.tsx';
@@ -9,18 +10,18 @@ export function KpiCards(p: { kpis: Kpis; oob?: boolean }): JSX.Element {
   const perCurrency = (field: 'revenueToday' | 'revenueThisMonth' | 'averageOrderValue'): string =>
     k.byCurrency.length === 0 ? money(0, null) : k.byCurrency.map((c) => money(c[field], c.currency)).join(' · ');
   const cards: Array<[string, string, string]> = [
-    ['orders-today', 'Orders today', String(k.ordersToday)],
-    ['revenue-today', 'Revenue today', perCurrency('revenueToday')],
-    ['revenue-month', 'Revenue this month', perCurrency('revenueThisMonth')],
-    ['aov', 'Average order', perCurrency('averageOrderValue')],
-    ['pending', 'Pending orders', String(k.pendingOrders)],
-    ['repeat', 'Repeat customers', `${Math.round(k.repeatCustomerRate * 100)}%`],
+    ['orders-today', t('dash.ordersToday'), num(k.ordersToday)],
+    ['revenue-today', t('dash.revenueToday'), perCurrency('revenueToday')],
+    ['revenue-month', t('dash.revenueMonth'), perCurrency('revenueThisMonth')],
+    ['aov', t('dash.aov'), perCurrency('averageOrderValue')],
+    ['pending', t('dash.pending'), num(k.pendingOrders)],
+    ['repeat', t('dash.repeat'), num(k.repeatCustomerRate, { style: 'percent', maximumFractionDigits: 0 })],
   ];
   return (
     <div id="kpis" class="kpis" {...(p.oob ? { 'hx-swap-oob': 'true' } : {})}>
       {cards.map(([id, label, value]) => (
         <div class="kpi" data-kpi={id}>
-          <span class="label">{label}</span>
+          <span class="label" safe>{label}</span>
           <strong safe>{value}</strong>
         </div>
       ))}
@@ -32,13 +33,13 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
   return (
     <>
       <div class="row">
-        <h1>Dashboard</h1>
+        <h1>{t('dash.title')}</h1>
         <button type="button" id="order-alerts" class="link" data-alerts="off" aria-pressed="false">
-          New-order alerts: off
+          {t('dash.alertsOff')}
         </button>
         <form method="get" action="/dashboard" class="inline">
           <select name="businessId" hx-get="/dashboard" hx-target="body" hx-push-url="true" hx-trigger="change">
-            <option value="">All businesses</option>
+            <option value="">{t('dash.allBusinesses')}</option>
             {p.businesses.map((b) => (
               <option value={b.id} selected={b.id === p.businessId} safe>
                 {b.name}
@@ -49,14 +50,15 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
       </div>
       {p.businesses.length === 0 ? (
         <p class="card">
-          Start by <a href="/business">creating your business</a>, then link WhatsApp or try the simulator.
+          {t('dash.startBy')} <a href="/business">{t('dash.createBusiness')}</a>
+          {t('dash.startTail')}
         </p>
       ) : (
         ''
       )}
       {p.review?.length ? (
         <section class="card review-queue" id="review-queue">
-          <h2 safe>{`Needs review (${p.review.length}${p.review.length >= 20 ? '+' : ''})`}</h2>
+          <h2 safe>{t('dash.needsReview', { count: `${num(p.review.length)}${p.review.length >= 20 ? '+' : ''}` })}</h2>
           <table class="orders">
             <OrderTableHead compact />
             <tbody>
@@ -66,7 +68,7 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
             </tbody>
           </table>
           <p>
-            <a href="/orders?status=needs_review">All orders waiting for review →</a>
+            <a href="/orders?status=needs_review">{t('dash.allReview')}</a>
           </p>
         </section>
       ) : (
@@ -80,24 +82,24 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
         data-src={`/api/dashboard/analytics${p.businessId ? `?businessId=${p.businessId}` : ''}`}
       >
         <figure class="card">
-          <figcaption>Orders &amp; revenue per day</figcaption>
+          <figcaption safe>{t('dash.trend')}</figcaption>
           <div class="chart" data-chart="trend"></div>
         </figure>
         <figure class="card">
-          <figcaption>Status distribution</figcaption>
+          <figcaption>{t('dash.statusChart')}</figcaption>
           <div class="chart" data-chart="status"></div>
         </figure>
         <figure class="card">
-          <figcaption>Orders by hour of day</figcaption>
+          <figcaption>{t('dash.hours')}</figcaption>
           <div class="chart" data-chart="hours"></div>
         </figure>
         <figure class="card">
-          <figcaption>Top products</figcaption>
+          <figcaption>{t('dash.products')}</figcaption>
           <div class="chart" data-chart="products"></div>
         </figure>
       </div>
       <section class="card">
-        <h2>Recent orders</h2>
+        <h2>{t('dash.recent')}</h2>
         <table class="orders">
           <OrderTableHead compact />
           <tbody id="recent-orders">
@@ -107,7 +109,7 @@ export function Dashboard(p: { kpis: Kpis; recent: OrderJson[]; charts: Analytic
           </tbody>
         </table>
         <p>
-          <a href="/orders">All orders →</a>
+          <a href="/orders">{t('dash.allOrders')}</a>
         </p>
       </section>
     </>

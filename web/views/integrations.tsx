@@ -1,5 +1,6 @@
 // The Integrations page of a business (owner only): API keys and webhooks with their delivery log.
 // Every value from outside (key names, URLs, errors) is rendered escaped.
+import { num, t, type MessageKey } from '../i18n/index.ts';
 import { Csrf, when } from './layout.tsx';
 import type { BusinessJson } from '../lib/queries.ts';
 import type { ApiKeyJson } from '../../src/integrations/api-keys.ts';
@@ -21,18 +22,15 @@ export function IntegrationsPage(p: IntegrationsProps): JSX.Element {
   return (
     <>
       <div class="row">
-        <h1 safe>{`Integrations · ${p.business.name}`}</h1>
-        <a href="/docs">API documentation</a>
+        <h1 safe>{t('int.heading', { business: p.business.name })}</h1>
+        <a href="/docs">{t('int.docs')}</a>
       </div>
       <section class="card stack" id="api-keys">
-        <h2>API keys</h2>
-        <p class="muted">
-          A key lets a program use this business's JSON API (<code>Authorization: Bearer …</code>): orders, customers, catalog, groups and webhooks of this
-          business only. Keep it secret; revoke it when it is no longer needed.
-        </p>
+        <h2>{t('int.keys')}</h2>
+        <p class="muted">{t('int.keysHelp', { header: '<code>Authorization: Bearer …</code>' })}</p>
         {p.newToken ? (
           <div class="flash secret" role="status" id="new-key">
-            <p safe>{`Your new key "${p.newToken.name}". Copy it now: it is shown only once.`}</p>
+            <p safe>{t('int.newKey', { name: p.newToken.name })}</p>
             <code class="token" safe>
               {p.newToken.token}
             </code>
@@ -41,15 +39,15 @@ export function IntegrationsPage(p: IntegrationsProps): JSX.Element {
           ''
         )}
         {p.keys.length === 0 ? (
-          <p class="muted">No keys yet.</p>
+          <p class="muted">{t('int.noKeys')}</p>
         ) : (
           <table class="keys">
             <thead>
               <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th class="hide-sm">Created</th>
-                <th class="hide-sm">Last used</th>
+                <th>{t('int.name')}</th>
+                <th>{t('int.key')}</th>
+                <th class="hide-sm">{t('int.created')}</th>
+                <th class="hide-sm">{t('int.lastUsed')}</th>
                 <th></th>
               </tr>
             </thead>
@@ -64,12 +62,12 @@ export function IntegrationsPage(p: IntegrationsProps): JSX.Element {
                   <td class="hide-sm nowrap">{k.lastUsedAt ? when(k.lastUsedAt) : '—'}</td>
                   <td>
                     {k.revokedAt ? (
-                      <span class="badge s-cancelled">revoked</span>
+                      <span class="badge s-cancelled">{t('int.revoked')}</span>
                     ) : (
                       <form method="post" action={`${base}/api-keys/${k.id}/revoke`} class="inline">
                         <Csrf token={p.csrf} />
                         <button type="submit" class="danger">
-                          Revoke
+                          {t('int.revoke')}
                         </button>
                       </form>
                     )}
@@ -82,21 +80,18 @@ export function IntegrationsPage(p: IntegrationsProps): JSX.Element {
         <form method="post" action={`${base}/api-keys`} class="stack">
           <Csrf token={p.csrf} />
           <label>
-            Key name <input name="name" required maxlength="100" placeholder="Accounting sync" />
+            {t('int.keyName')} <input name="name" required maxlength="100" placeholder={t('int.keyNameHint')} />
           </label>
-          <button type="submit">Create key</button>
+          <button type="submit">{t('int.createKey')}</button>
         </form>
       </section>
 
       <section class="card stack" id="webhooks">
-        <h2>Webhooks</h2>
-        <p class="muted">
-          Novi POSTs a signed JSON message to your URL when something happens (header <code>Novi-Signature: t=…,v1=…</code>, HMAC-SHA256 of{' '}
-          <code>t.body</code> with the webhook's secret). Failed deliveries are retried with growing pauses.
-        </p>
+        <h2>{t('int.webhooks')}</h2>
+        <p class="muted">{t('int.webhooksHelp', { header: '<code>Novi-Signature: t=…,v1=…</code>', body: '<code>t.body</code>' })}</p>
         {p.newSecret ? (
           <div class="flash secret" role="status" id="new-secret">
-            <p safe>{`Signing secret for ${p.newSecret.url}. Copy it now: it is shown only once.`}</p>
+            <p safe>{t('int.newSecret', { url: p.newSecret.url })}</p>
             <code class="token" safe>
               {p.newSecret.secret}
             </code>
@@ -114,16 +109,16 @@ export function IntegrationsPage(p: IntegrationsProps): JSX.Element {
                 {w.events.join(', ')}
               </span>
             </div>
-            {w.pausedUntil ? <p class="muted" safe>{`Failing: ${w.failures} failed attempts in a row; next try after ${when(w.pausedUntil)} UTC.`}</p> : ''}
+            {w.pausedUntil ? <p class="muted" safe>{t('int.failing', { failures: num(w.failures), at: when(w.pausedUntil) })}</p> : ''}
             <div class="buttons">
               <form method="post" action={`${base}/webhooks/${w.id}/test`} class="inline">
                 <Csrf token={p.csrf} />
-                <button type="submit">Send test</button>
+                <button type="submit">{t('int.sendTest')}</button>
               </form>
               <form method="post" action={`${base}/webhooks/${w.id}/remove`} class="inline">
                 <Csrf token={p.csrf} />
                 <button type="submit" class="danger">
-                  Remove
+                  {t('int.remove')}
                 </button>
               </form>
             </div>
@@ -135,34 +130,37 @@ export function IntegrationsPage(p: IntegrationsProps): JSX.Element {
         <form method="post" action={`${base}/webhooks`} class="stack">
           <Csrf token={p.csrf} />
           <label>
-            Endpoint URL (https) <input name="url" type="url" required maxlength="2048" placeholder="https://example.com/novi-webhook" />
+            {t('int.url')} <input name="url" type="url" required maxlength="2048" placeholder="https://example.com/novi-webhook" />
           </label>
           <fieldset class="events">
-            <legend>Events</legend>
+            <legend>{t('int.events')}</legend>
             {WEBHOOK_EVENTS.map((e) => (
               <label class="check">
                 <input type="checkbox" name="events" value={e} checked /> <span safe>{e}</span>
               </label>
             ))}
           </fieldset>
-          <button type="submit">Add webhook</button>
+          <button type="submit">{t('int.addWebhook')}</button>
         </form>
       </section>
     </>
   );
 }
 
+const DELIVERY_STATUSES = new Set(['pending', 'sending', 'delivered', 'failed']);
+const deliveryStatus = (s: string): string => (DELIVERY_STATUSES.has(s) ? t(`dstatus.${s}` as MessageKey) : s);
+
 export function DeliveryLog(p: { deliveries: DeliveryJson[] }): JSX.Element {
-  if (p.deliveries.length === 0) return <p class="muted deliveries">No deliveries yet.</p>;
+  if (p.deliveries.length === 0) return <p class="muted deliveries">{t('int.noDeliveries')}</p>;
   return (
     <table class="deliveries">
       <thead>
         <tr>
-          <th>Event</th>
-          <th>Status</th>
-          <th class="num">Tries</th>
-          <th class="hide-sm">Created</th>
-          <th>Last answer</th>
+          <th>{t('int.event')}</th>
+          <th>{t('int.status')}</th>
+          <th class="num">{t('int.tries')}</th>
+          <th class="hide-sm">{t('int.created')}</th>
+          <th>{t('int.lastAnswer')}</th>
         </tr>
       </thead>
       <tbody>
@@ -171,11 +169,11 @@ export function DeliveryLog(p: { deliveries: DeliveryJson[] }): JSX.Element {
             <td safe>{d.eventType}</td>
             <td>
               <span class={`badge d-${d.status}`} safe>
-                {d.status}
+                {deliveryStatus(d.status)}
               </span>
-              {d.nextAttemptAt && d.status === 'pending' && d.attempts > 0 ? <span class="muted" safe>{` next ${when(d.nextAttemptAt)}`}</span> : ''}
+              {d.nextAttemptAt && d.status === 'pending' && d.attempts > 0 ? <span class="muted" safe>{t('int.next', { at: when(d.nextAttemptAt) })}</span> : ''}
             </td>
-            <td class="num">{String(d.attempts)}</td>
+            <td class="num">{num(d.attempts)}</td>
             <td class="hide-sm nowrap">{when(d.createdAt)}</td>
             <td safe>{d.lastStatusCode !== null ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}</td>
           </tr>

@@ -1,5 +1,6 @@
 // The manual-order form (/orders/new): an order taken by phone or in the shop. Catalog products
 // with their prices and a quantity each, free items, a customer from the list or a new one.
+import { t } from '../i18n/index.ts';
 import type { BusinessJson, GroupJson, ProductJson } from '../lib/queries.ts';
 import type { CustomerJson } from '../lib/customers.ts';
 import { Csrf, money } from './layout.tsx';
@@ -18,12 +19,12 @@ export function ManualOrderForm(p: {
   const b = p.business;
   return (
     <section class="stack" id="manual-order">
-      <h1>New order</h1>
-      <p class="muted">An order taken by phone or in the shop: it is numbered and counted like a WhatsApp order.</p>
+      <h1>{t('mo.title')}</h1>
+      <p class="muted">{t('mo.help')}</p>
       {p.businesses.length > 1 ? (
         <form method="get" action="/orders/new" class="filters">
           <label>
-            Business
+            {t('mo.business')}
             <select name="businessId">
               {p.businesses.map((x) => (
                 <option value={x.id} selected={x.id === b.id} safe>
@@ -32,15 +33,14 @@ export function ManualOrderForm(p: {
               ))}
             </select>
           </label>
-          <button type="submit">Switch</button>
+          <button type="submit">{t('mo.switch')}</button>
         </form>
       ) : (
         ''
       )}
       {p.groups.length === 0 ? (
         <p class="card">
-          Link a <strong>sales</strong> group to this business first (<a href="/business">Businesses</a>): a manual order is filed under one, and its WhatsApp
-          confirmation and receipt go to that chat.
+          {t('mo.linkFirst')} (<a href="/business">{t('biz.title')}</a>){t('mo.linkFirstTail')}
         </p>
       ) : (
         <form method="post" action="/orders/new" class="stack" id="manual-order-form">
@@ -48,7 +48,7 @@ export function ManualOrderForm(p: {
           <input type="hidden" name="orderId" value={p.orderId} />
           <input type="hidden" name="businessId" value={b.id} />
           <label>
-            Sales group
+            {t('mo.group')}
             <select name="groupId">
               {p.groups.map((g) => (
                 <option value={g.id} safe>
@@ -58,11 +58,11 @@ export function ManualOrderForm(p: {
             </select>
           </label>
           <fieldset class="card">
-            <legend>Customer</legend>
+            <legend>{t('mo.customer')}</legend>
             <label>
-              From your customers
+              {t('mo.fromCustomers')}
               <select name="customerKey">
-                <option value="">New customer (below)</option>
+                <option value="">{t('mo.newCustomer')}</option>
                 {p.customers.map((c) => (
                   <option value={c.key} safe>
                     {[c.name, c.phone].filter(Boolean).join(' · ') || c.key}
@@ -71,18 +71,18 @@ export function ManualOrderForm(p: {
               </select>
             </label>
             <label>
-              Name <input name="customerName" maxlength="200" autocomplete="off" />
+              {t('mo.name')} <input name="customerName" maxlength="200" autocomplete="off" />
             </label>
             <label>
-              Phone <input name="customerPhone" maxlength="40" type="tel" autocomplete="off" />
+              {t('mo.phone')} <input name="customerPhone" maxlength="40" type="tel" autocomplete="off" />
             </label>
             <label>
-              Address <input name="customerAddress" maxlength="500" autocomplete="off" />
+              {t('mo.address')} <input name="customerAddress" maxlength="500" autocomplete="off" />
             </label>
           </fieldset>
           <fieldset class="card">
-            <legend>Catalog</legend>
-            {p.catalog.length === 0 ? <p class="muted">No products in the catalog yet; add free items below.</p> : ''}
+            <legend>{t('mo.catalog')}</legend>
+            {p.catalog.length === 0 ? <p class="muted">{t('mo.noProducts')}</p> : ''}
             <table class="picker">
               <tbody>
                 {p.catalog.map((x) => (
@@ -91,7 +91,7 @@ export function ManualOrderForm(p: {
                     <td class="num" safe>{money(x.price, b.currency)}</td>
                     <td class="num">
                       <input type="hidden" name="sku" value={x.sku} />
-                      <input name="qty" type="number" min="0" max="999999999" step="any" value="" placeholder="0" aria-label={`Quantity of ${x.name}`} data-sku={x.sku} />
+                      <input name="qty" type="number" min="0" max="999999999" step="any" value="" placeholder="0" aria-label={t('mo.quantityOf', { name: x.name })} data-sku={x.sku} />
                     </td>
                   </tr>
                 ))}
@@ -99,28 +99,28 @@ export function ManualOrderForm(p: {
             </table>
           </fieldset>
           <fieldset class="card">
-            <legend>Other items</legend>
+            <legend>{t('mo.other')}</legend>
             {Array.from({ length: FREE_ITEM_ROWS }, () => (
               <div class="item-row">
-                <input name="itemName" maxlength="200" placeholder="Item" />
-                <input name="itemQty" type="number" min="0" step="any" placeholder="Qty" />
-                <input name="itemPrice" type="number" min="0" step="0.01" placeholder="Price" />
+                <input name="itemName" maxlength="200" placeholder={t('mo.item')} />
+                <input name="itemQty" type="number" min="0" step="any" placeholder={t('mo.qty')} />
+                <input name="itemPrice" type="number" min="0" step="0.01" placeholder={t('mo.price')} />
               </div>
             ))}
           </fieldset>
           <label>
-            Delivery fee <input name="deliveryFee" type="number" min="0" step="0.01" max="999999999999.99" />
+            {t('mo.deliveryFee')} <input name="deliveryFee" type="number" min="0" step="0.01" max="999999999999.99" />
           </label>
           <label>
-            Discount <input name="discount" type="number" min="0" step="0.01" max="999999999999.99" />
+            {t('mo.discount')} <input name="discount" type="number" min="0" step="0.01" max="999999999999.99" />
           </label>
           <label>
-            Notes <input name="deliveryNotes" maxlength="1000" />
+            {t('mo.notes')} <input name="deliveryNotes" maxlength="1000" />
           </label>
           <label class="check">
-            <input type="checkbox" name="notifyCustomer" value="on" /> Send the confirmation to the customer on WhatsApp
+            <input type="checkbox" name="notifyCustomer" value="on" /> {t('mo.notify')}
           </label>
-          <button type="submit">Place order</button>
+          <button type="submit">{t('mo.place')}</button>
         </form>
       )}
     </section>

@@ -1,5 +1,6 @@
 // Order list rows and the order detail view. WhatsApp text (names, addresses, messages) only
 // ever appears through `safe` children or attributes.
+import { num, t, type MessageKey } from '../i18n/index.ts';
 import type { OrderJson, StatusEntry, BusinessJson, ProductJson, ReviewJson } from '../lib/queries.ts';
 import { nextStatuses } from '../../src/orders/status.ts';
 import { money, statusLabel, StatusBadge, when, Csrf } from './layout.tsx';
@@ -36,11 +37,11 @@ function ChangeRequested(p: { order: OrderJson; detail?: boolean }): JSX.Element
   if (!r) return <></>;
   return p.detail ? (
     <p class="change-requested card" data-change-requested>
-      <strong>Change requested</strong> <span class="muted" safe>{when(r.at)}</span>: <q safe>{r.text}</q>
+      <strong>{t('orders.changeRequestedTitle')}</strong> <span class="muted" safe>{when(r.at)}</span>: <q safe>{r.text}</q>
     </p>
   ) : (
     <span class="badge change-requested" data-change-requested title={r.text} safe>
-      change requested
+      {t('orders.changeRequested')}
     </span>
   );
 }
@@ -50,11 +51,11 @@ export function OrderTableHead(p: { compact?: boolean }): JSX.Element {
     <thead>
       <tr>
         <th>#</th>
-        <th>Customer</th>
-        {p.compact ? '' : <th class="hide-sm">Items</th>}
-        <th class="num">Total</th>
-        <th>Status</th>
-        <th class="hide-sm">Placed</th>
+        <th>{t('orders.colCustomer')}</th>
+        {p.compact ? '' : <th class="hide-sm">{t('orders.colItems')}</th>}
+        <th class="num">{t('orders.colTotal')}</th>
+        <th>{t('orders.colStatus')}</th>
+        <th class="hide-sm">{t('orders.colPlaced')}</th>
       </tr>
     </thead>
   );
@@ -66,7 +67,7 @@ export function StatusPanel(p: { order: OrderJson; csrf: string; oob?: boolean }
   return (
     <div id={`order-status-${o.id}`} class="status-panel" {...(p.oob ? { 'hx-swap-oob': 'true' } : {})}>
       <p>
-        Status: <StatusBadge status={o.status} />
+        {t('order.statusLabel')} <StatusBadge status={o.status} />
       </p>
       {next.length ? (
         <div class="buttons">
@@ -75,20 +76,20 @@ export function StatusPanel(p: { order: OrderJson; csrf: string; oob?: boolean }
               <Csrf token={p.csrf} />
               <input type="hidden" name="status" value={to} />
               <button type="submit" class={to === 'cancelled' ? 'danger' : ''} data-status={to}>
-                {`Mark ${statusLabel(to)}`}
+                {t('order.mark', { status: statusLabel(to) })}
               </button>
             </form>
           ))}
         </div>
       ) : (
-        <p class="muted">This order is closed.</p>
+        <p class="muted">{t('order.closed')}</p>
       )}
       {o.undo ? (
         <form method="post" action={`/orders/${o.id}/undo`} hx-post={`/orders/${o.id}/undo`} hx-target="#order-detail" hx-swap="outerHTML" class="inline undo">
           <Csrf token={p.csrf} />
           <input type="hidden" name="revision" value={String(o.revision)} />
-          <button type="submit" data-undo={o.undo.to}>{`Undo: back to ${statusLabel(o.undo.to)}`}</button>{' '}
-          <span class="muted" safe>{`(${statusLabel(o.undo.from)} was set ${when(o.statusHistory?.at(-1)?.at ?? o.updatedAt)}; undo possible until ${when(o.undo.until)})`}</span>
+          <button type="submit" data-undo={o.undo.to}>{t('order.undo', { status: statusLabel(o.undo.to) })}</button>{' '}
+          <span class="muted" safe>{t('order.undoNote', { status: statusLabel(o.undo.from), at: when(o.statusHistory?.at(-1)?.at ?? o.updatedAt), until: when(o.undo.until) })}</span>
         </form>
       ) : (
         ''
@@ -102,8 +103,8 @@ function History(p: { history: StatusEntry[] }): JSX.Element {
     <ol class="history">
       {p.history.map((h) => (
         <li>
-          <StatusBadge status={h.status} /> <span safe>{when(h.at)}</span> <span class="muted" safe>{`by ${h.actor}`}</span>
-          {h.undoneFrom ? <span class="muted undone" safe>{` (undid ${statusLabel(h.undoneFrom)})`}</span> : ''}
+          <StatusBadge status={h.status} /> <span safe>{when(h.at)}</span> <span class="muted" safe>{t('order.by', { actor: h.actor })}</span>
+          {h.undoneFrom ? <span class="muted undone" safe>{t('order.undid', { status: statusLabel(h.undoneFrom) })}</span> : ''}
         </li>
       ))}
     </ol>
@@ -111,20 +112,21 @@ function History(p: { history: StatusEntry[] }): JSX.Element {
 }
 
 /** What each doubt means to a merchant (the parser's reasons, src/parser/index.ts). */
-const DOUBT_TEXT: Record<string, string> = {
-  unmatched: 'not found in your catalog',
-  loose: 'matched loosely to a catalog product',
-  prose: 'read from a sentence; the name may be cut wrong',
-  weak: 'may not be an item at all',
-  uncounted: 'quantity not written (1 assumed)',
-  no_address: 'no delivery address found',
-  total_conflict: 'the written total differs from the items',
+const DOUBT_KEYS: Record<string, MessageKey> = {
+  unmatched: 'doubt.unmatched',
+  loose: 'doubt.loose',
+  prose: 'doubt.prose',
+  weak: 'doubt.weak',
+  uncounted: 'doubt.uncounted',
+  no_address: 'doubt.no_address',
+  total_conflict: 'doubt.total_conflict',
 };
+const doubtText = (reason: string): string => (DOUBT_KEYS[reason] ? t(DOUBT_KEYS[reason]) : reason);
 
 /** The doubts of one field, as the notes shown beside it (empty when the parser was sure). */
 export function doubtsOf(review: ReviewJson | null, field: 'item' | 'quantity' | 'address' | 'total', line: number | null = null): string[] {
   if (!review) return [];
-  return review.doubts.filter((d) => d.field === field && (line === null || d.line === line)).map((d) => DOUBT_TEXT[d.reason] ?? d.reason);
+  return review.doubts.filter((d) => d.field === field && (line === null || d.line === line)).map((d) => doubtText(d.reason));
 }
 
 /**
@@ -138,45 +140,44 @@ export function ReviewPanel(p: { order: OrderJson; catalog: ProductJson[]; csrf:
   const addressDoubts = doubtsOf(r, 'address');
   return (
     <div class="card review" id="review-panel">
-      <h2>Needs review</h2>
+      <h2>{t('review.title')}</h2>
       <p safe>
         {r
-          ? `The parser was ${Math.round(r.confidence * 100)}% sure of this order (this business accepts from ${Math.round(r.threshold * 100)}%). ` +
-            (r.ask ? 'The customer was asked to confirm; a "yes" from them accepts it.' : 'The customer has not been answered yet; accepting sends the confirmation.')
-          : 'Check the order, then accept it.'}
+          ? t('review.sure', { confidence: Math.round(r.confidence * 100), threshold: Math.round(r.threshold * 100) }) + (r.ask ? t('review.asked') : t('review.notAnswered'))
+          : t('review.check')}
       </p>
       <form method="post" action={`/orders/${o.id}/review`} hx-post={`/orders/${o.id}/review`} hx-target="#order-detail" hx-swap="outerHTML" class="stack">
         <Csrf token={p.csrf} />
         <input type="hidden" name="revision" value={String(o.revision)} />
         <fieldset>
-          <legend>Items (empty name removes the line; pick the catalog product the customer meant)</legend>
+          <legend>{t('review.items')}</legend>
           {rows.map((i, line) => {
             const notes = [...doubtsOf(r, 'item', line), ...doubtsOf(r, 'quantity', line)];
             return (
               <div class={`item-row${notes.length ? ' doubt' : ''}`} data-line={String(line)}>
-                <input name="itemName" placeholder="Item" value={i.name} aria-label="Item name" />
-                <select name="itemSku" aria-label="Catalog product">
-                  <option value="">(not in catalog)</option>
+                <input name="itemName" placeholder={t('order.item')} value={i.name} aria-label={t('review.itemName')} />
+                <select name="itemSku" aria-label={t('review.product')}>
+                  <option value="">{t('review.notInCatalog')}</option>
                   {p.catalog.map((c) => (
                     <option value={c.sku} selected={i.sku !== null && c.sku.toUpperCase() === i.sku.toUpperCase()} safe>
                       {`${c.name} (${c.sku})`}
                     </option>
                   ))}
                 </select>
-                <input name="itemQty" type="number" step="any" min="0" placeholder="Qty" value={i.quantity ? String(i.quantity) : ''} aria-label="Quantity" class={doubtsOf(r, 'quantity', line).length ? 'doubt' : ''} />
+                <input name="itemQty" type="number" step="any" min="0" placeholder={t('order.qty')} value={i.quantity ? String(i.quantity) : ''} aria-label={t('review.quantity')} class={doubtsOf(r, 'quantity', line).length ? 'doubt' : ''} />
                 {notes.length ? <small class="doubt-note" safe>{notes.join('; ')}</small> : ''}
               </div>
             );
           })}
         </fieldset>
         <label class={addressDoubts.length ? 'doubt' : ''}>
-          Address <input name="customerAddress" value={o.customerAddress ?? ''} />
+          {t('order.address')} <input name="customerAddress" value={o.customerAddress ?? ''} />
           {addressDoubts.length ? <small class="doubt-note" safe>{addressDoubts.join('; ')}</small> : ''}
         </label>
-        {doubtsOf(r, 'total').length ? <p class="doubt doubt-note" safe>{`Total: ${doubtsOf(r, 'total').join('; ')}`}</p> : ''}
+        {doubtsOf(r, 'total').length ? <p class="doubt doubt-note" safe>{t('review.total', { notes: doubtsOf(r, 'total').join('; ') })}</p> : ''}
         <div class="buttons">
-          <button type="submit" name="action" value="accept" data-review="accept">Accept as is</button>
-          <button type="submit" name="action" value="correct" data-review="correct">Save corrections and accept</button>
+          <button type="submit" name="action" value="accept" data-review="accept">{t('review.accept')}</button>
+          <button type="submit" name="action" value="correct" data-review="correct">{t('review.correct')}</button>
         </div>
       </form>
     </div>
@@ -191,29 +192,29 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
   return (
     <section id="order-detail" class="stack">
       <h1>
-        Order #{String(o.number)} {p.business ? <small class="muted" safe>{p.business.name}</small> : ''}
+        {t('order.title', { number: String(o.number) })} {p.business ? <small class="muted" safe>{p.business.name}</small> : ''}
       </h1>
       {o.changeRequest ? <ChangeRequested order={o} detail /> : ''}
       <div class="grid2">
         <div class="card">
-          <h2>Customer</h2>
+          <h2>{t('order.customer')}</h2>
           <dl>
-            <dt>Name</dt>
+            <dt>{t('order.name')}</dt>
             <dd safe class="customer-name">{o.customerName ?? '—'}</dd>
             {customerKey(o.customerPhone, o.customerName) ? (
               <dd>
                 <a class="customer-link" href={customerHref(customerKey(o.customerPhone, o.customerName)!, o.businessId)}>
-                  Customer's orders and notes
+                  {t('order.customerLink')}
                 </a>
               </dd>
             ) : (
               ''
             )}
-            <dt>Phone</dt>
+            <dt>{t('order.phone')}</dt>
             <dd safe>{o.customerPhone ?? '—'}</dd>
-            <dt>Address</dt>
+            <dt>{t('order.address')}</dt>
             <dd safe class={inReview && doubtsOf(o.review, 'address').length ? 'doubt' : ''}>{o.customerAddress ?? '—'}</dd>
-            <dt>Notes</dt>
+            <dt>{t('order.notes')}</dt>
             <dd safe>{o.deliveryNotes ?? '—'}</dd>
           </dl>
         </div>
@@ -224,27 +225,27 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
       <PaymentPanel order={o} proofs={p.proofs ?? []} csrf={p.csrf} />
       {inReview ? <ReviewPanel order={o} catalog={p.catalog ?? []} csrf={p.csrf} /> : ''}
       <div class="card">
-        <h2>Items</h2>
+        <h2>{t('order.items')}</h2>
         <table>
           <thead>
             <tr>
-              <th>Item</th>
-              <th class="num">Qty</th>
-              <th class="num">Price</th>
+              <th>{t('order.item')}</th>
+              <th class="num">{t('order.qty')}</th>
+              <th class="num">{t('order.price')}</th>
             </tr>
           </thead>
           <tbody>
             {o.items.map((i, line) => (
               <tr class={inReview && doubtsOf(o.review, 'item', line).length + doubtsOf(o.review, 'quantity', line).length ? 'doubt' : ''}>
                 <td safe>{i.sku ? `${i.name} (${i.sku})` : i.name}</td>
-                <td class={`num${inReview && doubtsOf(o.review, 'quantity', line).length ? ' doubt' : ''}`} safe>{String(i.quantity)}</td>
+                <td class={`num${inReview && doubtsOf(o.review, 'quantity', line).length ? ' doubt' : ''}`} safe>{num(i.quantity, { maximumFractionDigits: 3 })}</td>
                 <td class="num" safe>{money(i.unitPrice, o.currency)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
             <tr>
-              <th>Total</th>
+              <th>{t('order.total')}</th>
               <th></th>
               <th class="num" safe>{money(o.totalAmount, o.currency)}</th>
             </tr>
@@ -253,8 +254,8 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
       </div>
       {o.source && o.channel !== 'manual' ? (
         <div class="card">
-          <h2>Original WhatsApp message</h2>
-          <p class="muted" safe>{`From ${o.source.sender.name ?? '?'} ${o.source.sender.phone ?? ''}`}</p>
+          <h2>{t('order.original')}</h2>
+          <p class="muted" safe>{t('order.from', { name: o.source.sender.name ?? '?', phone: o.source.sender.phone ?? '' })}</p>
           <pre class="message" safe>{o.source.text}</pre>
         </div>
       ) : (
@@ -262,16 +263,16 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
       )}
       <div class="grid2">
         <div class="card">
-          <h2>Status history</h2>
+          <h2>{t('order.history')}</h2>
           <History history={o.statusHistory} />
         </div>
         <div class="card">
-          <h2>Response times</h2>
+          <h2>{t('order.responseTimes')}</h2>
           <dl>
             {Object.entries(o.responseTimes).map(([k, v]) => (
               <>
                 <dt safe>{k}</dt>
-                <dd safe>{typeof v === 'number' ? `${(v / 1000).toFixed(1)} s` : String(v)}</dd>
+                <dd safe>{typeof v === 'number' ? t('order.seconds', { n: num(v / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }) : String(v)}</dd>
               </>
             ))}
           </dl>
@@ -281,31 +282,31 @@ export function OrderDetail(p: { order: OrderJson & { statusHistory: StatusEntry
         ''
       ) : (
         <details class="card">
-          <summary>Edit order</summary>
+          <summary>{t('order.edit')}</summary>
           <form method="post" action={`/orders/${o.id}/edit`} hx-post={`/orders/${o.id}/edit`} hx-target="#order-detail" hx-swap="outerHTML" class="stack">
             <Csrf token={p.csrf} />
             <input type="hidden" name="revision" value={String(o.revision)} />
             <label>
-              Customer name <input name="customerName" value={o.customerName ?? ''} />
+              {t('order.customerName')} <input name="customerName" value={o.customerName ?? ''} />
             </label>
             <label>
-              Phone <input name="customerPhone" value={o.customerPhone ?? ''} />
+              {t('order.phone')} <input name="customerPhone" value={o.customerPhone ?? ''} />
             </label>
             <label>
-              Address <input name="customerAddress" value={o.customerAddress ?? ''} />
+              {t('order.address')} <input name="customerAddress" value={o.customerAddress ?? ''} />
             </label>
             <fieldset>
-              <legend>Items (empty name removes the line)</legend>
+              <legend>{t('order.itemsEdit')}</legend>
               {rows.map((i) => (
                 <div class="item-row">
-                  <input name="itemName" placeholder="Item" value={i.name} />
-                  <input name="itemSku" placeholder="SKU" value={i.sku ?? ''} />
-                  <input name="itemQty" type="number" step="any" min="0" placeholder="Qty" value={i.quantity ? String(i.quantity) : ''} />
-                  <input name="itemPrice" type="number" step="any" min="0" placeholder="Price" value={i.unitPrice === null ? '' : String(i.unitPrice)} />
+                  <input name="itemName" placeholder={t('order.item')} value={i.name} />
+                  <input name="itemSku" placeholder={t('order.sku')} value={i.sku ?? ''} />
+                  <input name="itemQty" type="number" step="any" min="0" placeholder={t('order.qty')} value={i.quantity ? String(i.quantity) : ''} />
+                  <input name="itemPrice" type="number" step="any" min="0" placeholder={t('order.price')} value={i.unitPrice === null ? '' : String(i.unitPrice)} />
                 </div>
               ))}
             </fieldset>
-            <button type="submit">Save changes</button>
+            <button type="submit">{t('order.save')}</button>
           </form>
         </details>
       )}

@@ -1,6 +1,7 @@
 // The printable receipt and the kitchen/packing ticket: standalone pages (no navigation), sized for
 // 58/80 mm thermal printers, printed with the browser's print dialog. Names, addresses and items
 // are customer text: `safe` children only.
+import { t } from '../i18n/index.ts';
 import type { Language } from '../../src/events/catalog.ts';
 import { formatAmount, formatDate, itemsSubtotal, RECEIPT_LABELS, type ReceiptData } from '../../src/payments/receipt.ts';
 
@@ -22,7 +23,7 @@ function Page(p: { title: string; language: Language; width: PaperWidth; childre
           <main class="slip">{p.children}</main>
           <p class="no-print actions">
             <button type="button" data-print>
-              Print
+              {t('receipt.print')}
             </button>
           </p>
         </body>

@@ -1,6 +1,7 @@
 // WhatsApp setup views: the account's chat list to pick groups from, reply templates with their
 // live preview, and what the bot sends to the merchant's own groups. Every chat name and template
 // text is rendered escaped (`safe` or an attribute).
+import { num, t } from '../i18n/index.ts';
 import { GROUP_TYPES, LANGUAGES, type Language } from '../../src/events/catalog.ts';
 import type { ChatJson } from '../../src/whatsapp/chats.ts';
 import { EDITABLE_TEMPLATES, type EditableTemplateKey } from '../../src/whatsapp/templates.ts';
@@ -9,48 +10,38 @@ import { Csrf, when } from './layout.tsx';
 
 export type ChatRow = ChatJson & { linkedGroup: { id: string; name: string; groupType: string } | null };
 
-export const TEMPLATE_LABELS: Record<EditableTemplateKey, string> = {
-  'order.confirmation': 'Order confirmation',
-  'order.missing.address': 'Missing details: address',
-  'order.missing.phone': 'Missing details: phone',
-  'order.question.items': 'Missing details: items not recognised',
-  'order.status.confirmed': 'Status: confirmed',
-  'order.status.processing': 'Status: processing',
-  'order.status.out_for_delivery': 'Status: out for delivery',
-  'order.status.delivered': 'Status: delivered',
-  'order.status.cancelled': 'Status: cancelled',
-  'order.review': 'Review question (after delivery)',
-};
+/** A reply template's name in the merchant's language. */
+export const templateLabel = (key: EditableTemplateKey): string => t(`tpl.${key}`);
 
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español', pt: 'Português' };
+const languageName = (l: Language): string => t(`lang.${l}`);
 
 /** The account's chats; a group not linked yet gets a one-click "link as …" form. */
 export function ChatList(p: { businessId: string; chats: ChatRow[]; csrf: string; error?: string | null }): JSX.Element {
   return (
     <div id="wa-chats" class="stack">
       {p.error ? <p class="error" safe>{p.error}</p> : ''}
-      {!p.error && p.chats.length === 0 ? <p class="muted">No chats yet. Add the shop's number to a WhatsApp group, then list again.</p> : ''}
+      {!p.error && p.chats.length === 0 ? <p class="muted">{t('setup.noChats')}</p> : ''}
       <ul class="chats">
         {p.chats.map((c) => (
           <li class="chat" data-chat-id={c.id}>
             <strong safe>{c.name}</strong>{' '}
             <span class="muted" safe>
-              {`${c.isGroup ? 'group' : 'direct chat'}${c.participants !== null ? ` · ${c.participants} participants` : ''}${c.lastMessageAt ? ` · last message ${when(c.lastMessageAt)}` : ''}`}
+              {`${c.isGroup ? t('setup.group') : t('setup.directChat')}${c.participants !== null ? t('setup.participants', { count: num(c.participants) }) : ''}${c.lastMessageAt ? t('setup.lastMessage', { at: when(c.lastMessageAt) }) : ''}`}
             </span>
             {c.linkedGroup ? (
-              <span class={`badge g-${c.linkedGroup.groupType}`} safe>{`linked: ${c.linkedGroup.name}`}</span>
+              <span class={`badge g-${c.linkedGroup.groupType}`} safe>{t('setup.linked', { name: c.linkedGroup.name })}</span>
             ) : c.isGroup ? (
               <form method="post" action="/groups" class="inline link-chat">
                 <Csrf token={p.csrf} />
                 <input type="hidden" name="businessId" value={p.businessId} />
                 <input type="hidden" name="whatsappId" value={c.id} />
-                <input type="hidden" name="name" value={c.name.trim() === '' ? 'WhatsApp group' : c.name.slice(0, 120)} />
-                <select name="groupType" aria-label="Group type">
-                  {GROUP_TYPES.map((t) => (
-                    <option value={t}>{t}</option>
+                <input type="hidden" name="name" value={c.name.trim() === '' ? t('setup.whatsappGroup') : c.name.slice(0, 120)} />
+                <select name="groupType" aria-label={t('setup.groupType')}>
+                  {GROUP_TYPES.map((gt) => (
+                    <option value={gt}>{t(`group.${gt}`)}</option>
                   ))}
                 </select>
-                <button type="submit">Link this group</button>
+                <button type="submit">{t('setup.link')}</button>
               </form>
             ) : (
               ''
@@ -66,11 +57,11 @@ export function ChatList(p: { businessId: string; chats: ChatRow[]; csrf: string
 export function ChatsSection(p: { businessId: string; csrf: string; simulator: boolean }): JSX.Element {
   return (
     <section class="card stack" id="chats">
-      <h2>Your WhatsApp groups</h2>
-      <p class="muted">Once WhatsApp is connected, pick the groups Novi reads instead of typing their ids.</p>
+      <h2>{t('setup.yourGroups')}</h2>
+      <p class="muted">{t('setup.groupsHelp')}</p>
       <div class="buttons">
         <button hx-get={`/business/${p.businessId}/whatsapp/chats`} hx-target="#wa-chats" hx-swap="outerHTML" data-action="list-chats">
-          List my WhatsApp chats
+          {t('setup.listChats')}
         </button>
       </div>
       {p.simulator ? (
@@ -78,9 +69,9 @@ export function ChatsSection(p: { businessId: string; csrf: string; simulator: b
           <Csrf token={p.csrf} />
           <input type="hidden" name="businessId" value={p.businessId} />
           <label>
-            New simulated group <input name="name" required maxlength="120" placeholder="Lagos buyers" />
+            {t('setup.newSimGroup')} <input name="name" required maxlength="120" placeholder={t('setup.newSimGroupHint')} />
           </label>
-          <button type="submit">Create</button>
+          <button type="submit">{t('setup.create')}</button>
         </form>
       ) : (
         ''
@@ -111,11 +102,11 @@ export function TemplatesPage(p: {
   const base = `/business/${p.businessId}/templates`;
   return (
     <>
-      <h1 safe>{`Replies · ${p.businessName}`}</h1>
+      <h1 safe>{t('setup.repliesTitle', { business: p.businessName })}</h1>
       <nav class="tabs">
         {LANGUAGES.map((l) => (
           <a href={`${base}?language=${l}`} class={l === p.language ? 'active' : ''}>
-            {LANGUAGE_NAMES[l]}
+            {languageName(l)}
           </a>
         ))}
       </nav>
@@ -124,28 +115,28 @@ export function TemplatesPage(p: {
           <Csrf token={p.csrf} />
           <input type="hidden" name="language" value={p.language} />
           <label>
-            Reply language
+            {t('setup.replyLanguage')}
             <select name="defaultLanguage">
               <option value="" selected={p.defaultLanguage === null}>
-                the customer's (guessed from their message)
+                {t('setup.customersLanguage')}
               </option>
               {LANGUAGES.map((l) => (
                 <option value={l} selected={p.defaultLanguage === l}>
-                  {`always ${LANGUAGE_NAMES[l]}`}
+                  {t('setup.always', { language: languageName(l) })}
                 </option>
               ))}
             </select>
           </label>
           {p.rows.map((r) => (
             <label>
-              <span safe>{`${TEMPLATE_LABELS[r.key]}${r.custom ? ' (custom)' : ''}`}</span>
+              <span safe>{`${templateLabel(r.key)}${r.custom ? t('setup.custom') : ''}`}</span>
               <textarea name={`tpl:${r.key}`} rows="2" maxlength="1000" data-key={r.key} placeholder={r.defaultText} safe>
                 {r.custom ? r.text : ''}
               </textarea>
-              <span class="muted" safe>{`Placeholders: ${EDITABLE_TEMPLATES[r.key].map((x) => `{${x}}`).join(' ')} · empty = the default`}</span>
+              <span class="muted" safe>{t('setup.placeholders', { list: EDITABLE_TEMPLATES[r.key].map((x) => `{${x}}`).join(' ') })}</span>
             </label>
           ))}
-          <button type="submit">Save replies</button>
+          <button type="submit">{t('setup.saveReplies')}</button>
         </form>
         {p.preview}
       </div>
@@ -157,11 +148,11 @@ export function TemplatesPage(p: {
 export function TemplatePreview(p: { rows: Array<{ key: EditableTemplateKey; text: string; error: string | null }> }): JSX.Element {
   return (
     <section class="card stack" id="template-preview">
-      <h2>Preview</h2>
+      <h2>{t('setup.preview')}</h2>
       <ul class="replies">
         {p.rows.map((r) => (
           <li class="reply" data-key={r.key}>
-            <span class="muted" safe>{TEMPLATE_LABELS[r.key]}</span>
+            <span class="muted" safe>{templateLabel(r.key)}</span>
             {r.error ? <p class="error" safe>{r.error}</p> : <pre class="message" safe>{r.text}</pre>}
           </li>
         ))}
@@ -175,19 +166,18 @@ export function NotificationsForm(p: { businessId: string; settings: Notificatio
   const s = p.settings;
   return (
     <form method="post" action={`/business/${p.businessId}/notifications`} class="card stack" id="notifications-form">
-      <h2>Messages to your groups</h2>
+      <h2>{t('setup.groupMessages')}</h2>
       <Csrf token={p.csrf} />
       <label class="check">
-        <input type="checkbox" name="deliverySummary" value="on" checked={s.deliverySummary} /> Send each confirmed order's summary (number, items,
-        address, customer phone) to the delivery groups; a rider replying to it moves the order
+        <input type="checkbox" name="deliverySummary" value="on" checked={s.deliverySummary} /> {t('setup.deliverySummary')}
       </label>
       <label class="check">
-        <input type="checkbox" name="adminAlerts" value="on" checked={s.adminAlerts} /> Announce each new order in the admin groups
+        <input type="checkbox" name="adminAlerts" value="on" checked={s.adminAlerts} /> {t('setup.adminAlerts')}
       </label>
       <label class="check">
-        <input type="checkbox" name="reviewQuestion" value="on" checked={s.reviewQuestion} /> Ask the customer for a review after delivery
+        <input type="checkbox" name="reviewQuestion" value="on" checked={s.reviewQuestion} /> {t('setup.reviewQuestion')}
       </label>
-      <button type="submit">Save</button>
+      <button type="submit">{t('setup.save')}</button>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 // Staff pages: members and invitations of a business, the invitations waiting for me, the rider
 // panel of an order page and the rider's own list. Every name and address is escaped (`safe`).
+import { dateOnly, t } from '../i18n/index.ts';
 import Html from '@kitajs/html';
 import { MEMBER_ROLES, type MemberRole } from '../../src/events/catalog.ts';
 import type { BusinessJson } from '../lib/queries.ts';
@@ -8,14 +9,15 @@ import { Csrf, StatusBadge } from './layout.tsx';
 
 void Html;
 
-const ROLE_LABEL: Record<MemberRole, string> = { owner: 'Owner (everything)', staff: 'Staff (orders and customers)', rider: 'Rider (assigned deliveries)' };
+const roleLabel = (r: MemberRole): string => t(`role.${r}`);
+const roleName = (r: string): string => ((MEMBER_ROLES as readonly string[]).includes(r) ? t(`roleName.${r as MemberRole}`) : r);
 
 function RoleSelect(p: { name: string; selected?: MemberRole }): JSX.Element {
   return (
     <select name={p.name}>
       {MEMBER_ROLES.map((r) => (
         <option value={r} selected={p.selected === r}>
-          {ROLE_LABEL[r]}
+          {roleLabel(r)}
         </option>
       ))}
     </select>
@@ -26,14 +28,14 @@ export function MyInvitations(p: { invitations: InvitationJson[]; csrf: string }
   if (p.invitations.length === 0) return <></>;
   return (
     <section class="card" id="my-invitations">
-      <h2>Invitations for you</h2>
+      <h2>{t('staff.invitationsForYou')}</h2>
       <ul>
         {p.invitations.map((i) => (
           <li>
-            <span safe>{i.businessName ?? 'A business'}</span> invites you as <strong safe>{i.role}</strong>{' '}
+            <span safe>{i.businessName ?? t('staff.aBusiness')}</span> {t('staff.invitesYou')} <strong safe>{roleName(i.role)}</strong>{' '}
             <form method="post" action={`/invitations/${i.id}/accept`} class="inline">
               <Csrf token={p.csrf} />
-              <button type="submit">Accept</button>
+              <button type="submit">{t('staff.accept')}</button>
             </form>
           </li>
         ))}
@@ -50,8 +52,8 @@ export function BusinessStaff(p: { business: BusinessJson; members: MemberJson[]
       <table>
         <thead>
           <tr>
-            <th>Member</th>
-            <th>Role</th>
+            <th>{t('staff.member')}</th>
+            <th>{t('staff.role')}</th>
             <th></th>
           </tr>
         </thead>
@@ -63,12 +65,12 @@ export function BusinessStaff(p: { business: BusinessJson; members: MemberJson[]
               </td>
               <td>
                 {m.founder ? (
-                  <span>owner (registered the business)</span>
+                  <span>{t('staff.founder')}</span>
                 ) : (
                   <form method="post" action={`/business/${b.id}/members/${m.userId}/role`} class="inline">
                     <Csrf token={p.csrf} />
                     <RoleSelect name="role" selected={m.role} />
-                    <button type="submit">Change</button>
+                    <button type="submit">{t('staff.change')}</button>
                   </form>
                 )}
               </td>
@@ -79,7 +81,7 @@ export function BusinessStaff(p: { business: BusinessJson; members: MemberJson[]
                   <form method="post" action={`/business/${b.id}/members/${m.userId}/remove`} class="inline">
                     <Csrf token={p.csrf} />
                     <button type="submit" class="danger">
-                      Remove
+                      {t('staff.remove')}
                     </button>
                   </form>
                 )}
@@ -90,15 +92,15 @@ export function BusinessStaff(p: { business: BusinessJson; members: MemberJson[]
       </table>
       {p.invitations.length > 0 ? (
         <div>
-          <h3>Waiting for an answer</h3>
+          <h3>{t('staff.waiting')}</h3>
           <ul>
             {p.invitations.map((i) => (
               <li class="invitation">
-                <span safe>{i.invitee}</span> as <span safe>{i.role}</span> <small class="muted">{i.status === 'expired' ? 'expired' : `until ${i.expiresAt.slice(0, 10)}`}</small>{' '}
+                <span safe>{i.invitee}</span> {t('staff.as')} <span safe>{roleName(i.role)}</span> <small class="muted" safe>{i.status === 'expired' ? t('staff.expired') : t('staff.until', { date: dateOnly(i.expiresAt) })}</small>{' '}
                 <form method="post" action={`/business/${b.id}/invitations/${i.id}/revoke`} class="inline">
                   <Csrf token={p.csrf} />
                   <button type="submit" class="link">
-                    Revoke
+                    {t('staff.revoke')}
                   </button>
                 </form>
               </li>
@@ -111,13 +113,13 @@ export function BusinessStaff(p: { business: BusinessJson; members: MemberJson[]
       <form method="post" action={`/business/${b.id}/invitations`} class="stack invite-form">
         <Csrf token={p.csrf} />
         <label>
-          Username or e-mail <input name="invitee" required maxlength="254" autocomplete="off" />
+          {t('staff.invitee')} <input name="invitee" required maxlength="254" autocomplete="off" />
         </label>
         <label>
-          Role <RoleSelect name="role" selected="staff" />
+          {t('staff.role')} <RoleSelect name="role" selected="staff" />
         </label>
-        <button type="submit">Invite</button>
-        <p class="muted">They accept on their Staff page after signing in (or signing up with that e-mail); the invitation lasts 7 days.</p>
+        <button type="submit">{t('staff.invite')}</button>
+        <p class="muted">{t('staff.inviteHelp')}</p>
       </form>
     </section>
   );
@@ -127,21 +129,21 @@ export function BusinessStaff(p: { business: BusinessJson; members: MemberJson[]
 export function RiderPanel(p: { orderId: string; riders: MemberJson[]; riderId: string | null; csrf: string }): JSX.Element {
   return (
     <section class="card" id="rider-panel">
-      <h2>Rider</h2>
+      <h2>{t('staff.rider')}</h2>
       {p.riders.length === 0 ? (
-        <p class="muted">No riders yet: invite one with the rider role on the Staff page.</p>
+        <p class="muted">{t('staff.noRiders')}</p>
       ) : (
         <form method="post" action={`/orders/${p.orderId}/rider`} class="inline">
           <Csrf token={p.csrf} />
           <select name="riderId">
-            <option value="">Nobody</option>
+            <option value="">{t('staff.nobody')}</option>
             {p.riders.map((r) => (
               <option value={r.userId} selected={p.riderId === r.userId}>
                 {r.username ?? r.userId}
               </option>
             ))}
           </select>{' '}
-          <button type="submit">Assign</button>
+          <button type="submit">{t('staff.assign')}</button>
         </form>
       )}
     </section>
@@ -149,7 +151,7 @@ export function RiderPanel(p: { orderId: string; riders: MemberJson[]; riderId: 
 }
 
 export function DeliveryList(p: { deliveries: DeliveryJson[]; csrf: string }): JSX.Element {
-  if (p.deliveries.length === 0) return <p class="card">No deliveries assigned to you.</p>;
+  if (p.deliveries.length === 0) return <p class="card">{t('staff.noDeliveries')}</p>;
   return (
     <ul class="deliveries stack">
       {p.deliveries.map((d) => (
@@ -159,7 +161,7 @@ export function DeliveryList(p: { deliveries: DeliveryJson[]; csrf: string }): J
           </div>
           <div safe>{d.customerName ?? '—'}</div>
           <div>{d.customerPhone ? <a href={`tel:${d.customerPhone}`} safe>{d.customerPhone}</a> : '—'}</div>
-          <div safe>{d.customerAddress ?? 'No address'}</div>
+          <div safe>{d.customerAddress ?? t('staff.noAddress')}</div>
           {d.deliveryNotes ? <div class="muted" safe>{d.deliveryNotes}</div> : ''}
           <div class="muted" safe>{d.items.map((i) => `${i.quantity}× ${i.name}`).join(', ')}</div>
           {d.status === 'delivered' || d.status === 'cancelled' ? (
@@ -167,7 +169,7 @@ export function DeliveryList(p: { deliveries: DeliveryJson[]; csrf: string }): J
           ) : (
             <form method="post" action={`/deliveries/${d.id}/delivered`}>
               <Csrf token={p.csrf} />
-              <button type="submit">Mark delivered</button>
+              <button type="submit">{t('staff.markDelivered')}</button>
             </form>
           )}
         </li>

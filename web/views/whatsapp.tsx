@@ -1,4 +1,5 @@
 // WhatsApp linking (session state, QR) and the simulator's "Try it" panel.
+import { t } from '../i18n/index.ts';
 import QRCode from 'qrcode';
 import type { SessionInfo } from '../lib/control.ts';
 import type { BusinessJson, GroupJson, MessageRow } from '../lib/queries.ts';
@@ -19,35 +20,35 @@ export async function SessionPanel(p: { business: BusinessJson; session: Session
       hx-swap="outerHTML"
       {...(p.oob ? { 'hx-swap-oob': 'true' } : {})}
     >
-      <h2>WhatsApp session</h2>
+      <h2>{t('wa.session')}</h2>
       <p>
-        State: <span class={`badge w-${state}`} data-state={state} safe>{state}</span>
-        {s?.transport ? <span class="muted" safe>{` via ${s.transport}`}</span> : ''}
+        {t('wa.state')} <span class={`badge w-${state}`} data-state={state} safe>{state}</span>
+        {s?.transport ? <span class="muted" safe>{t('wa.via', { transport: s.transport })}</span> : ''}
       </p>
       {state === 'FAILED' && s?.reason ? <p class="error" data-reason safe>{s.reason}</p> : ''}
-      {state === 'WORKING' ? <p class="ok" safe>{`Connected${s?.phone ? ` as ${s.phone}` : ''}. Messages in your linked groups become orders.`}</p> : ''}
+      {state === 'WORKING' ? <p class="ok" safe>{s?.phone ? t('wa.connectedAs', { phone: s.phone }) : t('wa.connected')}</p> : ''}
       {qr ? (
         <figure class="qr">
-          <img src={qr} alt="WhatsApp QR code" width="264" height="264" />
-          <figcaption>Open WhatsApp → Linked devices → Link a device, and scan this code.</figcaption>
+          <img src={qr} alt={t('wa.qrAlt')} width="264" height="264" />
+          <figcaption>{t('wa.qrHelp')}</figcaption>
         </figure>
       ) : (
         ''
       )}
-      {s?.lastSeenAt ? <p class="muted" safe>{`Last seen ${when(s.lastSeenAt)}`}</p> : ''}
+      {s?.lastSeenAt ? <p class="muted" safe>{t('wa.lastSeen', { at: when(s.lastSeenAt) })}</p> : ''}
       <div class="buttons">
         {running ? (
-          <button hx-delete={base} hx-target={`#wa-session-${p.business.id}`} hx-swap="outerHTML" class="danger" hx-confirm="Log out of WhatsApp?">
-            Log out
+          <button hx-delete={base} hx-target={`#wa-session-${p.business.id}`} hx-swap="outerHTML" class="danger" hx-confirm={t('wa.logoutConfirm')}>
+            {t('wa.logout')}
           </button>
         ) : (
           <>
             <button hx-post={base} hx-vals='{"transport":"whatsapp"}' hx-target={`#wa-session-${p.business.id}`} hx-swap="outerHTML">
-              Link WhatsApp
+              {t('wa.link')}
             </button>
             {p.simulator ? (
               <button hx-post={base} hx-vals='{"transport":"simulator"}' hx-target={`#wa-session-${p.business.id}`} hx-swap="outerHTML" data-action="start-simulator">
-                Start simulator
+                {t('wa.simulator')}
               </button>
             ) : (
               ''
@@ -74,17 +75,17 @@ export function SimulatorFeed(p: {
       hx-swap="outerHTML"
       {...(p.oob ? { 'hx-swap-oob': 'true' } : {})}
     >
-      <h3>Messages</h3>
+      <h3>{t('wa.messages')}</h3>
       <ul class="messages">
         {p.messages.map((m) => (
           <li>
-            <strong safe>{m.sender_name ?? 'someone'}</strong>: <span class="text" safe>{m.text}</span>{' '}
+            <strong safe>{m.sender_name ?? t('wa.someone')}</strong>: <span class="text" safe>{m.text}</span>{' '}
             {m.order_id ? (
               <a href={`/orders/${m.order_id}`} class="badge s-confirmed" safe>
-                {m.outcome === 'status' ? 'status' : 'order'}
+                {m.outcome === 'status' ? t('wa.outcomeStatus') : t('wa.outcomeOrder')}
               </a>
             ) : (
-              <span class="muted" safe>{m.outcome ?? 'processing…'}</span>
+              <span class="muted" safe>{m.outcome ?? t('wa.processing')}</span>
             )}
             {m.outcome_reason ? (
               <span class={`muted outcome-reason${m.outcome === 'ignored' ? ' ignored' : ''}`} safe>{` — ${m.outcome_reason}`}</span>
@@ -94,7 +95,7 @@ export function SimulatorFeed(p: {
           </li>
         ))}
       </ul>
-      <h3>Bot replies</h3>
+      <h3>{t('wa.replies')}</h3>
       <ul class="replies">
         {p.replies.map((r) => (
           <li class="reply">
@@ -110,27 +111,27 @@ export function SimulatorFeed(p: {
 export function TryIt(p: { business: BusinessJson; groups: GroupJson[]; csrf: string; feed: JSX.Element; directOrders: boolean }): JSX.Element {
   return (
     <section class="card stack" id="try-it">
-      <h2>Try it</h2>
-      <p class="muted">Write a message as a customer in one of your groups, or in a direct chat with your number; the simulator delivers it like WhatsApp would.</p>
+      <h2>{t('wa.tryIt')}</h2>
+      <p class="muted">{t('wa.tryHelp')}</p>
       {p.groups.length === 0 && !p.directOrders ? (
         <p>
-          Add a sales group on the <a href="/business">Businesses</a> page first, or turn on direct orders.
+          {t('wa.addGroupFirst')} <a href="/business">{t('biz.title')}</a> {t('wa.addGroupTail')}
         </p>
       ) : (
         <form hx-post="/api/simulator/messages" hx-target={`#sim-feed-${p.business.id}`} hx-swap="outerHTML" class="stack" id="try-it-form">
           <Csrf token={p.csrf} />
           <input type="hidden" name="businessId" value={p.business.id} />
           <label>
-            Chat
+            {t('wa.chat')}
             <select name="groupId">
               {p.groups.map((g) => (
                 <option value={g.id} safe>
-                  {`${g.name} (${g.groupType})`}
+                  {`${g.name} (${t(`group.${g.groupType}`)})`}
                 </option>
               ))}
               {p.directOrders ? (
                 <option value="direct" data-direct>
-                  Direct chat (customer → your number)
+                  {t('wa.direct')}
                 </option>
               ) : (
                 ''
@@ -139,16 +140,16 @@ export function TryIt(p: { business: BusinessJson; groups: GroupJson[]; csrf: st
           </label>
           <div class="grid2">
             <label>
-              Customer name <input name="fromName" value="Bisi Adeyemi" required />
+              {t('wa.customerName')} <input name="fromName" value="Bisi Adeyemi" required />
             </label>
             <label>
-              Customer phone <input name="fromPhone" value="+2348035550101" required />
+              {t('wa.customerPhone')} <input name="fromPhone" value="+2348035550101" required />
             </label>
           </div>
           <label>
-            Message <textarea name="text" rows="3" required placeholder="2 jollof rice to 14 Admiralty Way, Lekki"></textarea>
+            {t('wa.message')} <textarea name="text" rows="3" required placeholder="2 jollof rice to 14 Admiralty Way, Lekki"></textarea>
           </label>
-          <button type="submit">Send as customer</button>
+          <button type="submit">{t('wa.send')}</button>
         </form>
       )}
       {p.feed}

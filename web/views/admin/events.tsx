@@ -1,5 +1,6 @@
 // The event timeline: one entry per stored event with its actor, correlation and causation as
 // links, and its data as escaped, pretty JSON (never markup, whatever a customer typed).
+import { t } from '../../i18n/index.ts';
 import type { TimelineEvent, EventFilters } from '../../../src/admin/timeline.ts';
 
 const q = (params: Record<string, string>): string => `/admin/events?${new URLSearchParams(params).toString()}`;
@@ -16,10 +17,10 @@ function Related(p: { e: TimelineEvent }): JSX.Element {
   const e = p.e;
   const links: JSX.Element[] = [];
   const orderId = e.stream.startsWith('order-') ? e.stream.slice('order-'.length) : dataField(e, 'orderId');
-  if (orderId) links.push(<a href={`/admin/orders/${encodeURIComponent(orderId)}/timeline`} class="order-timeline">order timeline</a>);
+  if (orderId) links.push(<a href={`/admin/orders/${encodeURIComponent(orderId)}/timeline`} class="order-timeline">{t('ev.orderTimeline')}</a>);
   const sessionId = e.stream.startsWith('session-') ? e.stream.slice('session-'.length) : dataField(e, 'sessionId');
-  if (sessionId) links.push(<a href={`/admin/sessions/${encodeURIComponent(sessionId)}/timeline`}>session timeline</a>);
-  if (e.metadata.tenantId) links.push(<a href={`/admin/businesses/${encodeURIComponent(e.metadata.tenantId)}/timeline`}>business timeline</a>);
+  if (sessionId) links.push(<a href={`/admin/sessions/${encodeURIComponent(sessionId)}/timeline`}>{t('ev.sessionTimeline')}</a>);
+  if (e.metadata.tenantId) links.push(<a href={`/admin/businesses/${encodeURIComponent(e.metadata.tenantId)}/timeline`}>{t('ev.businessTimeline')}</a>);
   return <span class="related">{links}</span>;
 }
 
@@ -33,13 +34,13 @@ export function EventItem(p: { e: TimelineEvent }): JSX.Element {
         <span class="muted" safe>{`#${e.position} · ${m.occurredAt ?? e.recordedAt}`}</span>
       </div>
       <dl>
-        <dt>Stream</dt>
+        <dt>{t('ev.stream')}</dt>
         <dd>
           <a href={q({ stream: e.stream })} safe>{e.stream}</a> <span class="muted" safe>{`rev ${e.revision}`}</span>
         </dd>
-        <dt>Actor</dt>
+        <dt>{t('ev.actor')}</dt>
         <dd>{m.actor ? <a href={q({ actor: m.actor })} safe>{m.actor}</a> : '—'}</dd>
-        <dt>Correlation</dt>
+        <dt>{t('ev.correlation')}</dt>
         <dd>
           {m.correlationId ? (
             <a href={q({ correlationId: m.correlationId })} class="correlation" safe>
@@ -49,7 +50,7 @@ export function EventItem(p: { e: TimelineEvent }): JSX.Element {
             '—'
           )}
         </dd>
-        <dt>Causation</dt>
+        <dt>{t('ev.causation')}</dt>
         <dd>
           {m.causationId ? (
             <a href={q({ id: m.causationId })} class="causation" safe>
@@ -59,16 +60,16 @@ export function EventItem(p: { e: TimelineEvent }): JSX.Element {
             '—'
           )}
         </dd>
-        <dt>Event id</dt>
+        <dt>{t('ev.eventId')}</dt>
         <dd>
           <a href={q({ id: e.id })} safe>{e.id}</a>
         </dd>
-        <dt>Recorded</dt>
+        <dt>{t('ev.recorded')}</dt>
         <dd safe>{e.recordedAt}</dd>
       </dl>
       <Related e={e} />
       <details open>
-        <summary>Data</summary>
+        <summary>{t('ev.data')}</summary>
         <pre class="event-data" safe>{JSON.stringify(e.data, null, 2)}</pre>
       </details>
     </li>
@@ -78,7 +79,7 @@ export function EventItem(p: { e: TimelineEvent }): JSX.Element {
 export function EventList(p: { events: TimelineEvent[]; next?: string | null; query?: Record<string, string> }): JSX.Element {
   return (
     <div id="events-results">
-      {p.events.length === 0 ? <p class="muted">No events.</p> : ''}
+      {p.events.length === 0 ? <p class="muted">{t('ev.none')}</p> : ''}
       <ol class="events">
         {p.events.map((e) => (
           <EventItem e={e} />
@@ -87,7 +88,7 @@ export function EventList(p: { events: TimelineEvent[]; next?: string | null; qu
       {p.next ? (
         <nav class="pager">
           <a href={q({ ...(p.query ?? {}), before: p.next })} class="older" rel="next">
-            Older →
+            {t('ev.older')}
           </a>
         </nav>
       ) : (
@@ -103,27 +104,27 @@ export function EventFiltersForm(p: { f: Partial<EventFilters>; action?: string 
   return (
     <form class="filters events-filters" method="get" action={p.action ?? '/admin/events'}>
       <label>
-        Stream <input name="stream" value={v(p.f.stream)} placeholder="order-…, chat-…, session-…, user-…" />
+        {t('ev.stream')} <input name="stream" value={v(p.f.stream)} placeholder="order-…, chat-…, session-…, user-…" />
       </label>
       <label>
-        Type <input name="type" value={v(p.f.type)} placeholder="OrderPlaced,StatusChanged" />
+        {t('ev.type')} <input name="type" value={v(p.f.type)} placeholder="OrderPlaced,StatusChanged" />
       </label>
       <label>
-        Business (tenant id) <input name="tenantId" value={v(p.f.tenantId)} />
+        {t('ev.tenant')} <input name="tenantId" value={v(p.f.tenantId)} />
       </label>
       <label>
-        Correlation id <input name="correlationId" value={v(p.f.correlationId)} />
+        {t('ev.correlationId')} <input name="correlationId" value={v(p.f.correlationId)} />
       </label>
       <label>
-        From <input name="from" value={v(p.f.from)} placeholder="2025-01-31 or ISO time" />
+        {t('ev.from')} <input name="from" value={v(p.f.from)} placeholder={t('ev.timeHint')} />
       </label>
       <label>
-        To <input name="to" value={v(p.f.to)} placeholder="2025-01-31 or ISO time" />
+        {t('ev.to')} <input name="to" value={v(p.f.to)} placeholder={t('ev.timeHint')} />
       </label>
       <label>
         Per page <input name="limit" type="number" min="1" max="200" value={v(p.f.limit)} />
       </label>
-      <button type="submit">Filter</button>
+      <button type="submit">{t('ev.filter')}</button>
     </form>
   );
 }

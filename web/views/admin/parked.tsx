@@ -1,4 +1,5 @@
 // Parked events (src/subscriptions/parking.ts): the event, its error, Retry and (confirmed) Skip.
+import { num, t } from '../../i18n/index.ts';
 import type { ParkedEvent } from '../../../src/subscriptions/parking.ts';
 import { Csrf, when } from '../layout.tsx';
 
@@ -17,16 +18,16 @@ export function ParkedRow(props: { row: ParkedRowData; csrf: string }): JSX.Elem
     <li id={rowId(p)} class={`card parked parked-${p.status}`} data-status={p.status}>
       <p>
         <strong safe>{p.subscriber}</strong> <span class="badge" safe>{p.status}</span>{' '}
-        <span safe>{`${p.eventType} · position ${p.position} · `}</span>
+        <span safe>{t('park.position', { type: p.eventType, position: String(p.position) })}</span>
         <a href={`/admin/events?stream=${encodeURIComponent(p.streamId)}`} safe>
           {p.streamId}
         </a>{' '}
-        <span class="muted" safe>{`parked ${when(p.parkedAt.toISOString())} · ${p.attempts} attempt(s)`}</span>
+        <span class="muted" safe>{t('park.parked', { at: when(p.parkedAt.toISOString()), attempts: num(p.attempts) })}</span>
       </p>
       <pre class="error" safe>{p.error}</pre>
       {props.row.data !== null ? (
         <details>
-          <summary>Event data</summary>
+          <summary>{t('park.data')}</summary>
           <pre safe>{props.row.data}</pre>
         </details>
       ) : (
@@ -38,19 +39,19 @@ export function ParkedRow(props: { row: ParkedRowData; csrf: string }): JSX.Elem
           <form method="post" action={`${base(p)}/retry`} hx-post={`${base(p)}/retry`} hx-target={`#${rowId(p)}`} hx-swap="outerHTML" class="inline">
             <Csrf token={props.csrf} />
             <button type="submit" data-action="retry">
-              Retry
+              {t('park.retry')}
             </button>
           </form>
           <form method="post" action={`${base(p)}/skip`} hx-post={`${base(p)}/skip`} hx-target={`#${rowId(p)}`} hx-swap="outerHTML" class="inline skip">
             <Csrf token={props.csrf} />
             <label>
-              Reason <input type="text" name="reason" required maxlength="1000" placeholder="why this event may be skipped" />
+              {t('park.reason')} <input type="text" name="reason" required maxlength="1000" placeholder={t('park.reasonHint')} />
             </label>
             <label>
-              <input type="checkbox" name="confirm" value="yes" required /> <span safe>{`${p.subscriber} will never apply this event`}</span>
+              <input type="checkbox" name="confirm" value="yes" required /> <span safe>{t('park.never', { subscriber: p.subscriber })}</span>
             </label>
             <button type="submit" class="danger" data-action="skip">
-              Skip
+              {t('park.skip')}
             </button>
           </form>
         </div>
@@ -64,14 +65,11 @@ export function ParkedRow(props: { row: ParkedRowData; csrf: string }): JSX.Elem
 export function ParkedList(p: { rows: ParkedRowData[]; csrf: string; all: boolean }): JSX.Element {
   return (
     <>
-      <h1>Parked events</h1>
-      <p class="muted">
-        An event a projection or reactor could not handle for a reason that is not transient waits here with its error; everything else goes on. Later events of
-        its stream wait behind it (<em>behind</em>) and run again, in order, when it is retried after a fix or skipped.
-      </p>
-      <p>{p.all ? <a href="/admin/parked">Open only</a> : <a href="/admin/parked?all=1">Include resolved and skipped</a>}</p>
+      <h1>{t('park.title')}</h1>
+      <p class="muted">{t('park.help', { behind: '<em>behind</em>' })}</p>
+      <p>{p.all ? <a href="/admin/parked">{t('park.openOnly')}</a> : <a href="/admin/parked?all=1">{t('park.includeAll')}</a>}</p>
       {p.rows.length === 0 ? (
-        <p class="empty">Nothing is parked.</p>
+        <p class="empty">{t('park.nothing')}</p>
       ) : (
         <ol class="parked-list">
           {p.rows.map((row) => (

@@ -1,4 +1,5 @@
 // Admin user list rows and the all-orders table.
+import { num, t } from '../../i18n/index.ts';
 import type { AdminUserJson } from '../../../src/accounts/admin.ts';
 import type { BusinessJson, OrderJson } from '../../lib/queries.ts';
 import { Csrf, money, StatusBadge, when } from '../layout.tsx';
@@ -9,25 +10,25 @@ export function UserRow(p: { u: AdminUserJson; csrf: string; self: boolean }): J
     <tr id={`user-row-${u.id}`} class={u.active ? 'user-row' : 'user-row inactive'} data-active={String(u.active)}>
       <td safe>{u.username}</td>
       <td class="hide-sm" safe>{u.email}</td>
-      <td safe>{u.role}</td>
-      <td class="num hide-sm" safe>{String(u.businesses)}</td>
+      <td safe>{t(`userRole.${u.role}`)}</td>
+      <td class="num hide-sm" safe>{num(u.businesses)}</td>
       <td>
-        <span class={`badge ${u.active ? 's-delivered' : 's-cancelled'}`}>{u.active ? 'active' : 'disabled'}</span>
+        <span class={`badge ${u.active ? 's-delivered' : 's-cancelled'}`}>{u.active ? t('adm.active') : t('adm.disabled')}</span>
       </td>
       <td>
         {p.self ? (
-          <span class="muted">you</span>
+          <span class="muted">{t('adm.you')}</span>
         ) : (
           <form method="post" action={`/admin/users/${u.id}/toggle`} hx-post={`/admin/users/${u.id}/toggle`} hx-target={`#user-row-${u.id}`} hx-swap="outerHTML" class="inline">
             <Csrf token={p.csrf} />
             <button type="submit" class={u.active ? 'danger' : ''} data-action="toggle">
-              {u.active ? 'Deactivate' : 'Reactivate'}
+              {u.active ? t('adm.deactivate') : t('adm.reactivate')}
             </button>
           </form>
         )}
       </td>
       <td class="hide-sm">
-        <a href={`/admin/events?stream=user-${u.id}`}>history</a>
+        <a href={`/admin/events?stream=user-${u.id}`}>{t('adm.history')}</a>
       </td>
     </tr>
   );
@@ -36,15 +37,15 @@ export function UserRow(p: { u: AdminUserJson; csrf: string; self: boolean }): J
 export function UsersTable(p: { users: AdminUserJson[]; csrf: string; selfId: string }): JSX.Element {
   return (
     <div id="users-results">
-      <p class="muted" safe>{`${p.users.length} users`}</p>
+      <p class="muted" safe>{t('adm.usersCount', { count: num(p.users.length) })}</p>
       <table class="users">
         <thead>
           <tr>
-            <th>Username</th>
-            <th class="hide-sm">Email</th>
-            <th>Role</th>
-            <th class="num hide-sm">Businesses</th>
-            <th>Status</th>
+            <th>{t('adm.username')}</th>
+            <th class="hide-sm">{t('adm.email')}</th>
+            <th>{t('adm.role')}</th>
+            <th class="num hide-sm">{t('adm.businesses')}</th>
+            <th>{t('adm.status')}</th>
             <th></th>
             <th class="hide-sm"></th>
           </tr>
@@ -68,16 +69,16 @@ export function AdminOrdersTable(p: {
   const link = (page: number) => `/admin/orders?${new URLSearchParams({ ...p.query, page: String(page) }).toString()}`;
   return (
     <div id="orders-results">
-      <p class="muted" safe>{`${p.pagination.total} orders`}</p>
+      <p class="muted" safe>{t('adm.ordersCount', { count: num(p.pagination.total) })}</p>
       <table class="orders">
         <thead>
           <tr>
             <th>#</th>
-            <th>Business</th>
-            <th>Customer</th>
-            <th class="num">Total</th>
-            <th>Status</th>
-            <th class="hide-sm">Placed</th>
+            <th>{t('adm.business')}</th>
+            <th>{t('adm.customer')}</th>
+            <th class="num">{t('adm.total')}</th>
+            <th>{t('adm.status')}</th>
+            <th class="hide-sm">{t('adm.placed')}</th>
             <th></th>
           </tr>
         </thead>
@@ -96,7 +97,7 @@ export function AdminOrdersTable(p: {
               <td class="hide-sm" safe>{when(o.createdAt)}</td>
               <td>
                 <a href={`/admin/orders/${o.id}/timeline`} class="timeline-link">
-                  timeline
+                  {t('adm.timeline')}
                 </a>
               </td>
             </tr>
@@ -104,9 +105,9 @@ export function AdminOrdersTable(p: {
         </tbody>
       </table>
       <nav class="pager">
-        {p.pagination.page > 1 ? <a href={link(p.pagination.page - 1)}>← Newer</a> : ''}
-        <span safe>{`Page ${p.pagination.page} of ${p.pagination.pages}`}</span>
-        {p.pagination.page < p.pagination.pages ? <a href={link(p.pagination.page + 1)}>Older →</a> : ''}
+        {p.pagination.page > 1 ? <a href={link(p.pagination.page - 1)}>{t('adm.newer')}</a> : ''}
+        <span safe>{t('adm.page', { page: num(p.pagination.page), pages: num(p.pagination.pages) })}</span>
+        {p.pagination.page < p.pagination.pages ? <a href={link(p.pagination.page + 1)}>{t('adm.older')}</a> : ''}
       </nav>
     </div>
   );
