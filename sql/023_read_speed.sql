@@ -100,3 +100,4 @@ create table order_zones (
   timezone text not null
 );
 insert into order_zones (business_id, timezone) select id, timezone from businesses;
+select novi_enable_tenant_rls('order_zones');

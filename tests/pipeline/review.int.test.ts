@@ -53,7 +53,8 @@ t.test('hold: a low-confidence order waits for review with no message, then the 
 });
 
 t.test('ask: the bot asks the specific question in the customer\'s language; another customer\'s "sí" does nothing, theirs accepts', async (t) => {
-  const shop = await createShop(rt.store, { country: 'CO', currency: 'COP', review: { autoAcceptThreshold: 0.9, reviewMode: 'ask' } });
+  // The strictest threshold (1.0): the order waits whatever the parser's weights are.
+  const shop = await createShop(rt.store, { country: 'CO', currency: 'COP', review: { autoAcceptThreshold: 1, reviewMode: 'ask' } });
   const owner = await ownerOf(shop.businessId);
   await rt.store.append(`business-${shop.businessId}`, [
     ev('CatalogSet', { businessId: shop.businessId, products: [{ sku: 'BP', name: 'Bandeja Paisa', price: 32000, aliases: [] }, { sku: 'LM', name: 'Limonada', price: 6000, aliases: [] }] }, shop.businessId, owner),
