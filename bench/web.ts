@@ -64,6 +64,13 @@ export async function benchWeb(): Promise<BenchResult> {
     // What the orders projection keeps beside the rows (sql/023): orders per business and status.
     await rt.pool.query(sql.unsafe`
       insert into order_counts (business_id, status, n) select business_id, status, count(*) from orders group by 1, 2`);
+    await rt.pool.query(sql.unsafe`
+      insert into order_day_status (business_id, day, status, n)
+      select business_id, (created_at at time zone 'Africa/Lagos')::date, status, count(*) from orders group by 1, 2, 3`);
+    await rt.pool.query(sql.unsafe`
+      insert into order_day_hours (business_id, day, hour, n)
+      select business_id, (created_at at time zone 'Africa/Lagos')::date, extract(hour from created_at at time zone 'Africa/Lagos')::int, count(*)
+        from orders group by 1, 2, 3`);
     await rt.pool.query(sql.unsafe`analyze`);
     const setupS = (Date.now() - t0) / 1000;
 
